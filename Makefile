@@ -1,0 +1,103 @@
+# ctop: see README.md. "make" builds ./ctop, "make check" installs what is
+# missing, builds, and runs every test twice (plain, then under ASan/UBSan).
+
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+DESTDIR ?=
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS := libmnl libnetfilter_conntrack ncursesw
+
+# O is the build directory; SAN=1 builds with the sanitizers.
+O ?= build
+CFLAGS ?= -O2 -g
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+ifeq ($(SAN),1)
+CFLAGS += $(SANFLAGS)
+LDFLAGS += $(SANFLAGS)
+endif
+
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP \
+	-Isrc $(PKG_CFLAGS) $(CFLAGS)
+LIBS = $(PKG_LIBS) -lpthread
+
+# Everything but main.c goes into a library the tests link against.
+LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c src/tui/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(O)/%.o)
+MAIN_OBJ := $(O)/src/main.o
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
+TOOLS := $(O)/tests/ctload $(O)/bench/mnldump
+
+# Debian packages: build, tests (kernel, tmux), benchmarks.
+DEB_BUILD := gcc make pkg-config libmnl-dev libnetfilter-conntrack-dev \
+	libncurses-dev libcmocka-dev
+DEB_TEST := iproute2 conntrack nftables tmux jq python3 procps
+DEB_PKGS := $(DEB_BUILD) $(DEB_TEST)
+
+.PHONY: all deps check test unit asan install uninstall clean demo bench
+all: ctop
+
+ctop: $(O)/ctop
+	@if [ "$(O)" = build ]; then cp -f $(O)/ctop ctop; fi
+
+$(O)/ctop: $(MAIN_OBJ) $(O)/libctop.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(O)/libctop.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/tests/test_%: tests/unit/test_%.c $(O)/libctop.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(O)/libctop.a -lcmocka $(LIBS)
+
+$(O)/tests/ctload: tests/ctload.c $(O)/libctop.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libctop.a $(LIBS)
+
+$(O)/bench/mnldump: bench/mnldump.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS)
+
+unit: $(UNIT_BIN)
+test: all $(UNIT_BIN) $(TOOLS)
+	tests/run $(O)
+
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		if [ "$$(id -u)" != 0 ]; then echo "make deps: run as root to install:" $$missing >&2; exit 1; fi; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
+	fi
+
+check: deps
+	$(MAKE) test
+	$(MAKE) O=build-asan SAN=1 test
+
+demo: all $(TOOLS)
+	tests/demo $(O)
+
+bench: all $(TOOLS)
+	bench/run
+
+install: $(O)/ctop
+	install -D -m 0755 $(O)/ctop $(DESTDIR)$(SBINDIR)/ctop
+	install -D -m 0644 man/ctop.8 $(DESTDIR)$(MANDIR)/man8/ctop.8
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/ctop $(DESTDIR)$(MANDIR)/man8/ctop.8
+
+clean:
+	rm -rf build build-asan ctop
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -1,0 +1,51 @@
+/* Batch writers: text, JSON and CSV, for ctop -1 and ctop -b. Flows are
+ * written as they come (streaming), so a plain dump needs no table. */
+#ifndef CTOP_BATCH_H
+#define CTOP_BATCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "columns.h"
+#include "flow.h"
+#include "group.h"
+#include "stats.h"
+
+enum batch_format { BATCH_TEXT, BATCH_JSON, BATCH_CSV };
+
+struct batch_opts {
+	enum batch_format format;
+	bool header;			/* text/csv header row (-H drops it) */
+	const enum column_id *cols;	/* text columns */
+	size_t ncols;
+};
+
+struct batch_snapshot {
+	uint64_t time_ns;		/* CLOCK_REALTIME */
+	const char *netns;		/* NULL for the current namespace */
+	const char *filter;		/* "" for none */
+	const struct table_stats *stats; /* NULL if not read */
+	bool have_stats;
+};
+
+struct batch;
+
+struct batch *batch_new(FILE *out, const struct batch_opts *opts);
+/* Widen text columns to fit these flows (when they are all in memory,
+ * e.g. sorted output); without it text uses the registry's widths and
+ * longer values push the row. */
+void batch_fit(struct batch *b, const struct flow *const *flows, size_t n);
+void batch_begin(struct batch *b, const struct batch_snapshot *snap);
+void batch_flow(struct batch *b, const struct flow *f);
+/* shown: flows written; seen: flows read from the kernel. */
+void batch_end(struct batch *b, uint64_t shown, uint64_t seen);
+/* One grouped snapshot: rows most flows first, total = flows grouped. */
+void batch_groups(struct batch *b, const struct batch_snapshot *snap,
+		  enum group_by by, const struct group_row *rows, size_t n,
+		  uint64_t total);
+/* Flush buffered output; returns -1 on a write error (errno set). */
+int batch_flush(struct batch *b);
+void batch_free(struct batch *b);
+
+#endif

@@ -1,0 +1,220 @@
+/* The batch loop. Three shapes, chosen by the options, so that memory
+ * stays as small as the output allows:
+ *  - plain: each flow is written as it arrives from the kernel;
+ *  - sorted: matching flows are kept in one array, then sorted;
+ *  - grouped: only the group keys are kept (a few MB at a million flows).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "batch_run.h"
+#include "batch.h"
+#include "group.h"
+#include "sort.h"
+
+struct run {
+	const struct filter *flt;
+	struct batch *out;
+	struct grouper *grouper;
+	struct flow *kept;		/* sorted mode */
+	size_t nkept, cap;
+	uint64_t seen, shown;
+	bool oom;
+};
+
+static int on_flow_stream(const struct flow *f, void *data)
+{
+	struct run *r = data;
+
+	r->seen++;
+	if (!filter_match(r->flt, f))
+		return 0;
+	r->shown++;
+	batch_flow(r->out, f);
+	return 0;
+}
+
+static int on_flow_group(const struct flow *f, void *data)
+{
+	struct run *r = data;
+
+	r->seen++;
+	if (filter_match(r->flt, f))
+		group_add(r->grouper, f);
+	return 0;
+}
+
+static int on_flow_keep(const struct flow *f, void *data)
+{
+	struct run *r = data;
+
+	r->seen++;
+	if (!filter_match(r->flt, f))
+		return 0;
+	if (r->nkept == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 4096;
+		struct flow *k = realloc(r->kept, cap * sizeof(*k));
+
+		if (!k) {
+			r->oom = true;
+			return 1;
+		}
+		r->kept = k;
+		r->cap = cap;
+	}
+	r->kept[r->nkept++] = *f;
+	return 0;
+}
+
+static uint64_t realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static int read_flows(const struct cli *cli, struct source *src,
+		      const struct filter *flt, source_flow_fn fn,
+		      struct run *r, struct ctop_err *err)
+{
+	struct filter_pushdown pd;
+
+	if (!src)
+		return source_replay(cli->replay, fn, r, err);
+	filter_pushdown(flt, &pd);
+	return source_dump(src, &pd, fn, r, err);
+}
+
+static int write_sorted(const struct cli *cli, struct run *r)
+{
+	const struct flow **order;
+	struct sort_spec spec = {
+		.column = cli->sort,
+		.reverse = cli->reverse,
+	};
+
+	spec.ctx.now_ns = realtime_ns();
+	order = malloc((r->nkept ? r->nkept : 1) * sizeof(*order));
+	if (!order)
+		return -1;
+	for (size_t i = 0; i < r->nkept; i++)
+		order[i] = &r->kept[i];
+	sort_flows(order, r->nkept, &spec);
+	batch_fit(r->out, order, r->nkept);
+	for (size_t i = 0; i < r->nkept; i++)
+		batch_flow(r->out, order[i]);
+	r->shown = r->nkept;
+	free(order);
+	return 0;
+}
+
+static int snapshot(const struct cli *cli, struct source *src,
+		    const struct filter *flt, struct run *r,
+		    struct ctop_err *err)
+{
+	struct table_stats st;
+	struct batch_snapshot snap = {
+		.netns = cli->netns,
+		.filter = filter_text(flt),
+	};
+
+	memset(&st, 0, sizeof(st));
+	if (src && source_stats(src, &st, err) == 0) {
+		snap.stats = &st;
+		snap.have_stats = true;
+	}
+	snap.time_ns = realtime_ns();
+	r->seen = r->shown = r->nkept = 0;
+
+	if (cli->group != GROUP_NONE) {
+		const struct group_row *rows;
+		size_t n;
+
+		group_reset(r->grouper);
+		if (read_flows(cli, src, flt, on_flow_group, r, err))
+			return -1;
+		rows = group_rows(r->grouper, &n);
+		if (cli->top && (size_t)cli->top < n)
+			n = cli->top;
+		batch_groups(r->out, &snap, cli->group, rows, n,
+			     group_total(r->grouper));
+		return 0;
+	}
+
+	if (cli->sort_set) {
+		if (read_flows(cli, src, flt, on_flow_keep, r, err))
+			return -1;
+		if (r->oom)
+			return err_set(err, CTOP_EXIT_RUNTIME, "out of memory keeping %zu flows", r->nkept);
+		batch_begin(r->out, &snap);
+		if (write_sorted(cli, r))
+			return err_set(err, CTOP_EXIT_RUNTIME, "out of memory sorting");
+	} else {
+		batch_begin(r->out, &snap);
+		if (read_flows(cli, src, flt, on_flow_stream, r, err))
+			return -1;
+	}
+	batch_end(r->out, r->shown, r->seen);
+	return 0;
+}
+
+static void sleep_seconds(double s)
+{
+	struct timespec ts = {
+		.tv_sec = (time_t)s,
+		.tv_nsec = (long)((s - (double)(time_t)s) * 1e9),
+	};
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+int batch_run(const struct cli *cli, struct source *src,
+	      const struct filter *flt, struct ctop_err *err)
+{
+	struct batch_opts opts = {
+		.format = cli->format,
+		.header = cli->header,
+		.cols = cli->cols,
+		.ncols = cli->ncols,
+	};
+	struct run r = { .flt = flt };
+	int status = CTOP_EXIT_OK;
+
+	r.out = batch_new(stdout, &opts);
+	if (cli->group != GROUP_NONE)
+		r.grouper = group_new(cli->group);
+	if (!r.out || (cli->group != GROUP_NONE && !r.grouper)) {
+		err_set(err, CTOP_EXIT_RUNTIME, "out of memory");
+		status = CTOP_EXIT_RUNTIME;
+		goto out;
+	}
+	for (long i = 0; cli->iterations == 0 || i < cli->iterations; i++) {
+		if (i)
+			sleep_seconds(cli->delay);
+		if (snapshot(cli, src, flt, &r, err)) {
+			status = err->status;
+			break;
+		}
+		if (batch_flush(r.out)) {
+			/* A closed pipe (ctop -b | head) ends quietly. */
+			if (errno != EPIPE) {
+				err_set(err, CTOP_EXIT_RUNTIME,
+					"writing output: %s", strerror(errno));
+				status = CTOP_EXIT_RUNTIME;
+			}
+			break;
+		}
+		if (!src)
+			break;	/* a recording holds one snapshot */
+	}
+out:
+	group_free(r.grouper);
+	if (r.out)
+		batch_free(r.out);
+	free(r.kept);
+	return status;
+}

@@ -1,0 +1,16 @@
+/* The batch loop: read the table (kernel or recording), filter, then
+ * stream, sort or group into the batch writers. */
+#ifndef CTOP_BATCH_RUN_H
+#define CTOP_BATCH_RUN_H
+
+#include "cli.h"
+#include "err.h"
+#include "filter.h"
+#include "source.h"
+
+/* src is NULL when cli->replay names a recording. Returns an exit
+ * status; err is filled when it is not 0. */
+int batch_run(const struct cli *cli, struct source *src,
+	      const struct filter *flt, struct ctop_err *err);
+
+#endif

@@ -1,0 +1,271 @@
+/* Command-line parsing: options into struct cli, nothing else. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli.h"
+
+enum {
+	OPT_FORMAT = 0x100,
+	OPT_TOP,
+	OPT_NETNS,
+	OPT_READONLY,
+	OPT_NO_COLOR,
+	OPT_RECORD,
+	OPT_REPLAY,
+};
+
+static const struct option long_opts[] = {
+	{ "once", no_argument, NULL, '1' },
+	{ "batch", no_argument, NULL, 'b' },
+	{ "iterations", required_argument, NULL, 'n' },
+	{ "delay", required_argument, NULL, 'd' },
+	{ "format", required_argument, NULL, 'o' },
+	{ "no-header", no_argument, NULL, 'H' },
+	{ "columns", required_argument, NULL, 'c' },
+	{ "sort", required_argument, NULL, 's' },
+	{ "reverse", no_argument, NULL, 'r' },
+	{ "group", required_argument, NULL, 'g' },
+	{ "top", required_argument, NULL, OPT_TOP },
+	{ "netns", required_argument, NULL, OPT_NETNS },
+	{ "readonly", no_argument, NULL, OPT_READONLY },
+	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	{ "lookup", no_argument, NULL, 'l' },
+	{ "record", required_argument, NULL, OPT_RECORD },
+	{ "replay", required_argument, NULL, OPT_REPLAY },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+void cli_usage(FILE *out)
+{
+	fputs(
+"Usage: ctop [OPTION]... [FILTER]\n"
+"Show the netfilter connection-tracking table: an interactive screen on a\n"
+"terminal, text/JSON/CSV snapshots for scripts.\n"
+"\n"
+"Modes:\n"
+"  -1, --once              print one snapshot and exit (same as -b -n 1)\n"
+"  -b, --batch             batch mode: print snapshots, no screen (also chosen\n"
+"                          when standard output is not a terminal)\n"
+"  -n, --iterations N      number of snapshots in batch mode (0 = until killed)\n"
+"  -d, --delay SECONDS     seconds between refreshes/snapshots (default 1)\n"
+"\n"
+"Output:\n"
+"  -o, --format FORMAT     text, json or csv (batch mode; default text)\n"
+"  -H, --no-header         no header row in text and csv\n"
+"  -c, --columns LIST      columns to show, comma-separated; a leading '+'\n"
+"                          adds to the default (proto,src,dst,state,ttl,flags)\n"
+"  -s, --sort COLUMN       sort by a column (src, dst, sport, dport, proto,\n"
+"                          state, ttl, bytes, packets, mark, zone, id, ...)\n"
+"  -r, --reverse           reverse the sort order\n"
+"  -g, --group KEY         one row per src, dst, pair, sport, dport, proto,\n"
+"                          state, mark or zone, with flows, packets, bytes\n"
+"      --top N             keep only the first N rows of a grouping\n"
+"\n"
+"Source:\n"
+"      --netns NAME|PATH   read the table of another network namespace\n"
+"      --record FILE       also save the raw netlink dump to FILE\n"
+"      --replay FILE       read a recorded dump instead of the kernel\n"
+"\n"
+"Screen:\n"
+"      --readonly          disable every delete key\n"
+"      --no-color          no colors (so does NO_COLOR in the environment)\n"
+"  -l, --lookup            show host names (reverse DNS, never blocking)\n"
+"\n"
+"  -h, --help              show this help and exit\n"
+"  -V, --version           show the version and exit\n"
+"\n"
+"FILTER is an expression, as with tcpdump, e.g.\n"
+"  ctop -1 tcp and dport 443 and not src 10.0.0.0/8\n"
+"Terms: tcp udp udplite icmp icmpv6 sctp dccp gre, proto N, ipv4, ipv6,\n"
+"  src|dst|host ADDR[/LEN], sport|dport|port N[-M], state NAME, assured,\n"
+"  unreplied, seen_reply, snat, dnat, nat, mark N[/MASK], zone N, id N,\n"
+"  ttl <|<=|>|>=|= N, 'reply' before src/dst/host/ports for the reply tuple,\n"
+"  and, or, not, ( ).\n"
+"\n"
+"Exit status: 0 success, 1 runtime failure (kernel, namespace, privileges),\n"
+"2 bad usage (option or filter). Reading the table needs CAP_NET_ADMIN.\n",
+	out);
+}
+
+static int parse_long(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_format(const char *s, enum batch_format *f)
+{
+	if (!strcasecmp(s, "text"))
+		*f = BATCH_TEXT;
+	else if (!strcasecmp(s, "json"))
+		*f = BATCH_JSON;
+	else if (!strcasecmp(s, "csv"))
+		*f = BATCH_CSV;
+	else
+		return -1;
+	return 0;
+}
+
+/* Join the trailing arguments with single spaces, as tcpdump does. */
+static char *join_args(int argc, char **argv)
+{
+	size_t len = 1;
+	char *s;
+
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	s = malloc(len);
+	if (!s)
+		return NULL;
+	s[0] = '\0';
+	for (int i = 0; i < argc; i++) {
+		if (i)
+			strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
+}
+
+static int usage_error(struct ctop_err *err, const char *fmt, const char *arg)
+{
+	return err_set(err, CTOP_EXIT_USAGE, fmt, arg);
+}
+
+int cli_parse(int argc, char **argv, struct cli *cli, struct ctop_err *err)
+{
+	char bad[64];
+	long v;
+	int c, ok;
+	char *end;
+
+	memset(cli, 0, sizeof(*cli));
+	cli->delay = 1.0;
+	cli->iterations = -1;
+	cli->header = true;
+	cli->ncols = columns_default(cli->cols, CLI_MAX_COLS);
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":1bn:d:o:Hc:s:rg:lhV", long_opts,
+				NULL)) != -1) {
+		switch (c) {
+		case '1':
+			cli->batch = true;
+			cli->iterations = 1;
+			break;
+		case 'b':
+			cli->batch = true;
+			break;
+		case 'n':
+			if (parse_long(optarg, 0, 1000000000L, &v))
+				return usage_error(err, "-n wants a count, not '%s'", optarg);
+			cli->iterations = v;
+			break;
+		case 'd':
+			errno = 0;
+			cli->delay = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(cli->delay >= 0.05) ||
+			    cli->delay > 86400)
+				return usage_error(err, "-d wants seconds between 0.05 and 86400, not '%s'", optarg);
+			break;
+		case 'o':
+			if (parse_format(optarg, &cli->format))
+				return usage_error(err, "unknown format '%s' (text, json, csv)", optarg);
+			break;
+		case 'H':
+			cli->header = false;
+			break;
+		case 'c':
+			if (columns_parse(optarg, cli->cols, &cli->ncols,
+					  CLI_MAX_COLS, bad, sizeof(bad))) {
+				err_set(err, CTOP_EXIT_USAGE,
+					"unknown column '%s' (columns: %s)", bad,
+					columns_names());
+				return -1;
+			}
+			break;
+		case 's': {
+			const struct column *col = column_by_name(optarg);
+
+			if (!col) {
+				err_set(err, CTOP_EXIT_USAGE,
+					"unknown sort column '%s' (columns: %s)",
+					optarg, columns_names());
+				return -1;
+			}
+			cli->sort = col->id;
+			cli->sort_set = true;
+			break;
+		}
+		case 'r':
+			cli->reverse = true;
+			break;
+		case 'g':
+			cli->group = group_by_name(optarg, &ok);
+			if (!ok || cli->group == GROUP_NONE)
+				return usage_error(err, "unknown group '%s' (src, dst, pair, sport, dport, proto, state, mark, zone)", optarg);
+			break;
+		case OPT_TOP:
+			if (parse_long(optarg, 1, 1000000000L, &v))
+				return usage_error(err, "--top wants a positive count, not '%s'", optarg);
+			cli->top = v;
+			break;
+		case OPT_NETNS:
+			if (!*optarg)
+				return usage_error(err, "--netns wants a name or path%s", "");
+			cli->netns = optarg;
+			break;
+		case OPT_READONLY:
+			cli->readonly = true;
+			break;
+		case OPT_NO_COLOR:
+			cli->no_color = true;
+			break;
+		case 'l':
+			cli->resolve = true;
+			break;
+		case OPT_RECORD:
+			cli->record = optarg;
+			break;
+		case OPT_REPLAY:
+			cli->replay = optarg;
+			break;
+		case 'h':
+			cli->help = true;
+			return 0;
+		case 'V':
+			cli->version = true;
+			return 0;
+		case ':':
+			return usage_error(err, "option '%s' needs a value", argv[optind - 1]);
+		default:
+			if (optopt)
+				err_set(err, CTOP_EXIT_USAGE, "unknown option '-%c'", optopt);
+			else
+				err_set(err, CTOP_EXIT_USAGE, "unknown option '%s'", argv[optind - 1]);
+			return -1;
+		}
+	}
+	cli->filter = join_args(argc - optind, argv + optind);
+	if (!cli->filter)
+		return err_set(err, CTOP_EXIT_RUNTIME, "out of memory");
+	return 0;
+}
+
+void cli_free(struct cli *cli)
+{
+	free(cli->filter);
+	cli->filter = NULL;
+}

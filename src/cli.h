@@ -1,0 +1,39 @@
+/* Command-line options into a plain struct; no side effects. */
+#ifndef CTOP_CLI_H
+#define CTOP_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "batch.h"
+#include "columns.h"
+#include "err.h"
+#include "group.h"
+
+#define CLI_MAX_COLS 32
+
+struct cli {
+	bool help, version;
+	bool batch;		/* -b, -1, or stdout not a terminal */
+	long iterations;	/* -n; 0 = until interrupted, -1 = not given */
+	double delay;		/* -d seconds between refreshes */
+	enum batch_format format;
+	bool header;		/* -H clears */
+	enum column_id cols[CLI_MAX_COLS];
+	size_t ncols;
+	enum column_id sort;
+	bool sort_set, reverse;
+	enum group_by group;
+	long top;		/* --top N, 0 = all */
+	const char *netns;
+	char *filter;		/* trailing arguments joined; "" if none */
+	bool readonly, no_color, resolve;
+	const char *record, *replay;
+};
+
+/* Parse argv into *cli. Returns 0, or -1 with err (status 2) filled. */
+int cli_parse(int argc, char **argv, struct cli *cli, struct ctop_err *err);
+void cli_free(struct cli *cli);
+void cli_usage(FILE *out);
+
+#endif

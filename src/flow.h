@@ -1,0 +1,152 @@
+/* The flow record: one conntrack entry as plain data.
+ *
+ * This header is the model's vocabulary. It includes no netlink or curses
+ * header, so everything built on it (filter, sort, group, format, batch,
+ * table) can be tested without a kernel or a terminal. The numeric values of
+ * status bits and protocol states are the kernel's (linux/netfilter/
+ * nf_conntrack_common.h, nf_conntrack_tcp.h, ...), so the netlink parser
+ * copies them unchanged.
+ */
+#ifndef CTOP_FLOW_H
+#define CTOP_FLOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Address families, the values of AF_INET / AF_INET6. */
+enum { FLOW_IPV4 = 2, FLOW_IPV6 = 10 };
+
+/* IP protocol numbers the model knows by name. */
+enum {
+	FLOW_P_ICMP = 1,
+	FLOW_P_TCP = 6,
+	FLOW_P_UDP = 17,
+	FLOW_P_DCCP = 33,
+	FLOW_P_GRE = 47,
+	FLOW_P_ICMPV6 = 58,
+	FLOW_P_SCTP = 132,
+	FLOW_P_UDPLITE = 136,
+};
+
+/* Status bits: same values as enum ip_conntrack_status. */
+enum {
+	FLOW_S_EXPECTED = 1u << 0,
+	FLOW_S_SEEN_REPLY = 1u << 1,
+	FLOW_S_ASSURED = 1u << 2,
+	FLOW_S_CONFIRMED = 1u << 3,
+	FLOW_S_SRC_NAT = 1u << 4,
+	FLOW_S_DST_NAT = 1u << 5,
+	FLOW_S_SEQ_ADJUST = 1u << 6,
+	FLOW_S_SRC_NAT_DONE = 1u << 7,
+	FLOW_S_DST_NAT_DONE = 1u << 8,
+	FLOW_S_DYING = 1u << 9,
+	FLOW_S_FIXED_TIMEOUT = 1u << 10,
+	FLOW_S_TEMPLATE = 1u << 11,
+	FLOW_S_UNTRACKED = 1u << 12,
+	FLOW_S_HELPER = 1u << 13,
+	FLOW_S_OFFLOAD = 1u << 14,
+	FLOW_S_HW_OFFLOAD = 1u << 15,
+};
+
+/* Which optional parts of a flow the kernel sent (struct flow.has). */
+enum {
+	FLOW_HAS_STATE = 1u << 0,	/* tcp, sctp, dccp protoinfo */
+	FLOW_HAS_COUNTERS = 1u << 1,	/* nf_conntrack_acct on */
+	FLOW_HAS_START = 1u << 2,	/* nf_conntrack_timestamp on */
+	FLOW_HAS_MARK = 1u << 3,
+	FLOW_HAS_ZONE = 1u << 4,
+	FLOW_HAS_LABELS = 1u << 5,
+	FLOW_HAS_TIMEOUT = 1u << 6,
+};
+
+enum flow_nat { FLOW_NAT_NONE = 0, FLOW_NAT_SNAT, FLOW_NAT_DNAT, FLOW_NAT_BOTH };
+
+/* An address in network byte order; IPv4 uses b[0..3], the rest is zero. */
+union flow_addr {
+	uint8_t b[16];
+	uint32_t w[4];
+};
+
+/* One direction of a connection. Ports are in host byte order. ICMP and
+ * ICMPv6 put the echo id in sport and leave dport 0; GRE puts its keys in
+ * sport/dport (the kernel does the same); protocols without ports leave
+ * both 0. */
+struct flow_tuple {
+	union flow_addr src, dst;
+	uint16_t sport, dport;
+	uint8_t icmp_type, icmp_code;
+};
+
+/* Kept compact on purpose: memory per flow is a product figure. Strings
+ * (helper name, labels) are interned and referenced by a small index. */
+struct flow {
+	struct flow_tuple orig, reply;
+	uint64_t orig_packets, orig_bytes;
+	uint64_t reply_packets, reply_bytes;
+	uint64_t start_ns;	/* CLOCK_REALTIME ns since the epoch */
+	uint32_t status;	/* FLOW_S_* */
+	uint32_t timeout;	/* seconds left when read */
+	uint32_t mark;
+	uint32_t id;		/* conntrack id: a 32-bit hash, not unique */
+	uint16_t zone;
+	uint8_t family;		/* FLOW_IPV4 or FLOW_IPV6 */
+	uint8_t protonum;
+	uint8_t state;		/* kernel's per-protocol state, if FLOW_HAS_STATE */
+	uint8_t helper;		/* intern_helper() index, 0 = none */
+	uint8_t labels;		/* intern_labels() index, 0 = none */
+	uint8_t has;		/* FLOW_HAS_* */
+};
+
+/* Protocol name for a number ("tcp", "udp", ..., "unknown" for others;
+ * callers print the number for those). */
+const char *flow_proto_name(uint8_t protonum);
+/* Inverse of flow_proto_name, also accepting "ipv6-icmp"; -1 if unknown. */
+int flow_proto_by_name(const char *name);
+/* True for protocols whose tuples carry ports (tcp, udp, udplite, sctp,
+ * dccp). GRE keys and ICMP ids are not ports. */
+bool flow_proto_has_ports(uint8_t protonum);
+bool flow_is_icmp(uint8_t protonum);
+
+/* Upper-case state name as conntrack -L prints it ("ESTABLISHED",
+ * "TIME_WAIT", "COOKIE_WAIT", ...), or NULL when the flow has no state
+ * (udp, icmp, gre, ...). */
+const char *flow_state_name(const struct flow *f);
+/* Whether NAME (any case) is a state name of some protocol. */
+bool flow_state_name_known(const char *name);
+
+/* NAT as seen in the tuples: SNAT when the reply's destination is not the
+ * original source, DNAT when the reply's source is not the original
+ * destination (addresses and ports, or the ICMP id). */
+enum flow_nat flow_nat(const struct flow *f);
+const char *flow_nat_name(enum flow_nat nat);	/* NULL, "snat", "dnat", "both" */
+
+/* UNREPLIED is not a kernel bit: it is the absence of SEEN_REPLY. */
+static inline bool flow_unreplied(const struct flow *f)
+{
+	return !(f->status & FLOW_S_SEEN_REPLY);
+}
+
+/* Flag names for output, in a fixed order: ASSURED, SEEN_REPLY or UNREPLIED,
+ * then each other set bit (CONFIRMED, DYING, OFFLOAD, HW_OFFLOAD, SRC_NAT,
+ * DST_NAT, EXPECTED, HELPER, FIXED_TIMEOUT, ...). Calls fn once per name. */
+void flow_flag_names(const struct flow *f,
+		     void (*fn)(const char *name, void *data), void *data);
+
+/* The key of a flow is its original tuple, protocol, family and zone; the
+ * conntrack id is kept for safe deletes, not as the key. */
+uint64_t flow_key_hash(const struct flow *f);
+bool flow_key_equal(const struct flow *a, const struct flow *b);
+
+size_t flow_addr_len(uint8_t family);	/* 4 or 16 */
+
+/* Interned strings: a process-wide table of at most 255 entries each.
+ * Index 0 means none. When the table is full the last index is reused. */
+uint8_t intern_helper(const char *name);
+const char *intern_helper_name(uint8_t idx);	/* NULL for 0 */
+/* Labels are a bitmap of up to 128 bits, stored as given by the kernel. */
+uint8_t intern_labels(const uint8_t *bits, size_t len);
+/* Returns the bitmap and its length, or NULL for 0. */
+const uint8_t *intern_labels_bits(uint8_t idx, size_t *len);
+
+#endif

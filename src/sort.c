@@ -1,0 +1,338 @@
+/* Sorting flows by a registry column.
+ *
+ * The order must be total: with only the column's compare, flows that tie
+ * (the same state, the same TTL second) would swap places from one refresh
+ * to the next and the screen would flicker. Ties are therefore broken by
+ * the flow key (family, protocol, zone, original tuple), which is unique
+ * in a table, then by the conntrack id. The tie-break is not reversed:
+ * "reverse" flips the column's order only, so equal rows keep the same
+ * relative order whichever way the column sorts.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sort.h"
+
+static inline int cmp_num(uint64_t a, uint64_t b)
+{
+	return (a > b) - (a < b);
+}
+
+static int mem_cmp(const void *a, const void *b, size_t n)
+{
+	int c = n ? memcmp(a, b, n) : 0;
+
+	return (c > 0) - (c < 0);
+}
+
+/* The key in the order the prefixes of sort_flows pack it. Bytes of an
+ * IPv4 address past the fourth should be zero; if they are not, they
+ * still count, but last, so the packed prefixes stay true prefixes. */
+static int key_compare(const struct flow *a, const struct flow *b)
+{
+	const struct flow_tuple *ta = &a->orig, *tb = &b->orig;
+	size_t alen;
+	int c;
+
+	if (a->family != b->family)
+		return cmp_num(a->family, b->family);
+	if (a->protonum != b->protonum)
+		return cmp_num(a->protonum, b->protonum);
+	if (a->zone != b->zone)
+		return cmp_num(a->zone, b->zone);
+	alen = flow_addr_len(a->family);
+	if ((c = mem_cmp(ta->src.b, tb->src.b, alen)))
+		return c;
+	if ((c = mem_cmp(ta->dst.b, tb->dst.b, alen)))
+		return c;
+	if (ta->sport != tb->sport)
+		return cmp_num(ta->sport, tb->sport);
+	if (ta->dport != tb->dport)
+		return cmp_num(ta->dport, tb->dport);
+	if (ta->icmp_type != tb->icmp_type)
+		return cmp_num(ta->icmp_type, tb->icmp_type);
+	if (ta->icmp_code != tb->icmp_code)
+		return cmp_num(ta->icmp_code, tb->icmp_code);
+	if ((c = mem_cmp(ta->src.b + alen, tb->src.b + alen, 16 - alen)))
+		return c;
+	if ((c = mem_cmp(ta->dst.b + alen, tb->dst.b + alen, 16 - alen)))
+		return c;
+	return cmp_num(a->id, b->id);
+}
+
+int sort_compare(const struct sort_spec *spec, const struct flow *a,
+		 const struct flow *b)
+{
+	const struct column *col = column_get(spec->column);
+	int c = 0;
+
+	if (col) {
+		c = col->compare(a, b, &spec->ctx);
+		/* Normalise before negating: -INT_MIN overflows. */
+		c = (c > 0) - (c < 0);
+		if (spec->reverse)
+			c = -c;
+	}
+	return c ? c : key_compare(a, b);
+}
+
+/* Decorated sort. With a million flows, following two pointers per
+ * comparison costs a cache miss each time and dominates everything else.
+ * So one pass reads each flow once and stores, next to its pointer,
+ * 64-bit prefixes of its order:
+ *
+ *   k1      the column's value (bit-inverted when reversed). Always
+ *           monotone: k1(a) < k1(b) implies the column puts a first. For
+ *           most columns it is exact (equal k1 means the column compares
+ *           equal); where it cannot be (IPv6 addresses, helper names,
+ *           labels, age) the entry says so, and equal k1 falls back to
+ *           the column's compare.
+ *   k2, k3  a 127-bit prefix of the key order (tie_key), shifted left
+ *           once; the low bit of k2 holds k1's exactness. For IPv4 it
+ *           holds the whole key but the ICMP type and code; for IPv6
+ *           family, protocol, zone and 102 bits of the source address.
+ *
+ * Most comparisons are then integer compares in a sequential array; flows
+ * are touched only when all prefixes tie. The price is 32 bytes per flow
+ * plus half as much again for the merge, for the duration of the sort. */
+struct sort_ent {
+	uint64_t k1, k2, k3;
+	const struct flow *f;
+};
+
+static uint64_t be_bits(const uint8_t *b, unsigned nbytes)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < nbytes; i++)
+		v = v << 8 | b[i];
+	return v;
+}
+
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a + b < a ? UINT64_MAX : a + b;
+}
+
+/* Address (and port) prefix: IPv4 before IPv6, numeric within a family.
+ * Exact for IPv4, where address and port fit in 63 bits. */
+static uint64_t addr_key(const struct flow *f, const union flow_addr *a,
+			 int port, bool *exact)
+{
+	if (f->family == FLOW_IPV6) {
+		*exact = false;
+		return 1ULL << 63 | be_bits(a->b, 8) >> 1;
+	}
+	if (f->family != FLOW_IPV4) {
+		*exact = false;
+		return 0;
+	}
+	return be_bits(a->b, 4) << 16 | (port < 0 ? 0 : (uint64_t)port);
+}
+
+static int ent_port(const struct flow *f, const struct flow_tuple *t,
+		    int which)
+{
+	if (!flow_proto_has_ports(f->protonum))
+		return 0;
+	return which ? t->dport : t->sport;
+}
+
+/* Must agree with the compare functions of columns.c; test_columns
+ * checks the decorated sort against plain sort_compare for each column. */
+static uint64_t column_key(enum column_id col, const struct flow *f,
+			   bool *exact)
+{
+	*exact = true;
+	switch (col) {
+	case COL_PROTO:
+		return f->protonum;
+	case COL_SRC:
+		return addr_key(f, &f->orig.src, ent_port(f, &f->orig, 0), exact);
+	case COL_DST:
+		return addr_key(f, &f->orig.dst, ent_port(f, &f->orig, 1), exact);
+	case COL_REPLY_SRC:
+		return addr_key(f, &f->reply.src, ent_port(f, &f->reply, 0), exact);
+	case COL_REPLY_DST:
+		return addr_key(f, &f->reply.dst, ent_port(f, &f->reply, 1), exact);
+	case COL_SADDR:
+		return addr_key(f, &f->orig.src, -1, exact);
+	case COL_DADDR:
+		return addr_key(f, &f->orig.dst, -1, exact);
+	case COL_SPORT:
+		return (uint64_t)ent_port(f, &f->orig, 0);
+	case COL_DPORT:
+		return (uint64_t)ent_port(f, &f->orig, 1);
+	case COL_STATE:
+		return (uint64_t)f->protonum << 16 |
+		       (f->has & FLOW_HAS_STATE ? f->state + 1u : 0);
+	case COL_TTL:
+		return f->timeout;
+	case COL_FLAGS:
+		return f->status;
+	case COL_PACKETS:
+		return sat_add(f->orig_packets, f->reply_packets);
+	case COL_BYTES:
+		return sat_add(f->orig_bytes, f->reply_bytes);
+	case COL_MARK:
+		return f->mark;
+	case COL_ZONE:
+		return f->zone;
+	case COL_ID:
+		return f->id;
+	case COL_NAT:
+		return flow_nat(f);
+	case COL_FAMILY:
+		return f->family;
+	case COL_AGE:
+		/* Newest first, unknown last; one bit is lost, so not exact. */
+		*exact = false;
+		if (!(f->has & FLOW_HAS_START) || !f->start_ns)
+			return UINT64_MAX;
+		return ~f->start_ns >> 1;
+	case COL_HELPER:
+	case COL_LABELS:
+	case COL_COUNT:
+		break;
+	}
+	*exact = false;
+	return 0;
+}
+
+/* The key order's prefix in 127 bits: family (IPv4 first), protonum,
+ * zone (25 bits), then the tuple's bytes in memcmp order. IPv4 packs
+ * src, dst, sport, dport; IPv6 has room for the first 102 bits of src.
+ * *k2 gets the first 63 bits, *k3 the next 64. Only for IPv4 and IPv6
+ * flows (sort_flows checks). */
+static void tie_key(const struct flow *f, uint64_t *k2, uint64_t *k3)
+{
+	uint64_t head = (uint64_t)(f->family == FLOW_IPV6) << 24 |
+			(uint64_t)f->protonum << 16 | f->zone;
+	const struct flow_tuple *t = &f->orig;
+
+	if (f->family == FLOW_IPV4) {
+		/* 25 + 32 + 6 bits, then 26 + 16 + 16 + 6 (zero) bits. */
+		uint64_t dst = be_bits(t->dst.b, 4);
+
+		*k2 = head << 38 | be_bits(t->src.b, 4) << 6 | dst >> 26;
+		*k3 = dst << 38 |
+		      (uint64_t)t->sport << 22 | (uint64_t)t->dport << 6;
+	} else {
+		uint64_t hi = be_bits(t->src.b, 8), lo = be_bits(t->src.b + 8, 8);
+
+		*k2 = head << 38 | hi >> 26;
+		*k3 = hi << 38 | lo >> 26;
+	}
+}
+
+static inline int ent_cmp(const struct sort_ent *a, const struct sort_ent *b,
+			  const struct sort_spec *spec)
+{
+	int c;
+
+	if (a->k1 != b->k1)
+		return a->k1 < b->k1 ? -1 : 1;
+	if (!(a->k2 & b->k2 & 1)) {
+		const struct column *col = column_get(spec->column);
+
+		c = col ? col->compare(a->f, b->f, &spec->ctx) : 0;
+		c = (c > 0) - (c < 0);
+		if (c)
+			return spec->reverse ? -c : c;
+	}
+	if (a->k2 >> 1 != b->k2 >> 1)
+		return a->k2 >> 1 < b->k2 >> 1 ? -1 : 1;
+	if (a->k3 != b->k3)
+		return a->k3 < b->k3 ? -1 : 1;
+	return key_compare(a->f, b->f);
+}
+
+static void ent_isort(struct sort_ent *a, size_t n,
+		      const struct sort_spec *spec)
+{
+	for (size_t i = 1; i < n; i++) {
+		struct sort_ent x = a[i];
+		size_t j = i;
+
+		while (j && ent_cmp(&x, &a[j - 1], spec) < 0) {
+			a[j] = a[j - 1];
+			j--;
+		}
+		a[j] = x;
+	}
+}
+
+/* Top-down merge sort of a[0..n); tmp holds n / 2 + 1 entries: the left
+ * half is moved out, then merged back from the front, which never
+ * overtakes the unread part of the right half. */
+static void ent_msort(struct sort_ent *a, struct sort_ent *tmp, size_t n,
+		      const struct sort_spec *spec)
+{
+	size_t h = n / 2, i = 0, j = h, k = 0;
+
+	if (n <= 16) {
+		ent_isort(a, n, spec);
+		return;
+	}
+	ent_msort(a, tmp, h, spec);
+	ent_msort(a + h, tmp, n - h, spec);
+	if (ent_cmp(&a[h - 1], &a[h], spec) <= 0)
+		return;		/* already in order: common on refresh */
+	memcpy(tmp, a, h * sizeof(*a));
+	while (i < h && j < n)
+		a[k++] = ent_cmp(&a[j], &tmp[i], spec) < 0 ? a[j++] : tmp[i++];
+	while (i < h)
+		a[k++] = tmp[i++];
+}
+
+static int sort_cmp_r(const void *pa, const void *pb, void *arg)
+{
+	const struct flow *const *a = pa;
+	const struct flow *const *b = pb;
+
+	return sort_compare(arg, *a, *b);
+}
+
+void sort_flows(const struct flow **flows, size_t n,
+		const struct sort_spec *spec)
+{
+	struct sort_ent *ent, *tmp;
+
+	if (n < 2)
+		return;
+	ent = malloc(n * sizeof(*ent));
+	tmp = malloc((n / 2 + 1) * sizeof(*tmp));
+	if (!ent || !tmp) {
+		free(ent);
+		free(tmp);
+		goto plain;
+	}
+	for (size_t i = 0; i < n; i++) {
+		bool exact;
+		uint64_t k1, k2, k3;
+
+		if (flows[i]->family != FLOW_IPV4 &&
+		    flows[i]->family != FLOW_IPV6) {
+			/* No prefix keys for a family that never occurs. */
+			free(ent);
+			free(tmp);
+			goto plain;
+		}
+		k1 = column_key(spec->column, flows[i], &exact);
+
+		tie_key(flows[i], &k2, &k3);
+		ent[i].k1 = spec->reverse ? ~k1 : k1;
+		ent[i].k2 = k2 << 1 | exact;
+		ent[i].k3 = k3;
+		ent[i].f = flows[i];
+	}
+	ent_msort(ent, tmp, n, spec);
+	for (size_t i = 0; i < n; i++)
+		flows[i] = ent[i].f;
+	free(tmp);
+	free(ent);
+	return;
+plain:
+	/* The plain sort gives the same order, only slower. */
+	qsort_r(flows, n, sizeof(*flows), sort_cmp_r, (void *)spec);
+}

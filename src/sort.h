@@ -1,0 +1,24 @@
+/* Sorting flows by a column of the registry, ties broken by the flow key so
+ * the order is stable from one refresh to the next. */
+#ifndef CTOP_SORT_H
+#define CTOP_SORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "columns.h"
+
+struct sort_spec {
+	enum column_id column;
+	bool reverse;
+	struct column_ctx ctx;
+};
+
+/* Total order on two flows for spec. */
+int sort_compare(const struct sort_spec *spec, const struct flow *a,
+		 const struct flow *b);
+/* Sort an array of pointers in place. */
+void sort_flows(const struct flow **flows, size_t n,
+		const struct sort_spec *spec);
+
+#endif

@@ -1,0 +1,793 @@
+/* The kernel side: the ctnetlink socket, table dumps with kernel-side
+ * filtering, statistics, deletes, sysctls and namespace entry.
+ *
+ * libmnl is used directly: the messages are walked by hand and parsed
+ * straight into struct flow (source_parse.c), so a dump of a million
+ * entries costs little more than the kernel's own time to build them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <libmnl/libmnl.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_conntrack.h>
+
+#include "source.h"
+
+/* A netlink dump never puts more than 32 KiB in one datagram; twice that
+ * leaves room for whatever a future kernel does. */
+#define RECV_BUF_SIZE	(64 * 1024)
+/* Socket receive buffer: a dump is paced by the reader, so this mostly
+ * matters for error bursts, but a large one costs nothing. */
+#define SOCK_RCVBUF	(8 * 1024 * 1024)
+
+/* The kernel's tuple filter flags (net/netfilter/nf_internals.h); not in
+ * the UAPI headers, stable since Linux 5.8. */
+#define CT_FILTER_PROTO_NUM	(1u << 3)
+
+/* Parts of the pushdown, so a kernel that rejects one can be asked again
+ * without it (and is not asked with it again). */
+enum {
+	PD_MARK = 1u << 0,
+	PD_STATUS = 1u << 1,
+	PD_ZONE = 1u << 2,
+	PD_PROTO = 1u << 3,
+};
+
+struct source {
+	struct mnl_socket *nl;
+	unsigned int portid;
+	uint32_t seq;
+	unsigned int pd_rejected;	/* PD_* the kernel refused */
+	FILE *rec;
+	char *buf;			/* RECV_BUF_SIZE */
+};
+
+static const char NO_CONNTRACK[] =
+	"this kernel has no connection tracking (nf_conntrack is not loaded)";
+static const char NEED_NET_ADMIN[] =
+	"reading the conntrack table needs CAP_NET_ADMIN (run as root)";
+
+/* ---- namespaces ---- */
+
+int source_enter_netns(const char *netns, struct ctop_err *err)
+{
+	char path[4096];
+	int fd;
+
+	if (!netns)
+		return 0;
+	if (strchr(netns, '/'))
+		snprintf(path, sizeof(path), "%s", netns);
+	else
+		snprintf(path, sizeof(path), "/run/netns/%s", netns);
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return err_set(err, CTOP_EXIT_RUNTIME,
+				       "network namespace \"%s\" not found (%s)",
+				       netns, path);
+		return err_set(err, CTOP_EXIT_RUNTIME,
+			       "cannot open network namespace %s: %s",
+			       path, strerror(errno));
+	}
+	if (setns(fd, CLONE_NEWNET) < 0) {
+		int e = errno;
+
+		close(fd);
+		if (e == EPERM)
+			return err_set(err, CTOP_EXIT_RUNTIME,
+				       "entering network namespace \"%s\" needs CAP_SYS_ADMIN (run as root)",
+				       netns);
+		return err_set(err, CTOP_EXIT_RUNTIME,
+			       "cannot enter network namespace \"%s\": %s",
+			       netns, e == EINVAL ? "not a network namespace" :
+			       strerror(e));
+	}
+	close(fd);
+	return 0;
+}
+
+/* ---- socket ---- */
+
+static void sock_grow_rcvbuf(struct mnl_socket *nl)
+{
+	int fd = mnl_socket_get_fd(nl);
+	int size = SOCK_RCVBUF;
+
+	/* FORCE ignores rmem_max but needs CAP_NET_ADMIN. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+}
+
+static struct nlmsghdr *msg_start(char *buf, uint16_t type, uint16_t flags,
+				  uint32_t seq, uint8_t family)
+{
+	struct nlmsghdr *nlh;
+	struct nfgenmsg *nfg;
+
+	/* libmnl leaves attribute padding as it finds it. */
+	memset(buf, 0, 512);
+	nlh = mnl_nlmsg_put_header(buf);
+
+	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	nlh->nlmsg_seq = seq;
+	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
+	nfg->nfgen_family = family;
+	nfg->version = NFNETLINK_V0;
+	nfg->res_id = 0;
+	return nlh;
+}
+
+static int sock_send(struct source *src, const struct nlmsghdr *nlh)
+{
+	ssize_t n;
+
+	do
+		n = mnl_socket_sendto(src->nl, nlh, nlh->nlmsg_len);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -1 : 0;
+}
+
+static ssize_t sock_recv(struct source *src)
+{
+	ssize_t n;
+
+	do
+		n = mnl_socket_recvfrom(src->nl, src->buf, RECV_BUF_SIZE);
+	while (n < 0 && errno == EINTR);
+	return n;
+}
+
+/* What to do with one received message. */
+enum msg_kind { MSG_DATA, MSG_DONE, MSG_ERROR, MSG_SKIP };
+
+/* Classifies a message of our request; *error gets the errno of an
+ * NLMSG_ERROR (0 for an ACK) or of a failed NLMSG_DONE. */
+static enum msg_kind msg_classify(const struct source *src,
+				  const struct nlmsghdr *nlh, uint32_t seq,
+				  int *error)
+{
+	const int *code;
+
+	/* Leftovers of an earlier request are not ours. */
+	if (nlh->nlmsg_seq != seq ||
+	    (nlh->nlmsg_pid && nlh->nlmsg_pid != src->portid))
+		return MSG_SKIP;
+	switch (nlh->nlmsg_type) {
+	case NLMSG_NOOP:
+	case NLMSG_OVERRUN:
+		return MSG_SKIP;
+	case NLMSG_ERROR:
+		*error = 0;
+		if (nlh->nlmsg_len >= NLMSG_HDRLEN + sizeof(int)) {
+			code = mnl_nlmsg_get_payload(nlh);
+			*error = -*code;
+		} else {
+			*error = EPROTO;
+		}
+		return MSG_ERROR;
+	case NLMSG_DONE:
+		*error = 0;
+		if (nlh->nlmsg_len >= NLMSG_HDRLEN + sizeof(int)) {
+			code = mnl_nlmsg_get_payload(nlh);
+			if (*code < 0)
+				*error = -*code;
+		}
+		return MSG_DONE;
+	}
+	return MSG_DATA;
+}
+
+/* Ask the kernel once, so that a kernel whose ctnetlink is a module loads
+ * it, and tell whether conntrack is there at all. */
+static bool conntrack_present(struct source *src)
+{
+	char *buf = src->buf;
+	struct nlmsghdr *nlh;
+	uint32_t seq = ++src->seq;
+	ssize_t n;
+	int len, error = 0;
+
+	if (access("/proc/sys/net/netfilter/nf_conntrack_count", F_OK) == 0)
+		return true;
+	nlh = msg_start(buf, IPCTNL_MSG_CT_GET_STATS, NLM_F_ACK, seq, AF_UNSPEC);
+	if (sock_send(src, nlh) < 0)
+		return errno != EOPNOTSUPP && errno != EPROTONOSUPPORT;
+	for (;;) {
+		n = sock_recv(src);
+		if (n <= 0)
+			return true;
+		len = (int)n;
+		for (nlh = (struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, len);
+		     nlh = mnl_nlmsg_next(nlh, &len)) {
+			if (msg_classify(src, nlh, seq, &error) == MSG_ERROR)
+				return error != EOPNOTSUPP &&
+				       error != EPROTONOSUPPORT;
+		}
+	}
+}
+
+struct source *source_open(struct ctop_err *err)
+{
+	struct source *src = calloc(1, sizeof(*src));
+
+	if (!src || !(src->buf = malloc(RECV_BUF_SIZE))) {
+		free(src);
+		err_set(err, CTOP_EXIT_RUNTIME, "out of memory");
+		return NULL;
+	}
+	src->nl = mnl_socket_open(NETLINK_NETFILTER);
+	if (!src->nl) {
+		int e = errno;
+
+		free(src->buf);
+		free(src);
+		if (e == EPROTONOSUPPORT || e == EAFNOSUPPORT)
+			err_set(err, CTOP_EXIT_RUNTIME, "%s", NO_CONNTRACK);
+		else
+			err_set(err, CTOP_EXIT_RUNTIME,
+				"cannot open a netfilter netlink socket: %s",
+				strerror(e));
+		return NULL;
+	}
+	if (mnl_socket_bind(src->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		err_set(err, CTOP_EXIT_RUNTIME,
+			"cannot bind the netlink socket: %s", strerror(errno));
+		source_close(src);
+		return NULL;
+	}
+	src->portid = mnl_socket_get_portid(src->nl);
+	src->seq = (uint32_t)time(NULL);
+	sock_grow_rcvbuf(src->nl);
+	if (!conntrack_present(src)) {
+		err_set(err, CTOP_EXIT_RUNTIME, "%s", NO_CONNTRACK);
+		source_close(src);
+		return NULL;
+	}
+	return src;
+}
+
+void source_close(struct source *src)
+{
+	if (!src)
+		return;
+	if (src->nl)
+		mnl_socket_close(src->nl);
+	free(src->buf);
+	free(src);
+}
+
+void source_record(struct source *src, FILE *rec)
+{
+	src->rec = rec;
+}
+
+static int errno_message(int e, const char *what, struct ctop_err *err)
+{
+	if (e == EPERM || e == EACCES)
+		return err_set(err, CTOP_EXIT_RUNTIME, "%s", NEED_NET_ADMIN);
+	if (e == EOPNOTSUPP || e == EPROTONOSUPPORT)
+		return err_set(err, CTOP_EXIT_RUNTIME, "%s", NO_CONNTRACK);
+	return err_set(err, CTOP_EXIT_RUNTIME, "%s: %s", what, strerror(e));
+}
+
+/* ---- dump ---- */
+
+/* The request for one dump. Only what is in PARTS goes in. */
+static struct nlmsghdr *dump_request(char *buf, uint32_t seq, uint8_t family,
+				     const struct filter_pushdown *pd,
+				     unsigned int parts)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *nest, *tuple, *proto;
+
+	nlh = msg_start(buf, IPCTNL_MSG_CT_GET, NLM_F_DUMP, seq, family);
+	if (!pd)
+		return nlh;
+	if (parts & PD_MARK) {
+		/* Bits outside the mask can only make the kernel drop
+		 * more than the filter would; leave them out. */
+		mnl_attr_put_u32(nlh, CTA_MARK, htonl(pd->mark & pd->mark_mask));
+		mnl_attr_put_u32(nlh, CTA_MARK_MASK, htonl(pd->mark_mask));
+	}
+	if (parts & PD_STATUS) {
+		mnl_attr_put_u32(nlh, CTA_STATUS,
+				 htonl(pd->status & pd->status_mask));
+		mnl_attr_put_u32(nlh, CTA_STATUS_MASK, htonl(pd->status_mask));
+	}
+	/* The zone and the protocol both ride on CTA_FILTER; the zone alone
+	 * needs no tuple flag. */
+	if (parts & (PD_ZONE | PD_PROTO)) {
+		if (parts & PD_ZONE)
+			mnl_attr_put_u16(nlh, CTA_ZONE, htons((uint16_t)pd->zone));
+		nest = mnl_attr_nest_start(nlh, CTA_FILTER);
+		mnl_attr_put_u32(nlh, CTA_FILTER_ORIG_FLAGS,
+				 (parts & PD_PROTO) ? CT_FILTER_PROTO_NUM : 0);
+		mnl_attr_put_u32(nlh, CTA_FILTER_REPLY_FLAGS, 0);
+		mnl_attr_nest_end(nlh, nest);
+		if (parts & PD_PROTO) {
+			tuple = mnl_attr_nest_start(nlh, CTA_TUPLE_ORIG);
+			proto = mnl_attr_nest_start(nlh, CTA_TUPLE_PROTO);
+			mnl_attr_put_u8(nlh, CTA_PROTO_NUM, (uint8_t)pd->protonum);
+			mnl_attr_nest_end(nlh, proto);
+			mnl_attr_nest_end(nlh, tuple);
+		}
+	}
+	return nlh;
+}
+
+/* Which parts of PD are worth sending at all. */
+static unsigned int dump_parts(const struct filter_pushdown *pd)
+{
+	unsigned int parts = 0;
+
+	if (!pd)
+		return 0;
+	if (pd->has_mark && pd->mark_mask)
+		parts |= PD_MARK;
+	/* A zero mask means "no condition"; the kernel refuses it. */
+	if (pd->status_mask)
+		parts |= PD_STATUS;
+	/* Zone 0 is the kernel's "no zone filter". */
+	if (pd->zone > 0 && pd->zone <= 0xffff)
+		parts |= PD_ZONE;
+	if (pd->protonum >= 0 && pd->protonum <= 255)
+		parts |= PD_PROTO;
+	return parts;
+}
+
+/* Read the rest of a dump we stopped early, so the socket is clean for
+ * the next request (one dump at a time per socket). */
+static void dump_drain(struct source *src, uint32_t seq)
+{
+	struct nlmsghdr *nlh;
+	ssize_t n;
+	int len, error;
+
+	for (;;) {
+		n = sock_recv(src);
+		if (n <= 0)
+			return;
+		len = (int)n;
+		for (nlh = (struct nlmsghdr *)src->buf; mnl_nlmsg_ok(nlh, len);
+		     nlh = mnl_nlmsg_next(nlh, &len)) {
+			enum msg_kind k = msg_classify(src, nlh, seq, &error);
+
+			if (k == MSG_DONE || k == MSG_ERROR)
+				return;
+		}
+	}
+}
+
+/* Result of one dump attempt: 0 done, 1 stopped by the callback, -1 with
+ * *error set (*delivered says whether flows had gone out already). */
+static int dump_once(struct source *src, uint8_t family,
+		     const struct filter_pushdown *pd, unsigned int parts,
+		     source_flow_fn fn, void *data, int *error,
+		     bool *delivered)
+{
+	uint32_t seq = ++src->seq;
+	struct nlmsghdr *nlh;
+	struct flow f;
+	ssize_t n;
+	int len;
+
+	*delivered = false;
+	nlh = dump_request(src->buf, seq, family, pd, parts);
+	if (sock_send(src, nlh) < 0) {
+		*error = errno;
+		return -1;
+	}
+	for (;;) {
+		n = sock_recv(src);
+		if (n < 0) {
+			*error = errno;
+			return -1;
+		}
+		if (n == 0) {
+			*error = EPIPE;
+			return -1;
+		}
+		if (src->rec)
+			fwrite(src->buf, 1, (size_t)n, src->rec);
+		len = (int)n;
+		for (nlh = (struct nlmsghdr *)src->buf; mnl_nlmsg_ok(nlh, len);
+		     nlh = mnl_nlmsg_next(nlh, &len)) {
+			switch (msg_classify(src, nlh, seq, error)) {
+			case MSG_SKIP:
+				continue;
+			case MSG_DONE:
+				if (*error)
+					return -1;
+				return 0;
+			case MSG_ERROR:
+				return -1;
+			case MSG_DATA:
+				break;
+			}
+			/* A message we cannot parse (a newer kernel's idea,
+			 * or a flow gone while dumped) is skipped. */
+			if (source_parse_flow(nlh, &f) < 0)
+				continue;
+			*delivered = true;
+			if (fn(&f, data)) {
+				dump_drain(src, seq);
+				return 1;
+			}
+		}
+	}
+}
+
+/* Drop the part most likely to be refused, in the order they appeared in
+ * kernels: the tuple filter (5.8), the status filter (6.x), the zone. */
+static unsigned int dump_drop_part(unsigned int parts)
+{
+	static const unsigned int order[] = { PD_PROTO, PD_STATUS, PD_ZONE, PD_MARK };
+	size_t i;
+
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (parts & order[i])
+			return order[i];
+	return 0;
+}
+
+/* Dump one family (AF_UNSPEC for all). Returns 0 done, 1 stopped by the
+ * callback, 2 when SPLIT is set and the kernel refused the protocol
+ * filter (the caller then asks for all families at once), -1 error. */
+static int dump_family(struct source *src, uint8_t family,
+		       const struct filter_pushdown *pd, unsigned int parts,
+		       bool split, source_flow_fn fn, void *data,
+		       struct ctop_err *err)
+{
+	bool delivered;
+	int error = 0, r, restarts = 0;
+
+	for (;;) {
+		unsigned int drop;
+
+		r = dump_once(src, family, pd, parts & ~src->pd_rejected, fn,
+			      data, &error, &delivered);
+		if (r >= 0)
+			return r;
+		/* A refused filter fails the request before any data. */
+		drop = dump_drop_part(parts & ~src->pd_rejected);
+		if (!delivered && drop &&
+		    (error == EINVAL || error == EOPNOTSUPP)) {
+			src->pd_rejected |= drop;
+			if (split && drop == PD_PROTO)
+				return 2;
+			continue;
+		}
+		/* The dump was interrupted by a table resize or the like:
+		 * start over unless flows were handed out already. */
+		if (!delivered && (error == EINTR || error == EBUSY) &&
+		    ++restarts < 5)
+			continue;
+		return errno_message(error, "conntrack dump failed", err);
+	}
+}
+
+int source_dump(struct source *src, const struct filter_pushdown *pd,
+		source_flow_fn fn, void *data, struct ctop_err *err)
+{
+	unsigned int parts = dump_parts(pd);
+	uint8_t family = pd ? pd->family : 0;
+	int r;
+
+	if (family != FLOW_IPV4 && family != FLOW_IPV6)
+		family = AF_UNSPEC;
+	/* The kernel filters on a protocol only within one family: without
+	 * one, ask for each family in turn (still far less to copy than the
+	 * whole table). */
+	if ((parts & PD_PROTO) && !(src->pd_rejected & PD_PROTO) &&
+	    family == AF_UNSPEC) {
+		r = dump_family(src, AF_INET, pd, parts, true, fn, data, err);
+		if (r == 0)
+			r = dump_family(src, AF_INET6, pd, parts, false, fn,
+					data, err);
+		if (r != 2)
+			return r < 0 ? -1 : 0;
+		/* Refused on the first pass, before any flow: one dump of
+		 * every family without it. */
+	}
+	r = dump_family(src, family, pd, parts, false, fn, data, err);
+	return r < 0 ? -1 : 0;
+}
+
+/* ---- replay ---- */
+
+static int read_file(const char *path, char **buf, size_t *len,
+		     struct ctop_err *err)
+{
+	FILE *fp = fopen(path, "rb");
+	size_t cap = 1 << 16, n = 0, got;
+	char *p, *q;
+
+	if (!fp)
+		return err_set(err, CTOP_EXIT_RUNTIME, "cannot open %s: %s",
+			       path, strerror(errno));
+	p = malloc(cap);
+	while (p) {
+		got = fread(p + n, 1, cap - n, fp);
+		n += got;
+		if (n < cap)
+			break;
+		cap *= 2;
+		q = realloc(p, cap);
+		if (!q)
+			free(p);
+		p = q;
+	}
+	if (!p || ferror(fp)) {
+		free(p);
+		fclose(fp);
+		return err_set(err, CTOP_EXIT_RUNTIME, "cannot read %s", path);
+	}
+	fclose(fp);
+	*buf = p;
+	*len = n;
+	return 0;
+}
+
+int source_replay(const char *path, source_flow_fn fn, void *data,
+		  struct ctop_err *err)
+{
+	const struct nlmsghdr *nlh;
+	struct flow f;
+	size_t size = 0;
+	char *buf = NULL;
+	int len, r = 0;
+
+	if (read_file(path, &buf, &size, err) < 0)
+		return -1;
+	if (size > (size_t)1 << 30) {
+		free(buf);
+		return err_set(err, CTOP_EXIT_RUNTIME, "%s is too large", path);
+	}
+	/* Messages are aligned within each datagram, and datagrams are
+	 * concatenated, so the file is one run of messages. */
+	len = (int)size;
+	for (nlh = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, len);
+	     nlh = mnl_nlmsg_next(nlh, &len)) {
+		if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
+			continue;
+		if (source_parse_flow(nlh, &f) < 0)
+			continue;
+		if (fn(&f, data))
+			break;
+	}
+	if (len >= (int)sizeof(struct nlmsghdr) && !mnl_nlmsg_ok(nlh, len))
+		r = err_set(err, CTOP_EXIT_RUNTIME,
+			    "%s: truncated or corrupt netlink record", path);
+	free(buf);
+	return r;
+}
+
+/* ---- statistics ---- */
+
+static void stats_cpu_add(const struct nlmsghdr *nlh, struct table_stats *st)
+{
+	const struct nlattr *a;
+	uint64_t *field;
+	uint32_t v;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+		if (mnl_attr_get_payload_len(a) < 4)
+			continue;
+		switch (mnl_attr_get_type(a)) {
+		case CTA_STATS_FOUND: field = &st->found; break;
+		case CTA_STATS_INVALID: field = &st->invalid; break;
+		case CTA_STATS_INSERT: field = &st->insert; break;
+		case CTA_STATS_INSERT_FAILED: field = &st->insert_failed; break;
+		case CTA_STATS_DROP: field = &st->drop; break;
+		case CTA_STATS_EARLY_DROP: field = &st->early_drop; break;
+		case CTA_STATS_ERROR: field = &st->error; break;
+		case CTA_STATS_SEARCH_RESTART: field = &st->search_restart; break;
+		case CTA_STATS_CLASH_RESOLVE: field = &st->clash_resolve; break;
+		case CTA_STATS_CHAIN_TOOLONG: field = &st->chaintoolong; break;
+		default: continue;
+		}
+		v = ntohl(mnl_attr_get_u32(a));
+		*field += v;
+	}
+}
+
+static void stats_global(const struct nlmsghdr *nlh, struct table_stats *st)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+		if (mnl_attr_get_payload_len(a) < 4)
+			continue;
+		if (mnl_attr_get_type(a) == CTA_STATS_GLOBAL_ENTRIES)
+			st->count = ntohl(mnl_attr_get_u32(a));
+		else if (mnl_attr_get_type(a) == CTA_STATS_GLOBAL_MAX_ENTRIES)
+			st->max = ntohl(mnl_attr_get_u32(a));
+	}
+}
+
+/* One request, every answer through HANDLE. Returns 0 or an errno. */
+static int request(struct source *src, uint16_t type, uint16_t flags,
+		   void (*handle)(const struct nlmsghdr *, struct table_stats *),
+		   struct table_stats *st, unsigned int *msgs)
+{
+	uint32_t seq = ++src->seq;
+	struct nlmsghdr *nlh;
+	ssize_t n;
+	int len, error = 0;
+
+	nlh = msg_start(src->buf, type, flags | NLM_F_ACK, seq, AF_UNSPEC);
+	if (sock_send(src, nlh) < 0)
+		return errno;
+	for (;;) {
+		n = sock_recv(src);
+		if (n <= 0)
+			return n < 0 ? errno : EPIPE;
+		len = (int)n;
+		for (nlh = (struct nlmsghdr *)src->buf; mnl_nlmsg_ok(nlh, len);
+		     nlh = mnl_nlmsg_next(nlh, &len)) {
+			switch (msg_classify(src, nlh, seq, &error)) {
+			case MSG_SKIP:
+				continue;
+			case MSG_DONE:
+			case MSG_ERROR:
+				/* A dump ends with DONE, a plain request
+				 * with its ACK; either way we are done. */
+				if (error || (flags & NLM_F_DUMP) ||
+				    nlh->nlmsg_type == NLMSG_ERROR)
+					return error;
+				continue;
+			case MSG_DATA:
+				handle(nlh, st);
+				if (msgs)
+					(*msgs)++;
+				break;
+			}
+		}
+	}
+}
+
+int source_stats(struct source *src, struct table_stats *st,
+		 struct ctop_err *err)
+{
+	unsigned int cpus = 0;
+	long v;
+	int e;
+
+	memset(st, 0, sizeof(*st));
+	e = request(src, IPCTNL_MSG_CT_GET_STATS, 0, stats_global, st, NULL);
+	if (e) {
+		if (e == EPERM)
+			return errno_message(e, "", err);
+		/* Older kernels: the same figures from /proc. */
+		v = source_sysctl("nf_conntrack_count");
+		if (v < 0)
+			return errno_message(e, "conntrack statistics", err);
+		st->count = (uint32_t)v;
+		v = source_sysctl("nf_conntrack_max");
+		st->max = v < 0 ? 0 : (uint32_t)v;
+	}
+	e = request(src, IPCTNL_MSG_CT_GET_STATS_CPU, NLM_F_DUMP, stats_cpu_add,
+		    st, &cpus);
+	if (e == 0) {
+		st->have_cpu = true;
+		st->cpus = cpus;
+	} else if (e == EPERM) {
+		return errno_message(e, "", err);
+	}
+	return 0;
+}
+
+/* ---- delete ---- */
+
+static void put_tuple(struct nlmsghdr *nlh, const struct flow *f,
+		      const struct flow_tuple *t)
+{
+	struct nlattr *tuple, *ip, *proto;
+
+	tuple = mnl_attr_nest_start(nlh, CTA_TUPLE_ORIG);
+	ip = mnl_attr_nest_start(nlh, CTA_TUPLE_IP);
+	if (f->family == FLOW_IPV6) {
+		mnl_attr_put(nlh, CTA_IP_V6_SRC, 16, t->src.b);
+		mnl_attr_put(nlh, CTA_IP_V6_DST, 16, t->dst.b);
+	} else {
+		mnl_attr_put(nlh, CTA_IP_V4_SRC, 4, t->src.b);
+		mnl_attr_put(nlh, CTA_IP_V4_DST, 4, t->dst.b);
+	}
+	mnl_attr_nest_end(nlh, ip);
+	proto = mnl_attr_nest_start(nlh, CTA_TUPLE_PROTO);
+	mnl_attr_put_u8(nlh, CTA_PROTO_NUM, f->protonum);
+	if (f->protonum == FLOW_P_ICMP) {
+		mnl_attr_put_u16(nlh, CTA_PROTO_ICMP_ID, htons(t->sport));
+		mnl_attr_put_u8(nlh, CTA_PROTO_ICMP_TYPE, t->icmp_type);
+		mnl_attr_put_u8(nlh, CTA_PROTO_ICMP_CODE, t->icmp_code);
+	} else if (f->protonum == FLOW_P_ICMPV6) {
+		mnl_attr_put_u16(nlh, CTA_PROTO_ICMPV6_ID, htons(t->sport));
+		mnl_attr_put_u8(nlh, CTA_PROTO_ICMPV6_TYPE, t->icmp_type);
+		mnl_attr_put_u8(nlh, CTA_PROTO_ICMPV6_CODE, t->icmp_code);
+	} else if (flow_proto_has_ports(f->protonum) ||
+		   f->protonum == FLOW_P_GRE) {
+		/* GRE keys travel as the port attributes. */
+		mnl_attr_put_u16(nlh, CTA_PROTO_SRC_PORT, htons(t->sport));
+		mnl_attr_put_u16(nlh, CTA_PROTO_DST_PORT, htons(t->dport));
+	}
+	mnl_attr_nest_end(nlh, proto);
+	mnl_attr_nest_end(nlh, tuple);
+}
+
+int source_delete(struct source *src, const struct flow *f,
+		  struct ctop_err *err)
+{
+	uint32_t seq = ++src->seq;
+	struct nlmsghdr *nlh;
+	ssize_t n;
+	int len, error = 0;
+
+	nlh = msg_start(src->buf, IPCTNL_MSG_CT_DELETE, NLM_F_ACK, seq,
+			f->family);
+	put_tuple(nlh, f, &f->orig);
+	if (f->zone)
+		mnl_attr_put_u16(nlh, CTA_ZONE, htons(f->zone));
+	/* With the id, a newer connection on the same tuple survives. */
+	mnl_attr_put_u32(nlh, CTA_ID, htonl(f->id));
+	if (sock_send(src, nlh) < 0)
+		return errno_message(errno, "conntrack delete failed", err);
+	for (;;) {
+		n = sock_recv(src);
+		if (n <= 0)
+			return errno_message(n < 0 ? errno : EPIPE,
+					     "conntrack delete failed", err);
+		len = (int)n;
+		for (nlh = (struct nlmsghdr *)src->buf; mnl_nlmsg_ok(nlh, len);
+		     nlh = mnl_nlmsg_next(nlh, &len)) {
+			if (msg_classify(src, nlh, seq, &error) != MSG_ERROR)
+				continue;
+			if (error == 0)
+				return 1;
+			if (error == ENOENT)
+				return 0;
+			if (error == EPERM)
+				return err_set(err, CTOP_EXIT_RUNTIME,
+					       "deleting conntrack entries needs CAP_NET_ADMIN (run as root)");
+			return errno_message(error, "conntrack delete failed",
+					     err);
+		}
+	}
+}
+
+/* ---- sysctl ---- */
+
+long source_sysctl(const char *name)
+{
+	char path[256], line[64], *end;
+	FILE *fp;
+	long v;
+
+	if (!name || strchr(name, '/'))
+		return -1;
+	snprintf(path, sizeof(path), "/proc/sys/net/netfilter/%s", name);
+	fp = fopen(path, "r");
+	if (!fp)
+		return -1;
+	if (!fgets(line, sizeof(line), fp)) {
+		fclose(fp);
+		return -1;
+	}
+	fclose(fp);
+	errno = 0;
+	v = strtol(line, &end, 10);
+	if (errno || end == line)
+		return -1;
+	return v;
+}

@@ -1,0 +1,694 @@
+/* The flow table.
+ *
+ * Memory is the figure that matters at a million flows, so the layout is:
+ *
+ * - records: struct table_flow in fixed-size chunks, addressed by a 32-bit
+ *   slot number. Chunks never move, so a record's address stays valid
+ *   until it is removed or, when a sweep leaves under a quarter of the
+ *   slots live, until table_sweep_end compacts the records and frees the
+ *   tail chunks. Freed records go on an intrusive free list, reused first.
+ * - index: an open-addressing array of uint32_t (slot + 1, 0 = empty) with
+ *   linear probing at load <= 0.7. Deletion shifts the following entries
+ *   back, so there are no index tombstones and probe lengths do not decay
+ *   under churn.
+ * - tombstones: a small separate hash set of keys removed while a sweep is
+ *   open, dropped at table_sweep_end.
+ *
+ * No allocation per flow; allocation failure makes table_upsert return
+ * NULL with errno ENOMEM and leaves the table as it was.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "table.h"
+
+#define CHUNK_SHIFT 10
+#define CHUNK_SIZE (1u << CHUNK_SHIFT)
+#define CHUNK_MASK (CHUNK_SIZE - 1)
+#define MAX_SLOTS 0xfffffff0u		/* slot + 1 must fit in uint32_t */
+
+#define IDX_MIN_BITS 6
+#define TOMB_MIN_BITS 4
+#define RATE_MIN_MS 100
+
+/* A key removed during a sweep. Only the key fields and the id are kept;
+ * family 0 marks an empty entry. */
+struct table_tomb {
+	uint64_t hash;
+	struct flow_tuple orig;
+	uint32_t id;
+	uint16_t zone;
+	uint8_t family;
+	uint8_t protonum;
+};
+
+struct table {
+	struct table_flow **chunks;
+	size_t nchunks;			/* chunks allocated */
+	size_t chunks_cap;		/* entries in the chunks array */
+	uint32_t nslots;		/* slots ever handed out */
+	uint32_t free_head;		/* first free slot + 1, 0 = none */
+	size_t count;
+
+	uint32_t *idx;
+	unsigned idx_bits;
+
+	struct table_tomb *tombs;
+	unsigned tomb_bits;		/* 0 while no tombstone array */
+	size_t ntombs;
+
+	uint64_t version;
+	uint64_t epoch_ms;
+	bool has_epoch;
+	bool sweeping;
+	uint32_t gen;
+};
+
+/* A free record has family 0 (no real flow does) and keeps the next free
+ * slot + 1 in gen, which means nothing for a free record. */
+static bool rec_live(const struct table_flow *r)
+{
+	return r->f.family != 0;
+}
+
+static struct table_flow *slot_rec(const struct table *t, uint32_t slot)
+{
+	return &t->chunks[slot >> CHUNK_SHIFT][slot & CHUNK_MASK];
+}
+
+/* Fibonacci hashing on top of flow_key_hash: takes the top bits, which
+ * are the best mixed, and spreads any weakness in the low ones. */
+static size_t hash_home(uint64_t h, unsigned bits)
+{
+	return (size_t)((h * 0x9e3779b97f4a7c15ull) >> (64 - bits));
+}
+
+static size_t idx_cap(const struct table *t)
+{
+	return (size_t)1 << t->idx_bits;
+}
+
+static bool idx_alloc(struct table *t, unsigned bits)
+{
+	uint32_t *idx = calloc((size_t)1 << bits, sizeof(*idx));
+
+	if (!idx)
+		return false;
+	free(t->idx);
+	t->idx = idx;
+	t->idx_bits = bits;
+	return true;
+}
+
+struct table *table_new(void)
+{
+	struct table *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	if (!idx_alloc(t, IDX_MIN_BITS)) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void table_free(struct table *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->nchunks; i++)
+		free(t->chunks[i]);
+	free(t->chunks);
+	free(t->idx);
+	free(t->tombs);
+	free(t);
+}
+
+size_t table_count(const struct table *t)
+{
+	return t->count;
+}
+
+uint64_t table_version(const struct table *t)
+{
+	return t->version;
+}
+
+/* Find KEY in the index. Returns true and its position if present, else
+ * false and the empty position where it would go. */
+static bool idx_lookup(const struct table *t, const struct flow *key,
+		       uint64_t h, size_t *pos)
+{
+	size_t mask = idx_cap(t) - 1;
+	size_t i = hash_home(h, t->idx_bits);
+
+	for (;;) {
+		uint32_t e = t->idx[i];
+
+		if (!e)
+			break;
+		if (flow_key_equal(&slot_rec(t, e - 1)->f, key)) {
+			*pos = i;
+			return true;
+		}
+		i = (i + 1) & mask;
+	}
+	*pos = i;
+	return false;
+}
+
+/* Place SLOT at the first empty position from its home: used when
+ * rebuilding, where the key is known to be absent. */
+static void idx_place(struct table *t, uint32_t slot)
+{
+	size_t mask = idx_cap(t) - 1;
+	size_t i = hash_home(flow_key_hash(&slot_rec(t, slot)->f), t->idx_bits);
+
+	while (t->idx[i])
+		i = (i + 1) & mask;
+	t->idx[i] = slot + 1;
+}
+
+static bool idx_rebuild(struct table *t, unsigned bits)
+{
+	if (!idx_alloc(t, bits))
+		return false;
+	for (uint32_t s = 0; s < t->nslots; s++)
+		if (rec_live(slot_rec(t, s)))
+			idx_place(t, s);
+	return true;
+}
+
+/* Keep the load at or below 0.7 with one more entry. */
+static bool idx_reserve(struct table *t)
+{
+	unsigned bits = t->idx_bits;
+
+	while ((t->count + 1) * 10 > ((size_t)1 << bits) * 7)
+		bits++;
+	return bits == t->idx_bits || idx_rebuild(t, bits);
+}
+
+/* Empty position POS and shift back the entries after it that would be
+ * closer to their home there (backward-shift deletion). */
+static void idx_delete(struct table *t, size_t pos)
+{
+	size_t mask = idx_cap(t) - 1;
+	size_t j = pos;
+
+	for (;;) {
+		uint32_t e;
+		size_t home;
+
+		j = (j + 1) & mask;
+		e = t->idx[j];
+		if (!e)
+			break;
+		home = hash_home(flow_key_hash(&slot_rec(t, e - 1)->f),
+				 t->idx_bits);
+		/* Move it unless its home lies in (pos, j]. */
+		if (((j - home) & mask) >= ((j - pos) & mask)) {
+			t->idx[pos] = e;
+			pos = j;
+		}
+	}
+	t->idx[pos] = 0;
+}
+
+static bool slot_grow(struct table *t)
+{
+	if (t->nslots >= MAX_SLOTS)
+		return false;
+	if (t->nchunks == t->chunks_cap) {
+		size_t cap = t->chunks_cap ? t->chunks_cap * 2 : 16;
+		struct table_flow **c = realloc(t->chunks, cap * sizeof(*c));
+
+		if (!c)
+			return false;
+		t->chunks = c;
+		t->chunks_cap = cap;
+	}
+	t->chunks[t->nchunks] = malloc(CHUNK_SIZE * sizeof(struct table_flow));
+	if (!t->chunks[t->nchunks])
+		return false;
+	t->nchunks++;
+	return true;
+}
+
+/* A free slot, from the free list first, or UINT32_MAX on failure. */
+static uint32_t slot_alloc(struct table *t)
+{
+	uint32_t s;
+
+	if (t->free_head) {
+		s = t->free_head - 1;
+		t->free_head = slot_rec(t, s)->gen;
+		return s;
+	}
+	if (t->nslots == t->nchunks * CHUNK_SIZE && !slot_grow(t))
+		return UINT32_MAX;
+	return t->nslots++;
+}
+
+static void slot_free(struct table *t, uint32_t s)
+{
+	struct table_flow *r = slot_rec(t, s);
+
+	r->f.family = 0;
+	r->gen = t->free_head;
+	t->free_head = s + 1;
+}
+
+static void remove_at(struct table *t, size_t pos)
+{
+	uint32_t s = t->idx[pos] - 1;
+
+	idx_delete(t, pos);
+	slot_free(t, s);
+	t->count--;
+	t->version++;
+}
+
+/* Tombstones. */
+
+static bool tomb_match(const struct table_tomb *tb, const struct flow *f,
+		       uint64_t h)
+{
+	struct flow k;
+
+	if (tb->hash != h)
+		return false;
+	/* Rebuild a key-only flow so equality stays flow_key_equal's. */
+	memset(&k, 0, sizeof(k));
+	k.orig = tb->orig;
+	k.zone = tb->zone;
+	k.family = tb->family;
+	k.protonum = tb->protonum;
+	return flow_key_equal(&k, f);
+}
+
+static struct table_tomb *tomb_find(struct table *t, const struct flow *f,
+				    uint64_t h)
+{
+	size_t mask, i;
+
+	if (!t->ntombs)
+		return NULL;
+	mask = ((size_t)1 << t->tomb_bits) - 1;
+	for (i = hash_home(h, t->tomb_bits); t->tombs[i].family;
+	     i = (i + 1) & mask)
+		if (tomb_match(&t->tombs[i], f, h))
+			return &t->tombs[i];
+	return NULL;
+}
+
+static void tomb_put(struct table_tomb *tombs, unsigned bits,
+		     const struct table_tomb *tb)
+{
+	size_t mask = ((size_t)1 << bits) - 1;
+	size_t i = hash_home(tb->hash, bits);
+
+	while (tombs[i].family)
+		i = (i + 1) & mask;
+	tombs[i] = *tb;
+}
+
+/* Keep the tombstone set at load <= 0.5 with one more entry. */
+static bool tomb_reserve(struct table *t)
+{
+	unsigned bits = t->tomb_bits ? t->tomb_bits : TOMB_MIN_BITS;
+	struct table_tomb *tombs;
+
+	while ((t->ntombs + 1) * 2 > ((size_t)1 << bits))
+		bits++;
+	if (bits == t->tomb_bits)
+		return true;
+	tombs = calloc((size_t)1 << bits, sizeof(*tombs));
+	if (!tombs)
+		return false;
+	for (size_t i = 0; t->tomb_bits && i < ((size_t)1 << t->tomb_bits); i++)
+		if (t->tombs[i].family)
+			tomb_put(tombs, bits, &t->tombs[i]);
+	free(t->tombs);
+	t->tombs = tombs;
+	t->tomb_bits = bits;
+	return true;
+}
+
+/* Remember KEY until the sweep ends. Without memory the tombstone is
+ * lost: a stale dumped copy may then live until the next sweep, which is
+ * better than failing the remove. */
+static void tomb_add(struct table *t, const struct flow *key, uint64_t h)
+{
+	struct table_tomb *old = tomb_find(t, key, h);
+	struct table_tomb tb;
+
+	if (old) {
+		old->id = key->id;
+		return;
+	}
+	if (!tomb_reserve(t))
+		return;
+	memset(&tb, 0, sizeof(tb));
+	tb.hash = h;
+	tb.orig = key->orig;
+	tb.id = key->id;
+	tb.zone = key->zone;
+	tb.family = key->family;
+	tb.protonum = key->protonum;
+	tomb_put(t->tombs, t->tomb_bits, &tb);
+	t->ntombs++;
+}
+
+/* Backward-shift delete, as for the index. */
+static void tomb_del(struct table *t, struct table_tomb *tb)
+{
+	size_t mask = ((size_t)1 << t->tomb_bits) - 1;
+	size_t pos = (size_t)(tb - t->tombs);
+	size_t j = pos;
+
+	for (;;) {
+		size_t home;
+
+		j = (j + 1) & mask;
+		if (!t->tombs[j].family)
+			break;
+		home = hash_home(t->tombs[j].hash, t->tomb_bits);
+		if (((j - home) & mask) >= ((j - pos) & mask)) {
+			t->tombs[pos] = t->tombs[j];
+			pos = j;
+		}
+	}
+	memset(&t->tombs[pos], 0, sizeof(t->tombs[pos]));
+	t->ntombs--;
+}
+
+static void tomb_clear(struct table *t)
+{
+	free(t->tombs);
+	t->tombs = NULL;
+	t->tomb_bits = 0;
+	t->ntombs = 0;
+}
+
+/* Records and rates. */
+
+static bool tuple_same(const struct flow_tuple *a, const struct flow_tuple *b)
+{
+	return !memcmp(&a->src, &b->src, sizeof(a->src)) &&
+	       !memcmp(&a->dst, &b->dst, sizeof(a->dst)) &&
+	       a->sport == b->sport && a->dport == b->dport &&
+	       a->icmp_type == b->icmp_type && a->icmp_code == b->icmp_code;
+}
+
+/* Field by field rather than memcmp: callers need not zero the padding
+ * of struct flow_tuple. */
+static bool flow_same(const struct flow *a, const struct flow *b)
+{
+	return tuple_same(&a->orig, &b->orig) &&
+	       tuple_same(&a->reply, &b->reply) &&
+	       a->orig_packets == b->orig_packets &&
+	       a->orig_bytes == b->orig_bytes &&
+	       a->reply_packets == b->reply_packets &&
+	       a->reply_bytes == b->reply_bytes &&
+	       a->start_ns == b->start_ns && a->status == b->status &&
+	       a->timeout == b->timeout && a->mark == b->mark &&
+	       a->id == b->id && a->zone == b->zone &&
+	       a->family == b->family && a->protonum == b->protonum &&
+	       a->state == b->state && a->helper == b->helper &&
+	       a->labels == b->labels && a->has == b->has;
+}
+
+static uint64_t flow_bytes(const struct flow *f)
+{
+	return f->orig_bytes + f->reply_bytes;
+}
+
+static uint32_t flow_packets(const struct flow *f)
+{
+	return (uint32_t)(f->orig_packets + f->reply_packets);
+}
+
+/* ms since the table's epoch, taken at the first upsert. */
+static uint32_t table_now(struct table *t, uint64_t now_ms)
+{
+	if (!t->has_epoch) {
+		t->epoch_ms = now_ms;
+		t->has_epoch = true;
+	}
+	return now_ms > t->epoch_ms ? (uint32_t)(now_ms - t->epoch_ms) : 0;
+}
+
+static void rate_start(struct table_flow *r, uint32_t now)
+{
+	r->prev_bytes = flow_bytes(&r->f);
+	r->prev_packets = flow_packets(&r->f);
+	r->sample_ms = now;
+	r->bps = 0;
+	r->pps = 0;
+}
+
+/* Take a sample of the (already updated) counters. A new conntrack id or
+ * counters going backwards mean the tuple was reused by a new connection:
+ * its rate starts again from 0. Samples closer than RATE_MIN_MS are not
+ * taken, so the deltas accumulate and the rate is not noise. */
+static void rate_sample(struct table_flow *r, uint32_t now, bool reused)
+{
+	uint64_t bytes = flow_bytes(&r->f);
+	uint32_t dpkts = flow_packets(&r->f) - r->prev_packets;
+	int32_t dt = (int32_t)(now - r->sample_ms);
+
+	if (reused || bytes < r->prev_bytes || (int32_t)dpkts < 0) {
+		rate_start(r, now);
+		return;
+	}
+	if (dt < RATE_MIN_MS)
+		return;
+	r->bps = (float)((double)(bytes - r->prev_bytes) * 1000.0 / dt);
+	r->pps = (float)((double)dpkts * 1000.0 / dt);
+	r->prev_bytes = bytes;
+	r->prev_packets = flow_packets(&r->f);
+	r->sample_ms = now;
+}
+
+/* Update R from F. Events other than DESTROY carry no counters or start
+ * time: an update without them keeps the stored ones rather than zeroing
+ * them (which would also make the next sample a huge rate). */
+static void rec_update(struct table *t, struct table_flow *r,
+		       const struct flow *f, uint32_t now)
+{
+	struct flow nf = *f;
+	float bps = r->bps, pps = r->pps;
+	bool changed, reused;
+
+	if (!(nf.has & FLOW_HAS_COUNTERS) && (r->f.has & FLOW_HAS_COUNTERS)) {
+		nf.orig_packets = r->f.orig_packets;
+		nf.orig_bytes = r->f.orig_bytes;
+		nf.reply_packets = r->f.reply_packets;
+		nf.reply_bytes = r->f.reply_bytes;
+		nf.has |= FLOW_HAS_COUNTERS;
+	}
+	if (!(nf.has & FLOW_HAS_START) && (r->f.has & FLOW_HAS_START)) {
+		nf.start_ns = r->f.start_ns;
+		nf.has |= FLOW_HAS_START;
+	}
+	changed = !flow_same(&r->f, &nf);
+	reused = nf.id != r->f.id;
+	r->f = nf;
+	rate_sample(r, now, reused);
+	if (changed || r->bps != bps || r->pps != pps)
+		t->version++;
+}
+
+struct table_flow *table_upsert(struct table *t, const struct flow *f,
+				uint64_t now_ms)
+{
+	uint64_t h = flow_key_hash(f);
+	uint32_t now = table_now(t, now_ms);
+	struct table_flow *r;
+	size_t pos;
+	uint32_t s;
+
+	if (!f->family) {	/* family 0 marks free records */
+		errno = EINVAL;
+		return NULL;
+	}
+	if (idx_lookup(t, f, h, &pos)) {
+		r = slot_rec(t, t->idx[pos] - 1);
+		rec_update(t, r, f, now);
+		r->gen = t->gen;
+		return r;
+	}
+	if (t->sweeping) {
+		struct table_tomb *tb = tomb_find(t, f, h);
+
+		/* Same id: a stale copy of the destroyed flow. Another id:
+		 * a new connection on the same tuple, which may live. */
+		if (tb && tb->id == f->id) {
+			errno = 0;
+			return NULL;
+		}
+		if (tb)
+			tomb_del(t, tb);
+	}
+	if (!idx_reserve(t)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	s = slot_alloc(t);
+	if (s == UINT32_MAX) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	/* The index may have been rebuilt: find the empty position again. */
+	idx_lookup(t, f, h, &pos);
+	t->idx[pos] = s + 1;
+	r = slot_rec(t, s);
+	memset(r, 0, sizeof(*r));
+	r->f = *f;
+	r->gen = t->gen;
+	rate_start(r, now);
+	t->count++;
+	t->version++;
+	return r;
+}
+
+struct table_flow *table_find(struct table *t, const struct flow *key)
+{
+	size_t pos;
+
+	if (!key->family || !idx_lookup(t, key, flow_key_hash(key), &pos))
+		return NULL;
+	return slot_rec(t, t->idx[pos] - 1);
+}
+
+bool table_remove(struct table *t, const struct flow *key)
+{
+	uint64_t h = flow_key_hash(key);
+	size_t pos;
+	bool found;
+
+	if (!key->family)
+		return false;
+	found = idx_lookup(t, key, h, &pos);
+	if (found)
+		remove_at(t, pos);
+	if (t->sweeping)
+		tomb_add(t, key, h);
+	return found;
+}
+
+/* Move live records from the end into the free slots below them, so the
+ * live ones are exactly [0, count), and free the chunks no longer used.
+ * Records move: this is why pointers are only valid until a remove. The
+ * caller must rebuild the index. */
+static void slots_compact(struct table *t)
+{
+	uint32_t lo = 0, hi = t->nslots;
+	size_t keep;
+
+	for (;;) {
+		while (lo < hi && rec_live(slot_rec(t, lo)))
+			lo++;
+		while (hi > lo && !rec_live(slot_rec(t, hi - 1)))
+			hi--;
+		if (lo >= hi)
+			break;
+		*slot_rec(t, lo) = *slot_rec(t, hi - 1);
+		slot_rec(t, hi - 1)->f.family = 0;
+		lo++;
+		hi--;
+	}
+	t->nslots = (uint32_t)t->count;
+	t->free_head = 0;
+	keep = (t->count + CHUNK_SIZE - 1) / CHUNK_SIZE;
+	while (t->nchunks > keep)
+		free(t->chunks[--t->nchunks]);
+}
+
+/* Re-place every live record in the current index, in place. */
+static void idx_refill(struct table *t)
+{
+	memset(t->idx, 0, idx_cap(t) * sizeof(*t->idx));
+	for (uint32_t s = 0; s < t->nslots; s++)
+		if (rec_live(slot_rec(t, s)))
+			idx_place(t, s);
+}
+
+void table_sweep_begin(struct table *t)
+{
+	t->gen++;
+	t->sweeping = true;
+}
+
+/* Remove every flow the sweep did not see. Then, if the table has shrunk
+ * a lot, shrink the index too (never below its minimum). */
+size_t table_sweep_end(struct table *t)
+{
+	size_t removed = 0;
+	unsigned bits;
+	bool compacted;
+
+	if (!t->sweeping)
+		return 0;
+	for (uint32_t s = 0; s < t->nslots; s++) {
+		struct table_flow *r = slot_rec(t, s);
+		size_t pos;
+
+		if (!rec_live(r) || r->gen == t->gen)
+			continue;
+		if (idx_lookup(t, &r->f, flow_key_hash(&r->f), &pos)) {
+			remove_at(t, pos);
+			removed++;
+		}
+	}
+	tomb_clear(t);
+	t->sweeping = false;
+
+	/* After a flood ends, give the memory back. Under 1/4 of the slots
+	 * live: move records down and free the tail chunks. */
+	compacted = t->nslots > CHUNK_SIZE && t->count * 4 < t->nslots;
+	if (compacted)
+		slots_compact(t);
+	/* Index load under 1/8: shrink to the smallest size at load <= 0.35,
+	 * so that growing again is not imminent. */
+	bits = t->idx_bits;
+	if (t->count * 8 < idx_cap(t)) {
+		bits = IDX_MIN_BITS;
+		while ((t->count + 1) * 20 > ((size_t)1 << bits) * 7)
+			bits++;
+	}
+	if (bits < t->idx_bits && idx_rebuild(t, bits))
+		return removed;
+	/* Not shrunk (or out of memory): the old index is still right
+	 * unless the records moved, and refilling it cannot fail. */
+	if (compacted)
+		idx_refill(t);
+	return removed;
+}
+
+struct table_flow *table_next(struct table *t, size_t *cursor)
+{
+	for (size_t s = *cursor; s < t->nslots; s++) {
+		struct table_flow *r = slot_rec(t, (uint32_t)s);
+
+		if (rec_live(r)) {
+			*cursor = s + 1;
+			return r;
+		}
+	}
+	*cursor = t->nslots;
+	return NULL;
+}
+
+size_t table_memory(const struct table *t)
+{
+	return sizeof(*t) +
+	       t->nchunks * CHUNK_SIZE * sizeof(struct table_flow) +
+	       t->chunks_cap * sizeof(*t->chunks) +
+	       idx_cap(t) * sizeof(*t->idx) +
+	       (t->tomb_bits ? ((size_t)1 << t->tomb_bits) : 0) *
+	       sizeof(*t->tombs);
+}

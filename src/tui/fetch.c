@@ -1,0 +1,288 @@
+/* The dump worker.
+ *
+ * A full dump of a million entries takes seconds in the kernel, so it runs
+ * in its own thread on its own netlink socket while the screen stays live.
+ * The worker hands flows over in batches through a short queue; the UI
+ * thread applies each batch to the table as it arrives (an open sweep, so
+ * flows the dump did not see go away at its end). The queue is bounded:
+ * a worker that runs ahead waits, so memory stays at a few batches
+ * however large the table is.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tui_int.h"
+
+#define BATCH_FLOWS 8192
+#define QUEUE_MAX 8
+
+struct batch {
+	struct batch *next;
+	size_t n;
+	bool last;		/* the dump ended after these flows */
+	bool failed;
+	char msg[sizeof(((struct ctop_err *)0)->msg)];
+	struct flow v[];
+};
+
+struct fetch {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	pthread_t thread;
+	struct source *src;
+	const char *replay;
+	int wake_fd;
+	bool stop, want, busy, replayed;
+	struct batch *head, *tail;
+	size_t queued;
+	struct batch *cur;	/* the batch being filled (worker only) */
+};
+
+static void wake(struct fetch *f)
+{
+	if (f->wake_fd >= 0 && write(f->wake_fd, "f", 1) < 0) {
+		/* A full pipe is already a wakeup. */
+	}
+}
+
+/* Queue the current batch; waits while the queue is full. Returns -1 on
+ * stop. Called with the lock held. */
+static int push(struct fetch *f, struct batch *b)
+{
+	while (!f->stop && f->queued >= QUEUE_MAX)
+		pthread_cond_wait(&f->cond, &f->lock);
+	if (f->stop) {
+		free(b);
+		return -1;
+	}
+	b->next = NULL;
+	if (f->tail)
+		f->tail->next = b;
+	else
+		f->head = b;
+	f->tail = b;
+	f->queued++;
+	wake(f);
+	return 0;
+}
+
+static struct batch *fbatch_new(void)
+{
+	struct batch *b = malloc(sizeof(*b) + BATCH_FLOWS * sizeof(struct flow));
+
+	if (b) {
+		b->n = 0;
+		b->last = b->failed = false;
+		b->msg[0] = '\0';
+	}
+	return b;
+}
+
+static int on_flow(const struct flow *fl, void *data)
+{
+	struct fetch *f = data;
+	int r = 0;
+
+	if (!f->cur && !(f->cur = fbatch_new()))
+		return 1;
+	f->cur->v[f->cur->n++] = *fl;
+	if (f->cur->n == BATCH_FLOWS) {
+		pthread_mutex_lock(&f->lock);
+		r = push(f, f->cur);
+		pthread_mutex_unlock(&f->lock);
+		f->cur = NULL;
+	}
+	return r ? 1 : 0;
+}
+
+static void dump_one(struct fetch *f)
+{
+	struct ctop_err err = { 0 };
+	struct batch *b;
+	int r;
+
+	f->cur = NULL;
+	if (f->replay)
+		r = source_replay(f->replay, on_flow, f, &err);
+	else
+		r = source_dump(f->src, NULL, on_flow, f, &err);
+	b = f->cur ? f->cur : fbatch_new();
+	f->cur = NULL;
+	pthread_mutex_lock(&f->lock);
+	if (!b) {
+		/* Out of memory: the UI still has to close its sweep. */
+		f->busy = false;
+		pthread_mutex_unlock(&f->lock);
+		return;
+	}
+	b->last = true;
+	if (r) {
+		b->failed = true;
+		snprintf(b->msg, sizeof(b->msg), "%s",
+			 err.msg[0] ? err.msg : "dump failed");
+	}
+	push(f, b);
+	f->busy = false;
+	pthread_mutex_unlock(&f->lock);
+}
+
+static void *worker(void *arg)
+{
+	struct fetch *f = arg;
+
+	pthread_mutex_lock(&f->lock);
+	for (;;) {
+		while (!f->stop && !f->want)
+			pthread_cond_wait(&f->cond, &f->lock);
+		if (f->stop)
+			break;
+		f->want = false;
+		pthread_mutex_unlock(&f->lock);
+		dump_one(f);
+		pthread_mutex_lock(&f->lock);
+	}
+	pthread_mutex_unlock(&f->lock);
+	return NULL;
+}
+
+struct fetch *fetch_new(struct source *src, const char *replay, int wake_fd)
+{
+	struct fetch *f = calloc(1, sizeof(*f));
+	sigset_t all, old;
+	int rc;
+
+	if (!f)
+		return NULL;
+	f->src = src;
+	f->replay = replay;
+	f->wake_fd = wake_fd;
+	pthread_mutex_init(&f->lock, NULL);
+	pthread_cond_init(&f->cond, NULL);
+	/* Signals go to the UI thread, which owns the self-pipe. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&f->thread, NULL, worker, f);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc) {
+		pthread_mutex_destroy(&f->lock);
+		pthread_cond_destroy(&f->cond);
+		free(f);
+		return NULL;
+	}
+	return f;
+}
+
+void fetch_free(struct fetch *f)
+{
+	struct batch *b;
+
+	if (!f)
+		return;
+	pthread_mutex_lock(&f->lock);
+	f->stop = true;
+	pthread_cond_broadcast(&f->cond);
+	pthread_mutex_unlock(&f->lock);
+	/* A dump in progress notices stop at its next batch. */
+	pthread_join(f->thread, NULL);
+	while ((b = f->head)) {
+		f->head = b->next;
+		free(b);
+	}
+	free(f->cur);
+	pthread_mutex_destroy(&f->lock);
+	pthread_cond_destroy(&f->cond);
+	free(f);
+}
+
+bool fetch_request(struct fetch *f)
+{
+	bool ok = false;
+
+	pthread_mutex_lock(&f->lock);
+	if (!f->busy && !f->want && !f->head && !(f->replay && f->replayed)) {
+		f->want = f->busy = true;
+		f->replayed = true;
+		pthread_cond_signal(&f->cond);
+		ok = true;
+	}
+	pthread_mutex_unlock(&f->lock);
+	return ok;
+}
+
+bool fetch_busy(struct fetch *f)
+{
+	bool busy;
+
+	pthread_mutex_lock(&f->lock);
+	busy = f->busy || f->head;
+	pthread_mutex_unlock(&f->lock);
+	return busy;
+}
+
+static struct batch *take(struct fetch *f)
+{
+	struct batch *b;
+
+	pthread_mutex_lock(&f->lock);
+	b = f->head;
+	if (b) {
+		f->head = b->next;
+		if (!f->head)
+			f->tail = NULL;
+		f->queued--;
+		pthread_cond_broadcast(&f->cond);
+	}
+	pthread_mutex_unlock(&f->lock);
+	return b;
+}
+
+/* Mark every flow as seen, so closing the sweep removes nothing. The
+ * upserts change no key, so iterating meanwhile is safe. */
+static void keep_all(struct table *tbl, uint64_t now)
+{
+	struct table_flow *tf;
+	size_t cur = 0;
+
+	while ((tf = table_next(tbl, &cur))) {
+		struct flow copy = tf->f;
+
+		table_upsert(tbl, &copy, now);
+	}
+}
+
+int fetch_apply(struct tui *t, char *msg, size_t len)
+{
+	uint64_t now = tui_now_ms();
+	struct batch *b;
+	int done = 0;
+
+	/* Bounded work per call so keys are read between batches. */
+	for (int i = 0; i < QUEUE_MAX && !done; i++) {
+		if (!(b = take(t->fetch)))
+			break;
+		if (!t->sweeping) {
+			table_sweep_begin(t->tbl);
+			t->sweeping = true;
+		}
+		for (size_t k = 0; k < b->n; k++)
+			table_upsert(t->tbl, &b->v[k], now);
+		if (b->last) {
+			/* A failed dump saw only part of the table: keep
+			 * what it did not reach rather than sweep it. */
+			if (b->failed) {
+				snprintf(msg, len, "%s", b->msg);
+				keep_all(t->tbl, now);
+				done = -1;
+			} else {
+				done = 1;
+			}
+			table_sweep_end(t->tbl);
+			t->sweeping = false;
+		}
+		free(b);
+	}
+	return done;
+}

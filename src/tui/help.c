@@ -1,0 +1,57 @@
+/* The help screen: every key, in one place. Any key closes it. */
+#include <stdio.h>
+#include <string.h>
+#include <curses.h>
+
+#include "tui_int.h"
+
+static const char *const lines[] = {
+	"ctop: the conntrack table, live.  Any key closes this help.",
+	"",
+	"Moving        Up/Down, PgUp/PgDn, Home/End, mouse wheel; click a row",
+	"Sorting       < >  previous/next column   F6  sort menu   I  invert",
+	"              click a column title to sort by it (again to invert)",
+	"Search        / or F3  search the rows' text   n  next match",
+	"Filter        \\ or F4  filter expression (as on the command line):",
+	"              tcp and dport 443, not src 10.0.0.0/8, state TIME_WAIT,",
+	"              ttl < 60, unreplied ...  Enter applies, Esc cancels,",
+	"              an empty filter clears it",
+	"Grouping      g or F5  none, src, dst, dport, proto, state",
+	"              Enter opens a group's flows, Esc or Backspace goes back",
+	"Tagging       Space  tag/untag the flow and move down   U  untag all",
+	"Deleting      d, x, Delete or F9: delete the selected flow, the tagged",
+	"              flows, or every flow of the selected group (asks first)",
+	"Refresh       p or Z  pause/resume   r or Ctrl-R  refresh now",
+	"              + -  faster/slower   s  set the interval",
+	"              (Space tags, as in htop: it does not refresh)",
+	"Display       l  host names (reverse DNS, in the background)",
+	"              Ctrl-L  redraw   h, ? or F1  this help",
+	"Quit          q or F10 (Ctrl-C too)",
+	"",
+	"Columns: RATE is bytes/s between the last two refreshes; FLAGS:",
+	"A assured, U unreplied, N/S/D nat, O offload, X dying, E expected.",
+};
+
+void help_draw(struct tui *t)
+{
+	int n = (int)(sizeof(lines) / sizeof(lines[0]));
+	int y0 = 1;
+
+	erase();
+	for (int i = 0; i < n && y0 + i < LINES - 1; i++)
+		screen_put(y0 + i, 2, COLS - 4, lines[i],
+			   i == 0 ? tui_attr(t, ROLE_LABEL) : (int)A_NORMAL, false);
+	if (n + y0 + 1 < LINES - 1) {
+		const char *ro = t->cli->readonly ?
+			"This session is read-only (--readonly): the delete "
+			"keys are disabled." :
+			"Deleting needs confirmation: y or Enter deletes, n or "
+			"Esc keeps.";
+
+		screen_put(y0 + n + 1, 2, COLS - 4, ro,
+			   tui_attr(t, t->cli->readonly ? ROLE_ERROR : ROLE_INFO),
+			   false);
+	}
+	screen_put(LINES - 1, 0, COLS, " Press any key to return",
+		   tui_attr(t, ROLE_KEYLABEL), false);
+}

@@ -1,0 +1,195 @@
+/* Terminal setup and teardown, and the palette.
+ *
+ * Colors keep the terminal's own background (use_default_colors), so the
+ * screen reads on dark and light themes alike: text colors are the ones
+ * legible on both (no yellow or white text), and bars are dark text on a
+ * colored background. With NO_COLOR or --no-color every role maps to
+ * plain, bold or reverse video instead.
+ */
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <wchar.h>
+#include <curses.h>
+
+#include "tui_int.h"
+
+static bool screen_active;
+
+uint64_t tui_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+void screen_end(void)
+{
+	if (!screen_active)
+		return;
+	screen_active = false;
+	endwin();
+}
+
+/* fg, bg per role; -1 is the terminal's default. */
+static const short palette[ROLE_COUNT][2] = {
+	[ROLE_NORMAL] = { -1, -1 },
+	[ROLE_LABEL] = { COLOR_CYAN, -1 },
+	[ROLE_TITLE] = { COLOR_BLACK, COLOR_GREEN },
+	[ROLE_TITLE_SORT] = { COLOR_BLACK, COLOR_CYAN },
+	[ROLE_SELECTED] = { COLOR_BLACK, COLOR_CYAN },
+	[ROLE_TAGGED] = { COLOR_BLACK, COLOR_YELLOW },
+	[ROLE_KEY] = { -1, -1 },
+	[ROLE_KEYLABEL] = { COLOR_BLACK, COLOR_CYAN },
+	[ROLE_METER_OK] = { COLOR_GREEN, -1 },
+	[ROLE_METER_WARN] = { COLOR_YELLOW, -1 },
+	[ROLE_METER_CRIT] = { COLOR_RED, -1 },
+	[ROLE_ERROR] = { COLOR_RED, -1 },
+	[ROLE_INFO] = { COLOR_GREEN, -1 },
+	[ROLE_TCP] = { COLOR_CYAN, -1 },
+	[ROLE_UDP] = { COLOR_GREEN, -1 },
+	[ROLE_ICMP] = { COLOR_MAGENTA, -1 },
+	[ROLE_OTHER_PROTO] = { COLOR_BLUE, -1 },
+	[ROLE_ST_OPEN] = { COLOR_GREEN, -1 },
+	[ROLE_ST_SETUP] = { COLOR_CYAN, -1 },
+	[ROLE_ST_CLOSING] = { COLOR_MAGENTA, -1 },
+	[ROLE_UNREPLIED] = { COLOR_RED, -1 },
+	[ROLE_DIALOG] = { COLOR_BLACK, COLOR_WHITE },
+};
+
+/* Extra attributes per role, in color and in monochrome. */
+static int role_extra(enum tui_role role, bool color)
+{
+	switch (role) {
+	case ROLE_LABEL:
+	case ROLE_KEY:
+	case ROLE_ERROR:
+	case ROLE_INFO:
+		return A_BOLD;
+	case ROLE_METER_OK:
+	case ROLE_METER_WARN:
+	case ROLE_METER_CRIT:
+		return A_BOLD;
+	case ROLE_TITLE:
+	case ROLE_KEYLABEL:
+	case ROLE_SELECTED:
+	case ROLE_DIALOG:
+		return color ? 0 : A_REVERSE;
+	case ROLE_TITLE_SORT:
+		return color ? 0 : A_REVERSE | A_BOLD | A_UNDERLINE;
+	case ROLE_TAGGED:
+		return color ? 0 : A_BOLD | A_UNDERLINE;
+	case ROLE_UNREPLIED:
+		return color ? 0 : A_BOLD;
+	default:
+		return 0;
+	}
+}
+
+int tui_attr(const struct tui *t, enum tui_role role)
+{
+	int a = role_extra(role, t->color);
+
+	if (t->color && role != ROLE_NORMAL)
+		a |= COLOR_PAIR(role);
+	return a;
+}
+
+static void restore_at_exit(void)
+{
+	screen_end();
+}
+
+int screen_init(struct tui *t)
+{
+	const char *nc = getenv("NO_COLOR");
+	static bool hooked;
+
+	setlocale(LC_ALL, "");
+	if (!newterm(NULL, stdout, stdin))
+		return -1;
+	screen_active = true;
+	if (!hooked) {
+		atexit(restore_at_exit);
+		hooked = true;
+	}
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	curs_set(0);
+	set_escdelay(25);
+	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED |
+		  BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	mouseinterval(0);
+	t->color = has_colors() && !t->cli->no_color && !(nc && *nc);
+	if (t->color) {
+		start_color();
+		use_default_colors();
+		for (int r = 1; r < ROLE_COUNT; r++)
+			init_pair(r, palette[r][0], palette[r][1]);
+	}
+	return 0;
+}
+
+bool screen_too_small(void)
+{
+	return COLS < TUI_MIN_COLS || LINES < TUI_MIN_LINES;
+}
+
+void screen_fill(int y, int x, int w, int attr)
+{
+	if (w <= 0)
+		return;
+	attrset(attr);
+	mvhline(y, x, ' ', w);
+	attrset(A_NORMAL);
+}
+
+void screen_put(int y, int x, int w, const char *s, int attr, bool right)
+{
+	wchar_t wbuf[512];
+	mbstate_t st;
+	const char *p = s;
+	size_t n;
+	int cells = 0, pad;
+
+	if (w <= 0 || x >= COLS)
+		return;
+	if (x + w > COLS)
+		w = COLS - x;
+	memset(&st, 0, sizeof(st));
+	n = mbsrtowcs(wbuf, &p, sizeof(wbuf) / sizeof(wbuf[0]) - 1, &st);
+	if (n == (size_t)-1) {
+		/* Not valid in this locale: show bytes as they are. */
+		n = 0;
+		for (; s[n] && n < sizeof(wbuf) / sizeof(wbuf[0]) - 1; n++)
+			wbuf[n] = (unsigned char)s[n] < 0x80 ? s[n] : '?';
+	}
+	wbuf[n] = L'\0';
+	/* Cut to w cells (names may hold wide characters). */
+	for (n = 0; wbuf[n]; n++) {
+		int cw = wcwidth(wbuf[n]);
+
+		if (cw < 0)
+			wbuf[n] = L'?', cw = 1;
+		if (cells + cw > w)
+			break;
+		cells += cw;
+	}
+	wbuf[n] = L'\0';
+	pad = w - cells;
+	attrset(attr);
+	move(y, x);
+	if (right && pad > 0) {
+		hline(' ', pad);
+		move(y, x + pad);
+	}
+	addnwstr(wbuf, (int)n);
+	if (!right && pad > 0)
+		hline(' ', pad);
+	attrset(A_NORMAL);
+}

@@ -1,0 +1,247 @@
+/* State shared by the parts of the interactive session. Only the files in src/tui
+ * include this; the rest of the program sees tui.h. */
+#ifndef CTOP_TUI_INT_H
+#define CTOP_TUI_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../cli.h"
+#include "../columns.h"
+#include "../filter.h"
+#include "../group.h"
+#include "../resolve.h"
+#include "../source.h"
+#include "../stats.h"
+#include "../table.h"
+
+/* The one column the screen adds to the registry: bytes per second. */
+#define VCOL_RATE COL_COUNT
+#define TUI_MAX_COLS (CLI_MAX_COLS + 1)
+
+/* Layout: header lines on top, then the title row, the list, one
+ * status/prompt line and the key bar. */
+#define TUI_HEADER_LINES 4
+#define TUI_MIN_COLS 80
+#define TUI_MIN_LINES 10
+
+enum tui_mode {
+	MODE_LIST,
+	MODE_HELP,
+	MODE_PROMPT,
+	MODE_CONFIRM,
+	MODE_SORTMENU,
+};
+
+enum prompt_kind { PROMPT_SEARCH, PROMPT_FILTER, PROMPT_DELAY };
+
+/* Screen roles, mapped to colors or to monochrome attributes. */
+enum tui_role {
+	ROLE_NORMAL,
+	ROLE_LABEL,		/* header labels */
+	ROLE_TITLE,		/* column title bar */
+	ROLE_TITLE_SORT,	/* the sort column's title */
+	ROLE_SELECTED,
+	ROLE_TAGGED,
+	ROLE_KEY,		/* "F1" in the key bar */
+	ROLE_KEYLABEL,		/* "Help" in the key bar */
+	ROLE_METER_OK,
+	ROLE_METER_WARN,
+	ROLE_METER_CRIT,
+	ROLE_ERROR,
+	ROLE_INFO,
+	ROLE_TCP,
+	ROLE_UDP,
+	ROLE_ICMP,
+	ROLE_OTHER_PROTO,
+	ROLE_ST_OPEN,		/* ESTABLISHED */
+	ROLE_ST_SETUP,		/* SYN_SENT, SYN_RECV, COOKIE_* ... */
+	ROLE_ST_CLOSING,	/* FIN_WAIT, TIME_WAIT, CLOSE ... */
+	ROLE_UNREPLIED,
+	ROLE_DIALOG,
+	ROLE_COUNT
+};
+
+struct fetch;
+
+struct tui {
+	const struct cli *cli;
+	struct source *src;		/* the worker's (may be NULL: replay) */
+	struct source *usrc;		/* the UI thread's: deletes, stats */
+	struct filter *base_flt;	/* from the command line, main's */
+	struct filter *own_flt;		/* from the filter prompt, ours */
+	struct table *tbl;
+	struct fetch *fetch;
+	struct resolver *res;
+	bool resolve_on;
+	int wake_rd, wake_wr;		/* worker and resolver -> UI */
+	int sig_rd;			/* signal self-pipe */
+	char netns[64];
+
+	/* refresh */
+	double delay;
+	bool paused;
+	bool sweeping;			/* a dump is being applied */
+	bool fetch_error;
+	uint64_t next_refresh_ms;
+	uint64_t refresh_asked_ms;	/* when the last dump ended */
+	uint64_t dump_started_ms;
+	struct table_stats stats;
+	bool have_stats;
+	bool acct_off;
+	uint64_t res_version;
+
+	/* columns of the flow list */
+	int cols[TUI_MAX_COLS];
+	size_t ncols;
+	int colw[TUI_MAX_COLS], colx[TUI_MAX_COLS];
+
+	/* sort */
+	int sort_col;			/* column id or VCOL_RATE */
+	bool sort_rev;
+
+	/* the view: filtered, sorted flows, or group rows */
+	struct table_flow **view;
+	size_t nview, capview;
+	uint64_t view_version;
+	uint64_t view_res_version;
+	bool view_dirty;
+	size_t nproto[4];		/* tcp, udp, icmp, other */
+	enum group_by group;
+	struct grouper *grouper;
+	const struct group_row *grows;
+	size_t ngrows;
+	uint64_t gtotal;
+	bool drill;
+	enum group_by drill_by;
+	struct group_key drill_key;
+	char drill_text[96];
+
+	/* selection */
+	size_t sel, top;
+	struct flow sel_key;
+	bool sel_valid;
+	struct group_key sel_gkey;
+	bool sel_gvalid;
+
+	/* tags (flow keys) */
+	struct flow *tags;
+	size_t ntags, captags;
+
+	/* search, prompt */
+	char search[512];
+	enum prompt_kind pkind;
+	char pbuf[512];
+	size_t plen, pcur;
+	char perr[240];
+	size_t psaved_sel;
+
+	/* confirm dialog: the flows to delete */
+	struct flow *victims;
+	size_t nvictims;
+
+	size_t menu_sel;		/* sort menu */
+
+	char status[256];
+	bool status_err;
+	uint64_t status_until;
+
+	enum tui_mode mode;
+	bool redraw, quit;
+	bool color;
+	int list_y, list_h;		/* rows of the list on screen */
+	int title_y;
+	struct { int x0, x1, key; } kb[10];
+	int nkb;
+};
+
+/* time */
+uint64_t tui_now_ms(void);
+
+/* screen.c */
+int screen_init(struct tui *t);
+void screen_end(void);
+int tui_attr(const struct tui *t, enum tui_role role);
+void screen_fill(int y, int x, int w, int attr);
+/* Print at most w cells of s at (y, x), then pad with spaces to w. */
+void screen_put(int y, int x, int w, const char *s, int attr, bool right);
+bool screen_too_small(void);
+
+/* fetch.c: the dump worker */
+struct fetch *fetch_new(struct source *src, const char *replay, int wake_fd);
+void fetch_free(struct fetch *f);
+/* Ask for a dump; false if one is under way or nothing is left to read
+ * (a replay reads once). */
+bool fetch_request(struct fetch *f);
+bool fetch_busy(struct fetch *f);
+/* Apply what the worker has gathered to the table. Returns 1 when a
+ * dump completed (sweep closed), -1 when it failed (msg filled), 0 when
+ * it is still under way or nothing happened. */
+int fetch_apply(struct tui *t, char *msg, size_t len);
+
+/* view.c */
+const struct filter *tui_filter(const struct tui *t);
+void view_invalidate(struct tui *t);
+void view_update(struct tui *t);
+size_t view_rows(const struct tui *t);
+void view_select(struct tui *t, size_t row);
+void view_remember(struct tui *t);
+bool view_is_tagged(const struct tui *t, const struct flow *f);
+void view_tag_toggle(struct tui *t, const struct flow *f);
+void view_untag(struct tui *t, const struct flow *f);
+void view_untag_all(struct tui *t);
+void view_set_sort(struct tui *t, int col, bool reverse);
+void view_cycle_group(struct tui *t);
+void view_enter_group(struct tui *t);
+bool view_leave_group(struct tui *t);
+/* Text of a row for search (cells joined by spaces). */
+void view_row_text(struct tui *t, size_t row, char *buf, size_t len);
+bool view_search(struct tui *t, const char *needle, size_t from, bool wrap);
+
+/* list.c */
+const char *col_title(int col);
+void list_layout(struct tui *t);
+void cell_text(struct tui *t, int col, const struct table_flow *tf,
+	       char *buf, size_t len);
+void list_draw(struct tui *t);
+/* Column under screen x of the title row, or -1. */
+int list_col_at(const struct tui *t, int x);
+
+/* header.c */
+void header_draw(struct tui *t);
+
+/* keybar.c */
+void keybar_draw(struct tui *t);
+int keybar_key_at(const struct tui *t, int x);
+void status_set(struct tui *t, bool error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void status_draw(struct tui *t);
+
+/* keys.c */
+void keys_list(struct tui *t, int key, bool fkey);
+void keys_mouse(struct tui *t);
+void tui_refresh_now(struct tui *t);
+
+/* prompt.c */
+void prompt_open(struct tui *t, enum prompt_kind kind);
+void prompt_key(struct tui *t, int key, bool fkey);
+void prompt_draw(struct tui *t);
+
+/* help.c */
+void help_draw(struct tui *t);
+
+/* dialogs.c */
+void confirm_open(struct tui *t);
+void confirm_key(struct tui *t, int key, bool fkey);
+void confirm_draw(struct tui *t);
+void sortmenu_open(struct tui *t);
+void sortmenu_key(struct tui *t, int key, bool fkey);
+void sortmenu_draw(struct tui *t);
+
+/* delete.c */
+/* Gather the flows a delete key acts on into t->victims. */
+size_t delete_gather(struct tui *t);
+void delete_run(struct tui *t);
+
+#endif

@@ -1,0 +1,418 @@
+#!/usr/bin/env python3
+"""Compare ctop's JSON output with `conntrack -L -o extended,id`.
+
+The kernel tests dump one namespace twice, once with conntrack(8) and once
+with ctop, and hand both files to this script:
+
+  compare.py flows CT_FILE JSON_FILE [--filter EXPR] [--tolerance SECONDS]
+      The JSON holds exactly the flows of CT_FILE (or those that EXPR
+      selects, EXPR being one of the filters this script knows), and each
+      flow agrees field by field.
+  compare.py groups KEY CT_FILE JSON_FILE [--top N]
+      ctop's --group KEY output has the per-key counts of CT_FILE.
+  compare.py count CT_FILE [--filter EXPR]
+      Print how many flows of CT_FILE EXPR selects.
+
+Exit 0 when everything matches, 1 with a list of differences otherwise.
+"""
+
+import argparse
+import ipaddress
+import json
+import sys
+
+PORT_PROTOS = {6, 17, 33, 132, 136}	# tcp udp dccp sctp udplite
+ICMP_PROTOS = {1, 58}
+GRE = 47
+
+# Trailer fields: once one is seen the tuples are over.
+TRAILER = {"mark", "use", "secctx", "zone", "labels", "helper"}
+
+
+def norm_addr(s):
+	return str(ipaddress.ip_address(s))
+
+
+def num(s):
+	return int(s, 16) if s.lower().startswith("0x") else int(s)
+
+
+class Flow:
+	"""One line of conntrack -L -o extended,id."""
+
+	def __init__(self, line):
+		tok = line.split()
+		self.line = line.rstrip("\n")
+		self.family = tok[0]
+		self.proto = tok[2]
+		self.protonum = int(tok[3])
+		self.timeout = int(tok[4])
+		self.state = None
+		self.flags = set()
+		self.mark = 0
+		self.zone = 0
+		self.id = None
+		tuples = [{}, {}]
+		side = -1
+		trailer = False
+		for t in tok[5:]:
+			if t.startswith("[") and t.endswith("]"):
+				if "=" not in t:
+					self.flags.add(t[1:-1])
+				continue
+			if "=" not in t:
+				if side < 0:
+					self.state = t
+				continue
+			k, v = t.split("=", 1)
+			if k == "src" and not trailer:
+				side += 1
+			if not trailer and k in TRAILER:
+				trailer = True
+			if trailer:
+				if k == "mark":
+					self.mark = int(v)
+				elif k == "zone":
+					self.zone = int(v)
+				elif k == "id":
+					self.id = int(v)
+				continue
+			if 0 <= side <= 1:
+				tuples[side][k] = v
+		if side != 1:
+			raise ValueError("not two tuples: " + self.line)
+		self.orig = self.tuple_of(tuples[0])
+		self.reply = self.tuple_of(tuples[1])
+
+	def tuple_of(self, t):
+		"""(src, dst, p1, p2, type, code): p1/p2 are the ports, the ICMP
+		id (p2 = 0) or the GRE keys; 0 where absent."""
+		src = norm_addr(t["src"])
+		dst = norm_addr(t["dst"])
+		typ = code = None
+		if self.protonum in PORT_PROTOS:
+			p1, p2 = int(t["sport"]), int(t["dport"])
+		elif self.protonum in ICMP_PROTOS:
+			p1, p2 = int(t.get("id", 0)), 0
+			typ, code = int(t["type"]), int(t["code"])
+		elif self.protonum == GRE:
+			p1, p2 = num(t.get("srckey", "0")), num(t.get("dstkey", "0"))
+		else:
+			p1 = p2 = 0
+		return (src, dst, p1, p2, typ, code)
+
+	def key(self):
+		o = self.orig
+		return (self.protonum, o[0], o[1], o[2], o[3], o[4], o[5],
+			self.zone)
+
+	# Derived properties, as ctop documents them (flow.h).
+	def assured(self):
+		return "ASSURED" in self.flags
+
+	def unreplied(self):
+		return "UNREPLIED" in self.flags
+
+	def nat(self):
+		o, r = self.orig, self.reply
+		snat = r[1] != o[0]
+		dnat = r[0] != o[1]
+		if self.protonum in ICMP_PROTOS:
+			snat = snat or r[2] != o[2]
+		else:
+			snat = snat or r[3] != o[2]
+			dnat = dnat or r[2] != o[3]
+		if snat and dnat:
+			return "both"
+		if snat:
+			return "snat"
+		if dnat:
+			return "dnat"
+		return None
+
+	def has_ports(self):
+		return self.protonum in PORT_PROTOS
+
+
+def load_ct(path):
+	flows = []
+	with open(path) as f:
+		for line in f:
+			if not line.strip() or line.startswith("conntrack v"):
+				continue
+			flows.append(Flow(line))
+	return flows
+
+
+def load_json(path):
+	with open(path) as f:
+		text = f.read()
+	docs = [json.loads(l) for l in text.splitlines() if l.strip()]
+	if len(docs) != 1:
+		raise ValueError("expected one JSON object, got %d" % len(docs))
+	return docs[0]
+
+
+def json_key(j):
+	"""The same key as Flow.key() from one of ctop's JSON flows."""
+	p = j["protonum"]
+	typ = code = None
+	if p in PORT_PROTOS:
+		p1, p2 = j["sport"], j["dport"]
+	elif p in ICMP_PROTOS:
+		p1, p2 = j["icmp"]["id"], 0
+		typ, code = j["icmp"]["type"], j["icmp"]["code"]
+	elif p == GRE:
+		p1, p2 = j["gre"]["src_key"], j["gre"]["dst_key"]
+	else:
+		p1 = p2 = 0
+	return (p, norm_addr(j["src"]), norm_addr(j["dst"]), p1, p2, typ, code,
+		j["zone"])
+
+
+def in_net(addr, net):
+	a = ipaddress.ip_address(addr)
+	n = ipaddress.ip_network(net, strict=False)
+	return a.version == n.version and a in n
+
+
+# The filters the kernel tests use, as Python predicates over conntrack -L.
+FILTERS = {
+	"": lambda f: True,
+	"tcp": lambda f: f.protonum == 6,
+	"udp": lambda f: f.protonum == 17,
+	"udp and unreplied": lambda f: f.protonum == 17 and f.unreplied(),
+	"not assured": lambda f: not f.assured(),
+	"assured": lambda f: f.assured(),
+	"src 10.1.0.0/16": lambda f: in_net(f.orig[0], "10.1.0.0/16"),
+	"dst fd00::/64": lambda f: in_net(f.orig[1], "fd00::/64"),
+	"dport 80-90": lambda f: f.has_ports() and 80 <= f.orig[3] <= 90,
+	"mark 5": lambda f: f.mark == 5,
+	"zone 3": lambda f: f.zone == 3,
+	"state time_wait": lambda f: (f.state or "").upper() == "TIME_WAIT",
+	"ipv6": lambda f: f.family == "ipv6",
+	"nat": lambda f: f.nat() is not None,
+	"snat": lambda f: f.nat() in ("snat", "both"),
+	"dnat": lambda f: f.nat() in ("dnat", "both"),
+	"tcp and (dport 80 or dport 443)":
+		lambda f: f.protonum == 6 and f.orig[3] in (80, 443),
+	"reply src 10.9.9.9": lambda f: f.reply[0] == "10.9.9.9",
+	"icmp or icmpv6": lambda f: f.protonum in ICMP_PROTOS,
+	"gre or sctp or dccp": lambda f: f.protonum in (47, 132, 33),
+}
+
+
+def select(flows, expr):
+	if expr not in FILTERS:
+		raise SystemExit("compare.py: no Python predicate for filter %r"
+				 % expr)
+	return [f for f in flows if FILTERS[expr](f)]
+
+
+def check_flow(c, j, tol, errs):
+	"""Field-by-field comparison of one conntrack line with one JSON flow."""
+	def bad(what, want, got):
+		errs.append("%s: %s: conntrack %r, ctop %r"
+			    % (c.line, what, want, got))
+
+	if j["id"] != c.id:
+		bad("id", c.id, j["id"])
+	if j["family"] != c.family:
+		bad("family", c.family, j["family"])
+	if j["proto"] != c.proto:
+		bad("proto", c.proto, j["proto"])
+	st = j["state"].upper() if j["state"] is not None else None
+	want = c.state.upper() if c.state else None
+	# conntrack(8) prints no DCCP state (and this kernel may track DCCP
+	# as a generic protocol); compare only what it shows.
+	if st != want and not (c.protonum == 33 and want is None):
+		bad("state", want, j["state"])
+	if j["timeout"] is None or abs(j["timeout"] - c.timeout) > tol:
+		bad("timeout", c.timeout, j["timeout"])
+	r = j["reply"]
+	if norm_addr(r["src"]) != c.reply[0] or norm_addr(r["dst"]) != c.reply[1]:
+		bad("reply addresses", c.reply[:2], (r["src"], r["dst"]))
+	if c.has_ports():
+		if (r["sport"], r["dport"]) != c.reply[2:4]:
+			bad("reply ports", c.reply[2:4], (r["sport"], r["dport"]))
+	else:
+		if j["sport"] is not None or j["dport"] is not None:
+			bad("ports of a portless protocol", None,
+			    (j["sport"], j["dport"]))
+	flags = set(j["flags"])
+	for name in ("ASSURED", "UNREPLIED", "OFFLOAD", "HW_OFFLOAD"):
+		if (name in c.flags) != (name in flags):
+			bad("flag " + name, name in c.flags, sorted(flags))
+	if ("SEEN_REPLY" in flags) == c.unreplied():
+		bad("SEEN_REPLY", not c.unreplied(), sorted(flags))
+	if j["mark"] != c.mark:
+		bad("mark", c.mark, j["mark"])
+	if j["zone"] != c.zone:
+		bad("zone", c.zone, j["zone"])
+	if j["nat"] != c.nat():
+		bad("nat", c.nat(), j["nat"])
+	if c.protonum in ICMP_PROTOS:
+		ic = j.get("icmp")
+		want = (c.orig[4], c.orig[5], c.orig[2])
+		got = (ic["type"], ic["code"], ic["id"]) if ic else None
+		if got != want:
+			bad("icmp type/code/id", want, got)
+	if c.protonum == GRE:
+		g = j.get("gre")
+		got = (g["src_key"], g["dst_key"]) if g else None
+		if got != c.orig[2:4]:
+			bad("gre keys", c.orig[2:4], got)
+
+
+def cmd_flows(a):
+	ct = select(load_ct(a.ct), a.filter)
+	doc = load_json(a.json)
+	js = doc["flows"]
+	errs = []
+	if doc.get("shown") != len(js):
+		errs.append("JSON shown %r but %d flows listed"
+			    % (doc.get("shown"), len(js)))
+	if len(js) != len(ct):
+		errs.append("count: conntrack %d, ctop %d" % (len(ct), len(js)))
+	cmap = {}
+	for c in ct:
+		if c.key() in cmap:
+			errs.append("duplicate conntrack key %r" % (c.key(),))
+		cmap[c.key()] = c
+	jmap = {}
+	for j in js:
+		k = json_key(j)
+		if k in jmap:
+			errs.append("duplicate ctop flow %r" % (k,))
+		jmap[k] = j
+	missing = set(cmap) - set(jmap)
+	extra = set(jmap) - set(cmap)
+	for k in sorted(missing, key=repr)[:10]:
+		errs.append("missing in ctop: " + cmap[k].line)
+	for k in sorted(extra, key=repr)[:10]:
+		errs.append("not in conntrack: " + json.dumps(jmap[k]))
+	if len(missing) > 10 or len(extra) > 10:
+		errs.append("(%d missing, %d extra in all)"
+			    % (len(missing), len(extra)))
+	for k in set(cmap) & set(jmap):
+		check_flow(cmap[k], jmap[k], a.tolerance, errs)
+	return report(errs, "%d flows match (filter %r)" % (len(ct), a.filter))
+
+
+def group_key(by, f):
+	o = f.orig
+	if by == "src":
+		return o[0]
+	if by == "dst":
+		return o[1]
+	if by == "pair":
+		return "%s -> %s" % (o[0], o[1])
+	if by in ("sport", "dport"):
+		if not f.has_ports():
+			return f.proto
+		return "%s/%d" % (f.proto, o[2] if by == "sport" else o[3])
+	if by == "proto":
+		return f.proto
+	if by == "state":
+		return "%s %s" % (f.proto, f.state.upper() if f.state else "-")
+	if by == "mark":
+		return "0x%x" % f.mark
+	if by == "zone":
+		return str(f.zone)
+	raise SystemExit("compare.py: unknown group " + by)
+
+
+def expected_groups(by, flows):
+	counts = {}
+	for f in flows:
+		k = group_key(by, f)
+		counts[k] = counts.get(k, 0) + 1
+	return counts
+
+
+def cmd_groups(a):
+	flows = select(load_ct(a.ct), a.filter)
+	want = expected_groups(a.key, flows)
+	doc = load_json(a.json)
+	errs = []
+	if doc.get("group") != a.key:
+		errs.append("group %r, expected %r" % (doc.get("group"), a.key))
+	if doc.get("total") != len(flows):
+		errs.append("total: conntrack %d, ctop %r"
+			    % (len(flows), doc.get("total")))
+	rows = doc["groups"]
+	got = {}
+	for r in rows:
+		k = r["key"]
+		if a.key in ("src", "dst"):
+			k = norm_addr(k)
+		if k in got:
+			errs.append("duplicate group row %r" % k)
+		got[k] = r["flows"]
+	counts = [r["flows"] for r in rows]
+	if counts != sorted(counts, reverse=True):
+		errs.append("rows not sorted by flows: %r" % counts[:20])
+	if a.top:
+		top = sorted(want.values(), reverse=True)[:a.top]
+		if counts != top:
+			errs.append("--top %d counts %r, expected %r"
+				    % (a.top, counts, top))
+		for k, n in got.items():
+			if want.get(k) != n:
+				errs.append("group %r: conntrack %r, ctop %d"
+					    % (k, want.get(k), n))
+	else:
+		for k in sorted(set(want) | set(got)):
+			if want.get(k) != got.get(k):
+				errs.append("group %r: conntrack %r, ctop %r"
+					    % (k, want.get(k), got.get(k)))
+	total = sum(want.values())
+	for r in rows:
+		share = r["share"]
+		if total and abs(share - r["flows"] / total) > 0.001 and \
+		   abs(share - 100.0 * r["flows"] / total) > 0.1:
+			errs.append("group %r: share %r for %d of %d"
+				    % (r["key"], share, r["flows"], total))
+	return report(errs, "%d %s groups match" % (len(rows), a.key))
+
+
+def cmd_count(a):
+	print(len(select(load_ct(a.ct), a.filter)))
+	return 0
+
+
+def report(errs, okmsg):
+	if errs:
+		for e in errs[:40]:
+			print("MISMATCH:", e)
+		if len(errs) > 40:
+			print("... %d mismatches in all" % len(errs))
+		return 1
+	print("ok:", okmsg)
+	return 0
+
+
+def main():
+	p = argparse.ArgumentParser()
+	sub = p.add_subparsers(dest="cmd", required=True)
+	f = sub.add_parser("flows")
+	f.add_argument("ct")
+	f.add_argument("json")
+	f.add_argument("--filter", default="")
+	f.add_argument("--tolerance", type=int, default=3)
+	g = sub.add_parser("groups")
+	g.add_argument("key")
+	g.add_argument("ct")
+	g.add_argument("json")
+	g.add_argument("--top", type=int, default=0)
+	g.add_argument("--filter", default="")
+	c = sub.add_parser("count")
+	c.add_argument("ct")
+	c.add_argument("--filter", default="")
+	a = p.parse_args()
+	return {"flows": cmd_flows, "groups": cmd_groups,
+		"count": cmd_count}[a.cmd](a)
+
+
+if __name__ == "__main__":
+	sys.exit(main())
