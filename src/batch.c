@@ -838,3 +838,126 @@ void batch_free(struct batch *b)
 	free(b->width);
 	free(b);
 }
+
+/* ---- event stream (ctop -E) ---------------------------------------- */
+
+/* Unix seconds with microseconds: "1700000000.123456". */
+static void out_time_us(struct batch *b, uint64_t ns)
+{
+	uint64_t us = ns / 1000 % 1000000;
+	char *p;
+
+	out_u64(b, ns / 1000000000);
+	p = out_reserve(b, 7);
+	p[0] = '.';
+	for (int i = 6; i >= 1; i--) {
+		p[i] = (char)('0' + us % 10);
+		us /= 10;
+	}
+	b->len += 7;
+}
+
+/* Text: TIME (17), EVENT (9), then the columns. */
+#define EV_TIME_W 17
+#define EV_TAG_W 9
+
+static void event_text(struct batch *b, uint64_t time_ns, const char *event,
+		       const struct flow *f, long long lost)
+{
+	char tmp[BATCH_FIELD];
+	size_t i, n;
+
+	if (b->header_due) {
+		out_lit(b, "TIME");
+		out_spaces(b, EV_TIME_W - 4 + 1);
+		out_lit(b, "EVENT");
+		out_spaces(b, EV_TAG_W - 5 + 2);
+		text_header(b);
+	}
+	if (!f) {
+		out_lit(b, "# overflow: ");
+		if (lost >= 0) {
+			out_u64(b, (uint64_t)lost);
+			out_str(b, lost == 1 ? " event lost (" : " events lost (");
+		} else {
+			out_lit(b, "events lost, number unknown (");
+		}
+		out_time_us(b, time_ns);
+		out_lit(b, ")\n");
+		return;
+	}
+	out_time_us(b, time_ns);
+	out_chr(b, ' ');
+	n = 0;
+	out_chr(b, '[');
+	for (; event[n] && n < EV_TAG_W - 2; n++)
+		out_chr(b, event[n] >= 'a' && event[n] <= 'z' ?
+			   (char)(event[n] - 'a' + 'A') : event[n]);
+	out_chr(b, ']');
+	out_spaces(b, EV_TAG_W - n - 2 + 2);
+	for (i = 0; i < b->ncols; i++) {
+		n = b->cols[i]->format(tmp, sizeof(tmp), f, &b->ctx);
+		out_cell(b, i, tmp, n, b->cols[i]->right);
+	}
+	out_chr(b, '\n');
+}
+
+static void event_csv(struct batch *b, uint64_t time_ns, const char *event,
+		      const struct flow *f, long long lost)
+{
+	if (b->header_due) {
+		out_lit(b, "time,event,lost,");
+		out_str(b, csv_flow_header);
+	}
+	out_time_us(b, time_ns);
+	out_chr(b, ',');
+	out_str(b, event);
+	out_chr(b, ',');
+	if (f) {
+		out_chr(b, ',');
+		csv_flow(b, f);
+		return;
+	}
+	if (lost >= 0)
+		out_u64(b, (uint64_t)lost);
+	/* Empty flow fields keep the row as wide as the header. */
+	out_chr(b, ',');
+	for (const char *p = csv_flow_header; *p; p++)
+		if (*p == ',' || *p == '\n')
+			out_chr(b, *p);
+}
+
+void batch_event(struct batch *b, uint64_t time_ns, const char *event,
+		 const struct flow *f, long long lost)
+{
+	if (!b->snapshots++)
+		b->header_due = b->header;
+	b->ctx.now_ns = time_ns;
+	switch (b->format) {
+	case BATCH_TEXT:
+		event_text(b, time_ns, event, f, lost);
+		break;
+	case BATCH_JSON:
+		out_lit(b, "{\"time\":");
+		out_time_us(b, time_ns);
+		out_lit(b, ",\"event\":");
+		json_str(b, event);
+		if (f) {
+			out_lit(b, ",\"flow\":");
+			b->nflows = 0;
+			json_flow(b, f);
+		} else {
+			out_lit(b, ",\"lost\":");
+			if (lost >= 0)
+				out_u64(b, (uint64_t)lost);
+			else
+				out_lit(b, "null");
+		}
+		out_lit(b, "}\n");
+		break;
+	case BATCH_CSV:
+		event_csv(b, time_ns, event, f, lost);
+		break;
+	}
+	b->header_due = false;
+}

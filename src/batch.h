@@ -48,4 +48,14 @@ void batch_groups(struct batch *b, const struct batch_snapshot *snap,
 int batch_flush(struct batch *b);
 void batch_free(struct batch *b);
 
+/* ctop -E: one line per conntrack event at time_ns (CLOCK_REALTIME).
+ * event is "new", "update" or "destroy" with its flow, or "overflow"
+ * with f NULL and lost the number of events lost (-1: unknown). JSON:
+ * {"time":T,"event":E,"flow":{...}} or {"time":T,"event":"overflow",
+ * "lost":N|null}; text: time, [EVENT], the columns; CSV: time, event,
+ * lost, then the flow fields. Text and CSV start with a header row
+ * unless opts.header is off. */
+void batch_event(struct batch *b, uint64_t time_ns, const char *event,
+		 const struct flow *f, long long lost);
+
 #endif

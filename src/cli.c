@@ -15,6 +15,9 @@ enum {
 	OPT_NO_COLOR,
 	OPT_RECORD,
 	OPT_REPLAY,
+	OPT_STATS,
+	OPT_TIMEOUTS,
+	OPT_EXPECT,
 };
 
 static const struct option long_opts[] = {
@@ -35,6 +38,9 @@ static const struct option long_opts[] = {
 	{ "lookup", no_argument, NULL, 'l' },
 	{ "record", required_argument, NULL, OPT_RECORD },
 	{ "replay", required_argument, NULL, OPT_REPLAY },
+	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "timeouts", no_argument, NULL, OPT_TIMEOUTS },
+	{ "expect", no_argument, NULL, OPT_EXPECT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -55,7 +61,9 @@ void cli_usage(FILE *out)
 "  -d, --delay SECONDS     seconds between refreshes/snapshots (default 1)\n"
 "\n"
 "Output:\n"
-"  -o, --format FORMAT     text, json or csv (batch mode; default text)\n"
+"  -o, --format FORMAT     text, json, csv or openmetrics (batch mode; default\n"
+"                          text); openmetrics writes table figures, counters,\n"
+"                          per-state counts and top sources for Prometheus\n"
 "  -H, --no-header         no header row in text and csv\n"
 "  -c, --columns LIST      columns to show, comma-separated; a leading '+'\n"
 "                          adds to the default (proto,src,dst,state,ttl,flags)\n"
@@ -65,6 +73,14 @@ void cli_usage(FILE *out)
 "  -g, --group KEY         one row per src, dst, pair, sport, dport, proto,\n"
 "                          state, mark or zone, with flows, packets, bytes\n"
 "      --top N             keep only the first N rows of a grouping\n"
+"\n"
+"Reports (batch; text or json, --stats also openmetrics):\n"
+"      --stats             table pressure: fill, buckets, statistics (rates\n"
+"                          per second with -b -n N), early-drop candidates,\n"
+"                          top states and sources, warnings\n"
+"      --timeouts          timeout sysctls with flows per state and the\n"
+"                          sysctl -w line for each; cttimeout policies\n"
+"      --expect            the expectation table (ftp, sip, ... helpers)\n"
 "\n"
 "Source:\n"
 "      --netns NAME|PATH   read the table of another network namespace\n"
@@ -181,8 +197,11 @@ int cli_parse(int argc, char **argv, struct cli *cli, struct ctop_err *err)
 				return usage_error(err, "-d wants seconds between 0.05 and 86400, not '%s'", optarg);
 			break;
 		case 'o':
-			if (parse_format(optarg, &cli->format))
-				return usage_error(err, "unknown format '%s' (text, json, csv)", optarg);
+			/* openmetrics is a report (report.c), not a flow
+			 * writer: it leaves format as it was. */
+			cli->openmetrics = !strcasecmp(optarg, "openmetrics");
+			if (!cli->openmetrics && parse_format(optarg, &cli->format))
+				return usage_error(err, "unknown format '%s' (text, json, csv, openmetrics)", optarg);
 			break;
 		case 'H':
 			cli->header = false;
@@ -241,6 +260,15 @@ int cli_parse(int argc, char **argv, struct cli *cli, struct ctop_err *err)
 			break;
 		case OPT_REPLAY:
 			cli->replay = optarg;
+			break;
+		case OPT_STATS:
+			cli->stats = true;
+			break;
+		case OPT_TIMEOUTS:
+			cli->timeouts = true;
+			break;
+		case OPT_EXPECT:
+			cli->expect = true;
 			break;
 		case 'h':
 			cli->help = true;

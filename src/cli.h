@@ -29,6 +29,9 @@ struct cli {
 	char *filter;		/* trailing arguments joined; "" if none */
 	bool readonly, no_color, resolve;
 	const char *record, *replay;
+	/* Reports instead of the flow list (report.h); -o openmetrics
+	 * leaves format alone and sets openmetrics. */
+	bool stats, timeouts, expect, openmetrics;
 };
 
 /* Parse argv into *cli. Returns 0, or -1 with err (status 2) filled. */

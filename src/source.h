@@ -58,4 +58,50 @@ long source_sysctl(const char *name);
  * Exposed for unit tests on recorded messages. */
 int source_parse_flow(const void *nlh, struct flow *f);
 
+/* ---- events (source_events.c) ----
+ * A second ctnetlink socket subscribed to the NEW, UPDATE and DESTROY
+ * groups of the current namespace, non-blocking, for a poll() loop. The
+ * kernel drops events when the socket's buffer is full and says so with
+ * ENOBUFS; that comes out as an OVERFLOW event, never silently, and the
+ * buffer is grown. NETLINK_BROADCAST_ERROR is not set on purpose: it
+ * makes the kernel hold entries for a slow reader. */
+enum source_event_type {
+	SOURCE_EV_NEW = 1,	/* IPCTNL_MSG_CT_NEW with NLM_F_CREATE|EXCL */
+	SOURCE_EV_UPDATE,	/* IPCTNL_MSG_CT_NEW otherwise */
+	SOURCE_EV_DESTROY,	/* IPCTNL_MSG_CT_DELETE */
+	SOURCE_EV_OVERFLOW,	/* events were lost (ENOBUFS) */
+};
+
+struct source_event {
+	enum source_event_type type;
+	long long lost;		/* OVERFLOW: events lost, -1 if unknown */
+	struct flow f;		/* all but OVERFLOW */
+};
+
+/* Return 0 to go on, nonzero to stop reading (the rest stays queued). */
+typedef int (*source_event_fn)(const struct source_event *ev, void *data);
+
+struct source_events;
+
+/* Default and largest receive buffer of the event socket, in bytes. */
+#define SOURCE_EVENTS_RCVBUF	(8u << 20)
+#define SOURCE_EVENTS_RCVBUF_MAX	(64u << 20)
+
+/* Subscribe in the current namespace; rcvbuf 0 means the default. */
+struct source_events *source_events_open(size_t rcvbuf, struct ctop_err *err);
+void source_events_close(struct source_events *ev);
+/* For poll(): readable when events are queued or an overflow is due. */
+int source_events_fd(const struct source_events *ev);
+/* Read what is queued, without blocking, calling fn once per event (at
+ * most about max_events, 0 = until the socket is empty). Returns the
+ * number of events delivered (0: nothing queued), or -1 with err. */
+long source_events_read(struct source_events *ev, long max_events,
+			source_event_fn fn, void *data, struct ctop_err *err);
+/* Overflows seen, events known lost, buffer size the kernel applied. */
+uint64_t source_events_overflows(const struct source_events *ev);
+uint64_t source_events_lost(const struct source_events *ev);
+size_t source_events_rcvbuf(const struct source_events *ev);
+/* net.netfilter.nf_conntrack_events: 0 off, 1 on, 2 auto; -1 unknown. */
+long source_events_sysctl(void);
+
 #endif

@@ -25,10 +25,13 @@ static void box_at(struct tui *t, int y, int x, int h, int w,
 	mvaddch(y + h - 1, x, ACS_LLCORNER);
 	mvaddch(y + h - 1, x + w - 1, ACS_LRCORNER);
 	attrset(A_NORMAL);
-	if (title)
-		screen_put(y, x + 2, (int)strlen(title) + 2 < w - 4 ?
-			   (int)strlen(title) + 2 : w - 4, title,
-			   a | A_BOLD, false);
+	if (title) {
+		char buf[64];
+
+		snprintf(buf, sizeof(buf), " %s ", title);
+		screen_put(y, x + 2, (int)strlen(buf) < w - 4 ?
+			   (int)strlen(buf) : w - 4, buf, a | A_BOLD, false);
+	}
 }
 
 /* ---- delete confirmation ---- */
@@ -178,7 +181,7 @@ void sortmenu_key(struct tui *t, int key, bool fkey)
 
 void sortmenu_draw(struct tui *t)
 {
-	int h = LINES - t->list_y - 2, w = 24, y = t->list_y, x = 0;
+	int h = LINES - t->list_y - 2, w = 20, y = t->list_y, x = 0;
 	int a = tui_attr(t, ROLE_DIALOG), rows = h - 2, first = 0;
 
 	if (rows < 1)
@@ -188,11 +191,12 @@ void sortmenu_draw(struct tui *t)
 	box_at(t, y, x, h, w, "Sort by");
 	for (int r = 0; r < rows && first + r < (int)MENU_ITEMS; r++) {
 		size_t i = (size_t)(first + r);
-		const struct column *c = column_get((enum column_id)menu_col(i));
 		char line[64];
 
-		snprintf(line, sizeof(line), "%-10s %s", col_title(menu_col(i)),
-			 c ? c->name : "rate");
+		snprintf(line, sizeof(line), " %s %s",
+			 menu_col(i) == t->sort_col ? (t->sort_rev ? "-" : "+")
+						    : " ",
+			 col_title(menu_col(i)));
 		screen_put(y + 1 + r, x + 1, w - 2, line,
 			   i == t->menu_sel ? tui_attr(t, ROLE_SELECTED) : a,
 			   false);

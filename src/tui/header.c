@@ -36,11 +36,12 @@ static void line_top(struct tui *t)
 	strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
 	snprintf(every, sizeof(every), "%gs", t->delay);
 	x = pair(t, 0, x, "ctop ", clock, ROLE_NORMAL);
-	x = pair(t, 0, x, "netns ", t->netns, ROLE_NORMAL);
-	if (t->cli->replay)
-		x = pair(t, 0, x, "replay ", t->cli->replay, ROLE_NORMAL);
-	else
+	if (t->cli->replay) {
+		x = pair(t, 0, x, "recording ", t->cli->replay, ROLE_NORMAL);
+	} else {
+		x = pair(t, 0, x, "netns ", t->netns, ROLE_NORMAL);
 		x = pair(t, 0, x, "refresh ", every, ROLE_NORMAL);
+	}
 	if (t->paused)
 		x = pair(t, 0, x, "", "PAUSED", ROLE_ERROR);
 	if (t->cli->readonly)

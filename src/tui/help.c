@@ -35,23 +35,18 @@ static const char *const lines[] = {
 void help_draw(struct tui *t)
 {
 	int n = (int)(sizeof(lines) / sizeof(lines[0]));
-	int y0 = 1;
+	const char *ro = t->cli->readonly ?
+		"This session is read-only (--readonly): the delete keys are "
+		"disabled." :
+		"Deleting asks first: y or Enter deletes, n or Esc keeps.";
 
 	erase();
-	for (int i = 0; i < n && y0 + i < LINES - 1; i++)
-		screen_put(y0 + i, 2, COLS - 4, lines[i],
-			   i == 0 ? tui_attr(t, ROLE_LABEL) : (int)A_NORMAL, false);
-	if (n + y0 + 1 < LINES - 1) {
-		const char *ro = t->cli->readonly ?
-			"This session is read-only (--readonly): the delete "
-			"keys are disabled." :
-			"Deleting needs confirmation: y or Enter deletes, n or "
-			"Esc keeps.";
-
-		screen_put(y0 + n + 1, 2, COLS - 4, ro,
-			   tui_attr(t, t->cli->readonly ? ROLE_ERROR : ROLE_INFO),
-			   false);
-	}
+	screen_put(1, 2, COLS - 4, lines[0], tui_attr(t, ROLE_LABEL), false);
+	/* Right under the title, so a short terminal still shows it. */
+	screen_put(2, 2, COLS - 4, ro,
+		   tui_attr(t, t->cli->readonly ? ROLE_ERROR : ROLE_INFO), false);
+	for (int i = 1; i < n && 2 + i < LINES - 1; i++)
+		screen_put(2 + i, 2, COLS - 4, lines[i], A_NORMAL, false);
 	screen_put(LINES - 1, 0, COLS, " Press any key to return",
 		   tui_attr(t, ROLE_KEYLABEL), false);
 }

@@ -32,7 +32,7 @@ void keybar_draw(struct tui *t)
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		int kw = (int)strlen(keys[i].fkey), lw = 7;
 
-		if (keys[i].deletes && t->cli->readonly)
+		if (keys[i].deletes && (t->cli->readonly || !t->usrc))
 			continue;
 		if (x + kw + lw > COLS)
 			break;
@@ -72,21 +72,27 @@ void status_draw(struct tui *t)
 	int y = LINES - 2;
 	const char *hint;
 
-	if (t->status[0] && tui_now_ms() < t->status_until) {
+	if (t->status[0]) {
 		screen_put(y, 0, COLS, t->status,
 			   tui_attr(t, t->status_err ? ROLE_ERROR : ROLE_INFO),
 			   false);
 		return;
 	}
-	t->status[0] = '\0';
 	if (t->group != GROUP_NONE)
-		hint = "Enter: open group  g: next grouping  d: delete group"
+		hint = t->cli->readonly ?
+		       "Enter: open group  g: next grouping  /: search  h: help" :
+		       "Enter: open group  g: next grouping  d: delete group"
 		       "  /: search  h: help";
 	else if (t->drill)
-		hint = "Esc: back to groups  Space: tag  d: delete"
+		hint = t->cli->readonly ?
+		       "Esc: back to groups  /: search  \\: filter  h: help" :
+		       "Esc: back to groups  Space: tag  d: delete"
 		       "  /: search  \\: filter  h: help";
 	else
-		hint = "Space: tag  d: delete  /: search  \\: filter  g: group"
+		hint = t->cli->readonly ?
+		       "/: search  \\: filter  g: group  </>: sort  p: pause"
+		       "  l: names  h: help  (read-only)" :
+		       "Space: tag  d: delete  /: search  \\: filter  g: group"
 		       "  </>: sort  p: pause  l: names  h: help";
 	screen_put(y, 0, COLS, hint, A_NORMAL, false);
 }

@@ -85,15 +85,20 @@ void list_layout(struct tui *t)
 		if (!moved)
 			break;
 	}
+	/* Columns that do not fit whole are left out rather than cut: a
+	 * byte count missing its last digits would mislead. */
+	t->nvis = 0;
 	for (size_t c = 0; c < t->ncols; c++) {
 		t->colx[c] = x;
 		x += t->colw[c] + 1;
+		if (x - 1 <= COLS)
+			t->nvis = c + 1;
 	}
 }
 
 int list_col_at(const struct tui *t, int x)
 {
-	for (size_t c = 0; c < t->ncols; c++)
+	for (size_t c = 0; c < t->nvis; c++)
 		if (x >= t->colx[c] && x <= t->colx[c] + t->colw[c])
 			return t->cols[c];
 	return -1;
@@ -256,14 +261,13 @@ static void title_put(struct tui *t, int y, int x, int w, const char *title,
 				      : (rev ? "-" : "+");
 	snprintf(buf, sizeof(buf), "%s%s", title, mark);
 	screen_put(y, x, w, buf,
-		   tui_attr(t, sorted ? ROLE_TITLE_SORT : ROLE_TITLE),
-		   right && !sorted);
+		   tui_attr(t, sorted ? ROLE_TITLE_SORT : ROLE_TITLE), right);
 }
 
 static void titles_flows(struct tui *t, int y)
 {
 	screen_fill(y, 0, COLS, tui_attr(t, ROLE_TITLE));
-	for (size_t c = 0; c < t->ncols && t->colx[c] < COLS; c++) {
+	for (size_t c = 0; c < t->nvis; c++) {
 		int w = t->colw[c];
 		bool sorted = t->cols[c] == t->sort_col;
 
@@ -284,7 +288,7 @@ static void row_flow(struct tui *t, int y, size_t i)
 
 	screen_fill(y, 0, COLS, base);
 	screen_put(y, 0, 1, tag ? "*" : " ", base, false);
-	for (size_t c = 0; c < t->ncols && t->colx[c] < COLS; c++) {
+	for (size_t c = 0; c < t->nvis; c++) {
 		int col = t->cols[c], attr = base;
 
 		cell_text(t, col, tf, cell, sizeof(cell));

@@ -243,8 +243,12 @@ static void loop(struct tui *t)
 			shown = time(NULL);
 			t->redraw = true;
 		}
-		if (t->status[0] && now >= t->status_until)
+		/* Expire the message here, not in the drawing: help and
+		 * prompts do not draw the status line. */
+		if (t->status[0] && now >= t->status_until) {
+			t->status[0] = '\0';
 			t->redraw = true;
+		}
 		view_update(t);
 		if (t->redraw) {
 			t->redraw = false;

@@ -94,7 +94,7 @@ struct tui {
 
 	/* columns of the flow list */
 	int cols[TUI_MAX_COLS];
-	size_t ncols;
+	size_t ncols, nvis;		/* nvis: how many fit the width */
 	int colw[TUI_MAX_COLS], colx[TUI_MAX_COLS];
 
 	/* sort */

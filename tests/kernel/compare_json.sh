@@ -21,7 +21,7 @@ n=$(wc -l <"$TMPD/ct")
 ok "$n entries in $NS"
 jq -e . "$TMPD/json" >/dev/null || fail "ctop's output is not valid JSON"
 assert_eq "table.count" "$(ct_count "$NS")" "$(jq .table.count "$TMPD/json")"
-python3 "$here/compare.py" flows "$TMPD/ct" "$TMPD/json" ||
+compare flows "$TMPD/ct" "$TMPD/json" ||
 	fail "ctop's JSON differs from conntrack -L"
 
 # And with the hand-made entries only, where every field is known.
@@ -30,7 +30,7 @@ fill_kinds "$NS2"
 ct_dump "$NS2" "$TMPD/ct2"
 "$CTOP" --netns "$NS2" -1 --format json >"$TMPD/json2" ||
 	fail "ctop exited $? on $NS2"
-python3 "$here/compare.py" flows "$TMPD/ct2" "$TMPD/json2" ||
+compare flows "$TMPD/ct2" "$TMPD/json2" ||
 	fail "ctop's JSON differs from conntrack -L (hand-made entries)"
 assert_eq "flows" "$(wc -l <"$TMPD/ct2")" "$(jq '.flows | length' "$TMPD/json2")"
 

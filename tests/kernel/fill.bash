@@ -3,6 +3,18 @@
 # so the kernel holds exactly what is listed here; timeouts are long enough
 # that nothing expires during a test.
 
+# The system's Python 3 when there is one: a version-manager shim in PATH
+# can cost more than the comparison itself.
+if [ -z "${PYTHON3:-}" ]; then
+	PYTHON3=python3
+	[ -x /usr/bin/python3 ] && PYTHON3=/usr/bin/python3
+fi
+command -v "$PYTHON3" >/dev/null || skip "needs python3 for the comparer"
+command -v jq >/dev/null || skip "needs jq"
+command -v conntrack >/dev/null || skip "needs conntrack(8)"
+# compare ARGS...: tests/kernel/compare.py.
+compare() { "$PYTHON3" "$(dirname "${BASH_SOURCE[0]}")/compare.py" "$@"; }
+
 _ins() {	# NS ARGS...: one conntrack -I, failing the test if refused
 	local ns=$1
 	shift
@@ -10,7 +22,9 @@ _ins() {	# NS ARGS...: one conntrack -I, failing the test if refused
 		fail "conntrack -I $*: $(cat "$TMPD/ins.err")"
 }
 
-# fill_kinds NS: about forty hand-made entries.
+# fill_kinds NS: about forty hand-made entries. $t, $ok and $as hold
+# several words on purpose.
+# shellcheck disable=SC2086
 fill_kinds() {
 	local ns=$1 t="-t 600" ok="-u SEEN_REPLY" as="-u ASSURED,SEEN_REPLY"
 

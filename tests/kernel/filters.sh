@@ -10,7 +10,7 @@ ns_new NS
 fill_kinds "$NS"
 fill_load "$NS" 2000 --proto mix --sources 100
 ct_dump "$NS" "$TMPD/ct"
-cmp_count() { python3 "$here/compare.py" count "$TMPD/ct" --filter "$1"; }
+cmp_count() { compare count "$TMPD/ct" --filter "$1"; }
 
 # The comparer's predicates agree with conntrack's own filters, so the
 # checks below do not just test Python against itself.
@@ -45,14 +45,14 @@ filters=(
 )
 for expr in "${filters[@]}"; do
 	ct_dump "$NS" "$TMPD/ct"	# fresh, for the timeouts
-	want=$(cmp_count "$expr")
-	[ "$want" -gt 0 ] || fail "filter '$expr' selects nothing: a weak test"
-	# The filter as one argument and as several words, like tcpdump.
 	"$CTOP" --netns "$NS" -1 --format json "$expr" >"$TMPD/json" ||
 		fail "ctop -1 -o json '$expr' exited $?"
-	python3 "$here/compare.py" flows "$TMPD/ct" "$TMPD/json" --filter "$expr" ||
+	# Same flows as the predicate over conntrack -L, shown = their number.
+	compare flows "$TMPD/ct" "$TMPD/json" --filter "$expr" ||
 		fail "filter '$expr' differs from conntrack -L"
-	assert_eq "jq .shown for '$expr'" "$want" "$(jq .shown "$TMPD/json")"
+	want=$(jq .shown "$TMPD/json")
+	[ "$want" -gt 0 ] || fail "filter '$expr' selects nothing: a weak test"
+	# The filter as several words, like tcpdump.
 	# shellcheck disable=SC2086
 	n=$(set -f; "$CTOP" --netns "$NS" -1 -H $expr | grep -vc '^#')
 	assert_eq "text rows for '$expr'" "$want" "$n"

@@ -14,21 +14,21 @@ total=$(wc -l <"$TMPD/ct")
 for key in src dst pair dport sport proto state mark zone; do
 	"$CTOP" --netns "$NS" -1 -o json -g "$key" >"$TMPD/json" ||
 		fail "ctop -1 -o json -g $key exited $?"
-	python3 "$here/compare.py" groups "$key" "$TMPD/ct" "$TMPD/json" ||
+	compare groups "$key" "$TMPD/ct" "$TMPD/json" ||
 		fail "-g $key counts differ from conntrack -L"
 done
 
 # A grouping of a filtered table.
 "$CTOP" --netns "$NS" -1 -o json -g dport tcp >"$TMPD/json" ||
 	fail "ctop -g dport tcp exited $?"
-python3 "$here/compare.py" groups dport "$TMPD/ct" "$TMPD/json" --filter tcp ||
+compare groups dport "$TMPD/ct" "$TMPD/json" --filter tcp ||
 	fail "-g dport tcp differs"
 
 # --top N keeps the N biggest groups.
 "$CTOP" --netns "$NS" -1 -o json -g src --top 5 >"$TMPD/json" ||
 	fail "ctop -g src --top 5 exited $?"
 assert_eq "--top 5 rows" 5 "$(jq '.groups | length' "$TMPD/json")"
-python3 "$here/compare.py" groups src "$TMPD/ct" "$TMPD/json" --top 5 ||
+compare groups src "$TMPD/ct" "$TMPD/json" --top 5 ||
 	fail "-g src --top 5 differs"
 assert_eq "--top text rows" 5 \
 	"$("$CTOP" --netns "$NS" -1 -H -g proto --top 5 | grep -vc '^#')"
@@ -40,7 +40,7 @@ head -n 1 "$TMPD/csv" | grep -q '^id,family,proto,' ||
 assert_eq "CSV rows" "$(ct_count "$NS")" "$(($(wc -l <"$TMPD/csv") - 1))"
 assert_eq "CSV rows with -H" "$total" \
 	"$("$CTOP" --netns "$NS" -1 -o csv -H | wc -l)"
-python3 - "$TMPD/csv" "$total" <<'PY' || fail "CSV does not parse"
+"$PYTHON3" - "$TMPD/csv" "$total" <<'PY' || fail "CSV does not parse"
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 assert len(rows) == int(sys.argv[2]), len(rows)

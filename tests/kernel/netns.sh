@@ -18,7 +18,7 @@ ct_dump "$B" "$TMPD/ctB"
 check() {	# NETNS-ARG CT-FILE WHAT
 	"$CTOP" --netns "$1" -1 -o json >"$TMPD/json" 2>"$TMPD/err" ||
 		fail "ctop --netns $1 exited $?: $(cat "$TMPD/err")"
-	python3 "$here/compare.py" flows "$2" "$TMPD/json" ||
+	compare flows "$2" "$TMPD/json" ||
 		fail "ctop --netns $1 is not $3's table"
 	assert_eq "--netns $1 count" "$(wc -l <"$2")" "$(jq .shown "$TMPD/json")"
 }

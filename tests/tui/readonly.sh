@@ -10,8 +10,14 @@ for i in 1 2 3; do
 		>/dev/null 2>&1 || fail "conntrack -I $i"
 done
 
-tmux_new sess 120 40 "$CTOP --readonly --netns $ns; echo \$? > $TMPD/rc"
+# NO_COLOR too: the screen must carry no color, only attributes.
+tmux_new sess 120 40 "NO_COLOR=1 $CTOP --readonly --netns $ns; echo \$? > $TMPD/rc"
 wait_screen "$sess" 'shown 3'
+tmux capture-pane -e -p -t "$sess" | grep -qE $'\e\\[(3|4)[0-7]m' &&
+	fail "colors with NO_COLOR set"
+tmux capture-pane -e -p -t "$sess" | grep -q $'\e\\[7m' ||
+	fail "no reverse video for bars without colors"
+ok "NO_COLOR: monochrome"
 screen_of "$sess" | grep -q 'F9Delete' && fail "F9Delete shown in read-only mode"
 screen_of "$sess" | grep -q 'read-only' || fail "header says read-only"
 

@@ -37,6 +37,11 @@ grep -qE 'tcp +10\.0\.0\.3:1003 +10\.0\.0\.100:80 +ESTABLISHED' <<<"$scr" ||
 	fail "row of 10.0.0.3"
 grep -qE 'icmp +10\.0\.2\.1 +10\.0\.0\.9 ' <<<"$scr" || fail "icmp row"
 grep -q 'F1Help' <<<"$scr" && grep -q 'F10Quit' <<<"$scr" || fail "key bar"
+# A fresh namespace has accounting off: said once, counters shown as "-".
+if [ "$(ip netns exec "$ns" sysctl -n net.netfilter.nf_conntrack_acct)" = 0 ]; then
+	grep -q 'accounting off (nf_conntrack_acct=0)' <<<"$scr" || fail "accounting note"
+	grep -qE '10\.0\.0\.3:1003 .* AU +- +- +-$' <<<"$scr" || fail "counters as -"
+fi
 ok "first screen"
 
 # Default sort: source ascending.

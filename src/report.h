@@ -1,0 +1,74 @@
+/* Reports: ctop --stats (table pressure), --timeouts, --expect and
+ * -o openmetrics. The writers take plain data, so the screen's views and
+ * the unit tests can use them without a kernel; report_run() is the batch
+ * loop that gathers the data. */
+#ifndef CTOP_REPORT_H
+#define CTOP_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "err.h"
+#include "filter.h"
+#include "pressure.h"
+#include "source.h"
+#include "source_policy.h"
+#include "stats.h"
+#include "timeouts.h"
+
+/* Sources listed by --stats and -o openmetrics unless --top says. */
+#define REPORT_TOP_SOURCES	10
+
+/* One pressure snapshot. */
+struct report_pressure {
+	uint64_t time_ns;		/* CLOCK_REALTIME */
+	const char *netns;		/* NULL: the current namespace */
+	const char *filter;		/* "" for none */
+	bool have_stats;
+	struct table_stats st;
+	const struct table_stats *prev;	/* previous snapshot, NULL first */
+	double interval;		/* seconds since prev */
+	long buckets;			/* nf_conntrack_buckets, -1 unknown */
+	bool have_trend;		/* added/removed over the last minute */
+	double added, removed;
+	struct pressure_flows *flows;	/* what the entries are */
+	size_t top_sources;
+};
+
+struct report_policies {
+	const struct timeout_policy *v;
+	size_t n;
+	const char *error;		/* non-NULL: the dump failed */
+};
+
+void report_stats_text(FILE *out, const struct report_pressure *rp);
+void report_stats_json(FILE *out, const struct report_pressure *rp);
+/* OpenMetrics text exposition, ending with "# EOF". */
+void report_openmetrics(FILE *out, const struct report_pressure *rp);
+
+void report_timeouts_text(FILE *out, const struct timeouts *t,
+			  const struct report_policies *p);
+void report_timeouts_json(FILE *out, uint64_t time_ns, const char *netns,
+			  const struct timeouts *t,
+			  const struct report_policies *p);
+
+void report_expect_text(FILE *out, const struct expectation *e, size_t n);
+void report_expect_json(FILE *out, uint64_t time_ns, const char *netns,
+			const struct expectation *e, size_t n);
+
+/* "inet", "inet6", or the number. */
+const char *report_family_name(unsigned int family, char *buf, size_t len);
+
+/* Whether the options ask for a report instead of the flow list. */
+bool report_wanted(const struct cli *cli);
+/* Combinations a report cannot honour: -1 with err (status 2). */
+int report_check(const struct cli *cli, struct ctop_err *err);
+/* The batch loop for reports; returns an exit status, err filled when it
+ * is not 0. src is NULL when reading a recording (--stats only). */
+int report_run(const struct cli *cli, struct source *src,
+	       const struct filter *flt, struct ctop_err *err);
+
+#endif

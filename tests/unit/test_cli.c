@@ -1,0 +1,133 @@
+/* Command-line parsing: options into struct cli, errors with status 2. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define ARGV(...) ((char *[]){ "ctop", __VA_ARGS__, NULL })
+#define ARGC(...) ((int)(sizeof((char *[]){ "ctop", __VA_ARGS__ }) / sizeof(char *)))
+#define PARSE(cli, err, ...) cli_parse(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), cli, err)
+
+static void test_defaults(void **state)
+{
+	struct ctop_err err = { 0 };
+	struct cli cli;
+	char *argv[] = { "ctop", NULL };
+
+	(void)state;
+	assert_int_equal(cli_parse(1, argv, &cli, &err), 0);
+	assert_false(cli.batch);
+	assert_int_equal(cli.iterations, -1);
+	assert_true(cli.header);
+	assert_int_equal(cli.format, BATCH_TEXT);
+	assert_int_equal(cli.group, GROUP_NONE);
+	assert_int_equal(cli.ncols, 6);
+	assert_int_equal(cli.cols[0], COL_PROTO);
+	assert_int_equal(cli.cols[5], COL_FLAGS);
+	assert_string_equal(cli.filter, "");
+	assert_true(cli.delay > 0.99 && cli.delay < 1.01);
+	cli_free(&cli);
+}
+
+static void test_batch_options(void **state)
+{
+	struct ctop_err err = { 0 };
+	struct cli cli;
+
+	(void)state;
+	assert_int_equal(PARSE(&cli, &err, "-1", "-o", "json", "-s", "ttl", "-r",
+			       "--netns", "r1", "-H"), 0);
+	assert_true(cli.batch);
+	assert_int_equal(cli.iterations, 1);
+	assert_int_equal(cli.format, BATCH_JSON);
+	assert_true(cli.sort_set);
+	assert_int_equal(cli.sort, COL_TTL);
+	assert_true(cli.reverse);
+	assert_false(cli.header);
+	assert_string_equal(cli.netns, "r1");
+	cli_free(&cli);
+
+	assert_int_equal(PARSE(&cli, &err, "-b", "-n", "3", "-d", "0.5",
+			       "--format=csv", "-g", "src", "--top", "20"), 0);
+	assert_true(cli.batch);
+	assert_int_equal(cli.iterations, 3);
+	assert_true(cli.delay > 0.49 && cli.delay < 0.51);
+	assert_int_equal(cli.format, BATCH_CSV);
+	assert_int_equal(cli.group, GROUP_SRC);
+	assert_int_equal(cli.top, 20);
+	cli_free(&cli);
+}
+
+static void test_filter_joined(void **state)
+{
+	struct ctop_err err = { 0 };
+	struct cli cli;
+
+	(void)state;
+	/* Options may follow the filter words, as with GNU tools. */
+	assert_int_equal(PARSE(&cli, &err, "tcp", "and", "dport", "443", "-1"), 0);
+	assert_string_equal(cli.filter, "tcp and dport 443");
+	assert_int_equal(cli.iterations, 1);
+	cli_free(&cli);
+}
+
+static void test_columns(void **state)
+{
+	struct ctop_err err = { 0 };
+	struct cli cli;
+
+	(void)state;
+	assert_int_equal(PARSE(&cli, &err, "-c", "src,dst,bytes"), 0);
+	assert_int_equal(cli.ncols, 3);
+	assert_int_equal(cli.cols[2], COL_BYTES);
+	cli_free(&cli);
+	assert_int_equal(PARSE(&cli, &err, "-c", "+mark,zone"), 0);
+	assert_int_equal(cli.ncols, 8);
+	assert_int_equal(cli.cols[6], COL_MARK);
+	assert_int_equal(cli.cols[7], COL_ZONE);
+	cli_free(&cli);
+}
+
+/* Each bad command line fails with status 2 and a message naming it. */
+static void expect_usage_error(int argc, char **argv, const char *needle)
+{
+	struct ctop_err err = { 0 };
+	struct cli cli;
+
+	assert_int_equal(cli_parse(argc, argv, &cli, &err), -1);
+	assert_int_equal(err.status, CTOP_EXIT_USAGE);
+	if (!strstr(err.msg, needle))
+		fail_msg("message '%s' lacks '%s'", err.msg, needle);
+}
+
+static void test_errors(void **state)
+{
+	(void)state;
+	expect_usage_error(ARGC("--bogus"), ARGV("--bogus"), "unknown option '--bogus'");
+	expect_usage_error(ARGC("-q"), ARGV("-q"), "unknown option '-q'");
+	expect_usage_error(ARGC("-n", "x"), ARGV("-n", "x"), "-n wants a count");
+	expect_usage_error(ARGC("-d", "0"), ARGV("-d", "0"), "-d wants seconds");
+	expect_usage_error(ARGC("-o", "xml"), ARGV("-o", "xml"), "unknown format 'xml'");
+	expect_usage_error(ARGC("-s", "colour"), ARGV("-s", "colour"), "unknown sort column 'colour'");
+	expect_usage_error(ARGC("-c", "src,nope"), ARGV("-c", "src,nope"), "unknown column 'nope'");
+	expect_usage_error(ARGC("-g", "planet"), ARGV("-g", "planet"), "unknown group 'planet'");
+	expect_usage_error(ARGC("--top", "0"), ARGV("--top", "0"), "--top wants a positive count");
+	expect_usage_error(ARGC("-n"), ARGV("-n"), "needs a value");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_batch_options),
+		cmocka_unit_test(test_filter_joined),
+		cmocka_unit_test(test_columns),
+		cmocka_unit_test(test_errors),
+	};
+
+	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+}
