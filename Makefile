@@ -36,7 +36,7 @@ TOOLS := $(O)/tests/ctload $(O)/bench/mnldump
 # Debian packages: build, tests (kernel, tmux), benchmarks.
 DEB_BUILD := gcc make pkg-config libmnl-dev libnetfilter-conntrack-dev \
 	libncurses-dev libcmocka-dev
-DEB_TEST := iproute2 conntrack nftables tmux jq python3 procps
+DEB_TEST := iproute2 conntrack nftables tmux jq python3 procps nfct python3-prometheus-client
 DEB_PKGS := $(DEB_BUILD) $(DEB_TEST)
 
 .PHONY: all deps check test unit asan install uninstall clean demo bench

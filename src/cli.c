@@ -15,6 +15,8 @@ enum {
 	OPT_NO_COLOR,
 	OPT_RECORD,
 	OPT_REPLAY,
+	OPT_BUFFER_SIZE,
+	OPT_SELF_CHECK,
 	OPT_STATS,
 	OPT_TIMEOUTS,
 	OPT_EXPECT,
@@ -41,6 +43,9 @@ static const struct option long_opts[] = {
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "timeouts", no_argument, NULL, OPT_TIMEOUTS },
 	{ "expect", no_argument, NULL, OPT_EXPECT },
+	{ "events", no_argument, NULL, 'E' },
+	{ "buffer-size", required_argument, NULL, OPT_BUFFER_SIZE },
+	{ "self-check", required_argument, NULL, OPT_SELF_CHECK },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -87,6 +92,16 @@ void cli_usage(FILE *out)
 "      --record FILE       also save the raw netlink dump to FILE\n"
 "      --replay FILE       read a recorded dump instead of the kernel\n"
 "\n"
+"Events:\n"
+"  -E, --events            print conntrack events (new, update, destroy) as\n"
+"                          they happen, one line each, until interrupted or\n"
+"                          -n events; -o json for JSON lines; lost events\n"
+"                          print an overflow line\n"
+"      --buffer-size BYTES event socket buffer (K, M, G suffixes; default\n"
+"                          8M; grows on overflow up to 64M)\n"
+"      --self-check SECONDS  keep a table from events for SECONDS, then\n"
+"                          compare it with a fresh dump (exit 1 if differs)\n"
+"\n"
 "Screen:\n"
 "      --readonly          disable every delete key\n"
 "      --no-color          no colors (so does NO_COLOR in the environment)\n"
@@ -118,6 +133,29 @@ static int parse_long(const char *s, long min, long max, long *out)
 	if (errno || end == s || *end || v < min || v > max)
 		return -1;
 	*out = v;
+	return 0;
+}
+
+/* Bytes with an optional K, M or G suffix (powers of 1024). */
+static int parse_size(const char *s, long min, long max, long *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s)
+		return -1;
+	switch (*end) {
+	case 'k': case 'K': v *= 1024; end++; break;
+	case 'm': case 'M': v *= 1024 * 1024; end++; break;
+	case 'g': case 'G': v *= 1024.0 * 1024 * 1024; end++; break;
+	}
+	if (*end == 'b' || *end == 'B')
+		end++;
+	if (*end || !(v >= min) || v > max)
+		return -1;
+	*out = (long)v;
 	return 0;
 }
 
@@ -174,7 +212,7 @@ int cli_parse(int argc, char **argv, struct cli *cli, struct ctop_err *err)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":1bn:d:o:Hc:s:rg:lhV", long_opts,
+	while ((c = getopt_long(argc, argv, ":1bn:d:o:Hc:s:rg:lhVE", long_opts,
 				NULL)) != -1) {
 		switch (c) {
 		case '1':
@@ -269,6 +307,21 @@ int cli_parse(int argc, char **argv, struct cli *cli, struct ctop_err *err)
 			break;
 		case OPT_EXPECT:
 			cli->expect = true;
+			break;
+		case 'E':
+			cli->events = true;
+			break;
+		case OPT_BUFFER_SIZE:
+			if (parse_size(optarg, 4096, 1L << 30, &v))
+				return usage_error(err, "--buffer-size wants bytes between 4K and 1G, not '%s'", optarg);
+			cli->buffer_size = v;
+			break;
+		case OPT_SELF_CHECK:
+			errno = 0;
+			cli->self_check = strtod(optarg, &end);
+			if (errno || end == optarg || *end ||
+			    !(cli->self_check >= 0.1) || cli->self_check > 86400)
+				return usage_error(err, "--self-check wants seconds between 0.1 and 86400, not '%s'", optarg);
 			break;
 		case 'h':
 			cli->help = true;

@@ -32,6 +32,10 @@ struct cli {
 	/* Reports instead of the flow list (report.h); -o openmetrics
 	 * leaves format alone and sets openmetrics. */
 	bool stats, timeouts, expect, openmetrics;
+	/* Event stream and self-check (issue 4). */
+	bool events;		/* -E */
+	long buffer_size;	/* --buffer-size, bytes; 0 = default */
+	double self_check;	/* --self-check SECONDS; 0 = off */
 };
 
 /* Parse argv into *cli. Returns 0, or -1 with err (status 2) filled. */

@@ -7,8 +7,10 @@
 
 #include "batch_run.h"
 #include "cli.h"
+#include "events_run.h"
 #include "err.h"
 #include "filter.h"
+#include "report.h"
 #include "source.h"
 #include "tui/tui.h"
 
@@ -58,9 +60,30 @@ int main(int argc, char **argv)
 		cli_free(&cli);
 		return status;
 	}
+	/* Reports are batch-only for now: alone they print one snapshot. */
+	if (report_wanted(&cli)) {
+		if (report_check(&cli, &err)) {
+			status = fail(&err);
+			filter_free(flt);
+			cli_free(&cli);
+			return status;
+		}
+		if (!cli.batch) {
+			cli.batch = true;
+			if (cli.iterations < 0)
+				cli.iterations = 1;
+		}
+	}
 	/* Scripts read ctop through pipes: a closed pipe is a write error
 	 * to handle, not a signal that kills us mid-line. */
 	signal(SIGPIPE, SIG_IGN);
+	/* -E and --self-check are streams of their own: -n counts events. */
+	if (cli.events || cli.self_check > 0) {
+		status = events_run(&cli, flt, &err);
+		if (status)
+			fail(&err);
+		goto out;
+	}
 	/* Output into a pipe or file means batch. Without -b or -n that is
 	 * one snapshot (ctop | less); an explicit -b repeats like top -b. */
 	if (!cli.batch && !isatty(STDOUT_FILENO)) {
@@ -86,7 +109,9 @@ int main(int argc, char **argv)
 			source_record(src, rec);
 		}
 	}
-	if (cli.batch)
+	if (report_wanted(&cli))
+		status = report_run(&cli, src, flt, &err);
+	else if (cli.batch)
 		status = batch_run(&cli, src, flt, &err);
 	else
 		status = tui_run(&cli, src, flt, &err);

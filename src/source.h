@@ -85,7 +85,7 @@ struct source_events;
 
 /* Default and largest receive buffer of the event socket, in bytes. */
 #define SOURCE_EVENTS_RCVBUF	(8u << 20)
-#define SOURCE_EVENTS_RCVBUF_MAX	(64u << 20)
+#define SOURCE_EVENTS_RCVBUF_MAX	(64u << 20)	/* growth bound */
 
 /* Subscribe in the current namespace; rcvbuf 0 means the default. */
 struct source_events *source_events_open(size_t rcvbuf, struct ctop_err *err);

@@ -81,8 +81,8 @@ static long long drops_read(const struct source_events *ev)
  * but needs CAP_NET_ADMIN; without it rmem_max caps the plain option. */
 static void rcvbuf_set(struct source_events *ev, size_t size)
 {
-	int v = size > (size_t)SOURCE_EVENTS_RCVBUF_MAX ?
-		(int)SOURCE_EVENTS_RCVBUF_MAX : (int)size;
+	/* The kernel doubles the value into an int: stay well below. */
+	int v = size > ((size_t)1 << 30) ? 1 << 30 : (int)size;
 
 	if (setsockopt(ev->fd, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof(v)) < 0)
 		setsockopt(ev->fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v));
@@ -227,8 +227,10 @@ static void overflow(struct source_events *ev, struct source_event *out,
 	out->lost = lost;
 	if (cur < ev->rcvbuf)
 		cur = ev->rcvbuf;
+	/* Growth stops at the bound; a bigger --buffer-size is kept. */
 	if (cur < SOURCE_EVENTS_RCVBUF_MAX)
-		rcvbuf_set(ev, cur * 2);
+		rcvbuf_set(ev, cur * 2 < SOURCE_EVENTS_RCVBUF_MAX ?
+			   cur * 2 : SOURCE_EVENTS_RCVBUF_MAX);
 }
 
 /* Fill the batch. Returns datagrams received, 0 if none is queued, -1

@@ -19,6 +19,7 @@ Exit 0 when everything matches, 1 with a list of differences otherwise.
 import argparse
 import ipaddress
 import json
+import os
 import sys
 
 PORT_PROTOS = {6, 17, 33, 132, 136}	# tcp udp dccp sctp udplite
@@ -52,6 +53,7 @@ class Flow:
 		self.mark = 0
 		self.zone = 0
 		self.id = None
+		self.delta = None	# seconds since start (timestamps on)
 		tuples = [{}, {}]
 		side = -1
 		trailer = False
@@ -76,6 +78,8 @@ class Flow:
 					self.zone = int(v)
 				elif k == "id":
 					self.id = int(v)
+				elif k == "delta-time":
+					self.delta = int(v)
 				continue
 			if 0 <= side <= 1:
 				tuples[side][k] = v
@@ -83,6 +87,11 @@ class Flow:
 			raise ValueError("not two tuples: " + self.line)
 		self.orig = self.tuple_of(tuples[0])
 		self.reply = self.tuple_of(tuples[1])
+		# Counters are printed inside each tuple when accounting is on.
+		self.counters = None
+		if "packets" in tuples[0]:
+			self.counters = tuple((int(t["packets"]), int(t["bytes"]))
+					      for t in tuples)
 
 	def tuple_of(self, t):
 		"""(src, dst, p1, p2, type, code): p1/p2 are the ports, the ICMP
@@ -209,7 +218,7 @@ def select(flows, expr):
 	return [f for f in flows if FILTERS[expr](f)]
 
 
-def check_flow(c, j, tol, errs):
+def check_flow(c, j, tol, errs, dumped_at):
 	"""Field-by-field comparison of one conntrack line with one JSON flow."""
 	def bad(what, want, got):
 		errs.append("%s: %s: conntrack %r, ctop %r"
@@ -257,6 +266,18 @@ def check_flow(c, j, tol, errs):
 		got = (ic["type"], ic["code"], ic["id"]) if ic else None
 		if got != want:
 			bad("icmp type/code/id", want, got)
+	if c.counters is not None:
+		k = j.get("counters")
+		got = None
+		if k:
+			got = ((k["orig"]["packets"], k["orig"]["bytes"]),
+			       (k["reply"]["packets"], k["reply"]["bytes"]))
+		if got != c.counters:
+			bad("counters", c.counters, got)
+	if c.delta is not None and dumped_at:
+		want = dumped_at - c.delta
+		if j.get("start") is None or abs(j["start"] - want) > tol + 1:
+			bad("start", want, j.get("start"))
 	if c.protonum == GRE:
 		g = j.get("gre")
 		got = (g["src_key"], g["dst_key"]) if g else None
@@ -295,7 +316,8 @@ def cmd_flows(a):
 		errs.append("(%d missing, %d extra in all)"
 			    % (len(missing), len(extra)))
 	for k in set(cmap) & set(jmap):
-		check_flow(cmap[k], jmap[k], a.tolerance, errs)
+		check_flow(cmap[k], jmap[k], a.tolerance, errs,
+			   os.path.getmtime(a.ct))
 	return report(errs, "%d flows match (filter %r)" % (len(ct), a.filter))
 
 

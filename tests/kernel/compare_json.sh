@@ -34,6 +34,41 @@ compare flows "$TMPD/ct2" "$TMPD/json2" ||
 	fail "ctop's JSON differs from conntrack -L (hand-made entries)"
 assert_eq "flows" "$(wc -l <"$TMPD/ct2")" "$(jq '.flows | length' "$TMPD/json2")"
 
+# Real traffic with accounting and timestamps on: counters and start times.
+ns_new NS3
+ip netns exec "$NS3" sysctl -qw net.netfilter.nf_conntrack_acct=1 \
+	net.netfilter.nf_conntrack_timestamp=1 || fail "cannot turn on accounting"
+ip netns exec "$NS3" nft -f - <<'RULES' || fail "cannot load an nft ruleset"
+table inet t {
+	chain o { type filter hook output priority 0; ct state new counter; }
+}
+RULES
+# One replied UDP flow (3 datagrams out, 2 back) and two unreplied ones.
+ip netns exec "$NS3" "$PYTHON3" - <<'PY' || fail "cannot send UDP datagrams"
+import socket
+srv = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+srv.bind(("127.0.0.2", 6000))
+cli = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+cli.bind(("127.0.0.1", 40000))
+for n in (1000, 200, 1):
+	cli.sendto(b"x" * n, ("127.0.0.2", 6000))
+	d, a = srv.recvfrom(2048)
+	if n > 1:
+		srv.sendto(d[:n // 2], a)
+		cli.recvfrom(2048)
+for port in (5000, 5001):
+	socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(
+		b"hello", ("127.0.0.1", port))
+PY
+fill_kinds "$NS3"
+ct_dump "$NS3" "$TMPD/ct3"
+grep -q 'packets=3 bytes=1285' "$TMPD/ct3" || fail "no counters in: $(cat "$TMPD/ct3")"
+"$CTOP" --netns "$NS3" -1 --format json >"$TMPD/json3" || fail "ctop exited $? on $NS3"
+compare flows "$TMPD/ct3" "$TMPD/json3" ||
+	fail "ctop's JSON differs from conntrack -L (counters, start times)"
+assert_eq "counters of the replied UDP flow" "3 1285 2 656" \
+	"$(jq -r '.flows[] | select(.dport == 6000) | .counters | "\(.orig.packets) \(.orig.bytes) \(.reply.packets) \(.reply.bytes)"' "$TMPD/json3")"
+
 # Spot checks that do not go through the comparer.
 f=$(jq -c '.flows[] | select(.src == "10.1.4.1")' "$TMPD/json2")
 assert_eq "both-NAT flow" '"both" 7 3 "10.9.9.9" 8080 6666' \

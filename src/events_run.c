@@ -1,0 +1,335 @@
+/* ctop -E and ctop --self-check.
+ *
+ * -E prints one line per event as it is read. SIGINT and SIGTERM are
+ * blocked except inside ppoll(), so a signal can only end the wait, never
+ * cut a line, and the output is flushed before exit. On a terminal every
+ * line is flushed; into a pipe or file output goes in large blocks, and
+ * at most a second late when the stream goes quiet.
+ *
+ * --self-check follows the table with follow.c for a while, then compares
+ * it with a fresh dump and exits 1 on any difference.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "batch.h"
+#include "events_run.h"
+#include "follow.h"
+#include "format.h"
+#include "source.h"
+#include "table.h"
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+/* Catch SIGINT/SIGTERM, keep them blocked outside ppoll(); *wait_mask
+ * is the mask to wait with. */
+static void signals_setup(sigset_t *wait_mask)
+{
+	struct sigaction sa;
+	sigset_t block;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, wait_mask);
+	sigdelset(wait_mask, SIGINT);
+	sigdelset(wait_mask, SIGTERM);
+}
+
+/* Wait for fd to be readable, at most ms (-1: no limit) or until a
+ * signal. */
+static void wait_fd(int fd, long ms, const sigset_t *mask)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct timespec ts = { ms / 1000, ms % 1000 * 1000000 };
+
+	ppoll(&p, 1, ms < 0 ? NULL : &ts, mask);
+}
+
+static uint64_t realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void warn_events_off(long sysctl)
+{
+	if (sysctl == 0)
+		fputs("ctop: warning: net.netfilter.nf_conntrack_events is 0: "
+		      "the kernel sends no conntrack events\n", stderr);
+}
+
+/* ---- ctop -E ---- */
+
+struct stream {
+	const struct filter *flt;
+	struct batch *out;
+	long limit;		/* events to print, 0 = no limit */
+	long printed;
+	bool tty;
+	bool write_error;
+};
+
+static const char *event_name(enum source_event_type type)
+{
+	switch (type) {
+	case SOURCE_EV_NEW: return "new";
+	case SOURCE_EV_UPDATE: return "update";
+	case SOURCE_EV_DESTROY: return "destroy";
+	case SOURCE_EV_OVERFLOW: break;
+	}
+	return "overflow";
+}
+
+static int on_event(const struct source_event *e, void *data)
+{
+	struct stream *s = data;
+	uint64_t now = realtime_ns();
+
+	if (e->type == SOURCE_EV_OVERFLOW) {
+		/* Never filtered: a gap concerns every flow. */
+		batch_event(s->out, now, "overflow", NULL, e->lost);
+	} else {
+		if (!filter_match(s->flt, &e->f))
+			return 0;
+		batch_event(s->out, now, event_name(e->type), &e->f, 0);
+		s->printed++;
+	}
+	if (s->tty && batch_flush(s->out) < 0) {
+		s->write_error = true;
+		return 1;
+	}
+	return s->limit && s->printed >= s->limit;
+}
+
+static int stream_flush(struct stream *s, struct ctop_err *err)
+{
+	if (batch_flush(s->out) == 0)
+		return 0;
+	s->write_error = true;
+	/* A closed pipe (ctop -E | head) ends quietly. */
+	if (errno == EPIPE)
+		return 0;
+	return err_set(err, CTOP_EXIT_RUNTIME, "writing output: %s",
+		       strerror(errno));
+}
+
+static int stream_loop(struct stream *s, struct source_events *ev,
+		       const sigset_t *mask, struct ctop_err *err)
+{
+	uint64_t last_flush = mono_ms();
+	long n;
+
+	while (!stop_signal && !s->write_error &&
+	       !(s->limit && s->printed >= s->limit)) {
+		n = source_events_read(ev, 65536, on_event, s, err);
+		if (n < 0)
+			return -1;
+		if (n > 0)
+			continue;
+		if (!s->tty && mono_ms() - last_flush >= 1000) {
+			if (stream_flush(s, err) < 0)
+				return -1;
+			last_flush = mono_ms();
+		}
+		wait_fd(source_events_fd(ev), 1000, mask);
+	}
+	return 0;
+}
+
+static int stream_run(const struct cli *cli, const struct filter *flt,
+		      struct ctop_err *err)
+{
+	struct batch_opts opts = {
+		.format = cli->format,
+		.header = cli->header,
+		.cols = cli->cols,
+		.ncols = cli->ncols,
+	};
+	struct stream s = {
+		.flt = flt,
+		.limit = cli->iterations > 0 ? cli->iterations : 0,
+		.tty = isatty(STDOUT_FILENO),
+	};
+	struct source_events *ev;
+	sigset_t mask;
+	int r;
+
+	signals_setup(&mask);
+	ev = source_events_open((size_t)cli->buffer_size, err);
+	if (!ev)
+		return err->status;
+	warn_events_off(source_events_sysctl());
+	s.out = batch_new(stdout, &opts);
+	if (!s.out) {
+		source_events_close(ev);
+		return err_set(err, CTOP_EXIT_RUNTIME, "out of memory"),
+		       CTOP_EXIT_RUNTIME;
+	}
+	r = stream_loop(&s, ev, &mask, err);
+	if (r == 0 && !s.write_error)
+		r = stream_flush(&s, err);
+	batch_free(s.out);
+	source_events_close(ev);
+	return r < 0 ? err->status : CTOP_EXIT_OK;
+}
+
+/* ---- ctop --self-check ---- */
+
+static void print_flow(const char *what, const struct flow *f)
+{
+	char proto[16], src[64], dst[64];
+	const char *state = flow_state_name(f);
+
+	format_proto(proto, sizeof(proto), f->protonum);
+	format_endpoint(src, sizeof(src), f, &f->orig, 0);
+	format_endpoint(dst, sizeof(dst), f, &f->orig, 1);
+	printf("  %s: %s %s -> %s%s%s zone %u id %u\n", what, proto, src, dst,
+	       state ? " " : "", state ? state : "", f->zone, f->id);
+}
+
+static void check_report(const struct follow_stats *st,
+			 const struct follow_check *c, double secs)
+{
+	size_t i;
+
+	printf("self-check: followed %.1f s: %llu events (%llu new, %llu update, %llu destroy)\n",
+	       secs, (unsigned long long)st->events,
+	       (unsigned long long)st->news, (unsigned long long)st->updates,
+	       (unsigned long long)st->destroys);
+	printf("self-check: %llu overflows, %llu events lost, %llu resyncs, %llu dumps (%llu flows swept), event buffer %zu KiB\n",
+	       (unsigned long long)st->overflows,
+	       (unsigned long long)st->lost,
+	       (unsigned long long)st->resyncs,
+	       (unsigned long long)st->dumps,
+	       (unsigned long long)st->swept, st->rcvbuf / 1024);
+	printf("self-check: table %zu flows, kernel %zu flows: %zu missing, %zu ghosts, %zu changed during the check\n",
+	       c->table, c->kernel, c->missing, c->ghosts, c->changed);
+	for (i = 0; i < c->missing && i < FOLLOW_CHECK_EXAMPLES; i++)
+		print_flow("missing", &c->missing_ex[i]);
+	for (i = 0; i < c->ghosts && i < FOLLOW_CHECK_EXAMPLES; i++)
+		print_flow("ghost", &c->ghost_ex[i]);
+	if (c->ghosts && st->events_sysctl == 2)
+		printf("self-check: note: with net.netfilter.nf_conntrack_events=2 entries created before the first\n"
+		       "  listener send no DESTROY; set it to 1 before they are created, or rely on resyncs\n");
+}
+
+/* Follow for the given time: events, and dumps on overflow (or every
+ * second when the kernel sends no events). */
+static int self_follow(struct follow *fw, double secs, const sigset_t *mask,
+		       struct ctop_err *err)
+{
+	uint64_t end = mono_ms() + (uint64_t)(secs * 1000.0);
+	uint64_t now;
+
+	while (!stop_signal && (now = mono_ms()) < end) {
+		long left = (long)(end - now);
+
+		wait_fd(follow_fd(fw), left < 1000 ? left : 1000, mask);
+		if (!follow_events_on(fw) && follow_resync(fw, err) < 0)
+			return -1;
+		if (follow_poll(fw, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int self_check(const struct cli *cli, struct ctop_err *err)
+{
+	/* No periodic resync: it would hide what events got wrong. Dumps
+	 * happen only at the start and after an overflow. */
+	struct follow_opts opts = {
+		.rcvbuf = (size_t)cli->buffer_size,
+		.resync_s = 0,
+	};
+	struct follow_check c;
+	struct source *src = NULL;
+	struct follow *fw = NULL;
+	struct table *t = NULL;
+	uint64_t t0;
+	sigset_t mask;
+	int status = CTOP_EXIT_RUNTIME, i;
+
+	signals_setup(&mask);
+	if (!(src = source_open(err)))
+		return err->status;
+	t = table_new();
+	if (!t) {
+		err_set(err, CTOP_EXIT_RUNTIME, "out of memory");
+		goto out;
+	}
+	fw = follow_new(t, src, &opts, err);
+	if (!fw)
+		goto out;
+	warn_events_off(follow_stats(fw)->events_sysctl);
+	t0 = mono_ms();
+	if (follow_start(fw, err) < 0)
+		goto out;
+	printf("self-check: first dump %zu flows in %.2f s, following for %.1f s\n",
+	       table_count(t), follow_stats(fw)->last_dump_s, cli->self_check);
+	fflush(stdout);
+	if (self_follow(fw, cli->self_check, &mask, err) < 0)
+		goto out;
+	/* Events lost during the comparison make it say nothing: again. */
+	for (i = 0; i < 3; i++) {
+		if (follow_check(fw, &c, err) < 0)
+			goto out;
+		if (!c.overflow)
+			break;
+	}
+	check_report(follow_stats(fw), &c, (double)(mono_ms() - t0) / 1000.0);
+	if (c.overflow)
+		printf("self-check: events were lost during the comparison\n");
+	status = c.missing || c.ghosts || c.overflow ? CTOP_EXIT_RUNTIME :
+		 CTOP_EXIT_OK;
+	printf("self-check: %s\n", status ? "FAILED" : "ok");
+	if (status)
+		err_set(err, CTOP_EXIT_RUNTIME,
+			"self-check failed: %zu missing, %zu ghosts",
+			c.missing, c.ghosts);
+out:
+	follow_free(fw);
+	table_free(t);
+	source_close(src);
+	return status;
+}
+
+int events_run(const struct cli *cli, const struct filter *flt,
+	       struct ctop_err *err)
+{
+	if (cli->replay)
+		return err_set(err, CTOP_EXIT_USAGE,
+			       "-E and --self-check read the kernel, not --replay"),
+		       CTOP_EXIT_USAGE;
+	if (source_enter_netns(cli->netns, err) < 0)
+		return err->status;
+	if (cli->self_check > 0)
+		return self_check(cli, err);
+	return stream_run(cli, flt, err);
+}
