@@ -668,7 +668,8 @@ static double share_of(uint64_t flows, uint64_t total)
 	return total ? (double)flows / (double)total : 0.0;
 }
 
-/* The text cells of one group row: key, flows, packets, bytes, share. */
+/* The text cells of one group row: key, flows, packets, bytes, share.
+ * Without accounting the counters are unknown, not zero: "-". */
 static void group_cells(char cell[5][BATCH_FIELD], size_t len[5],
 			enum group_by by, const struct group_row *r,
 			uint64_t total)
@@ -677,15 +678,22 @@ static void group_cells(char cell[5][BATCH_FIELD], size_t len[5],
 
 	len[0] = group_key_format(cell[0], BATCH_FIELD, by, &r->key);
 	len[1] = format_u64(cell[1], BATCH_FIELD, r->flows);
-	len[2] = format_count(cell[2], BATCH_FIELD, r->packets);
-	len[3] = format_bytes(cell[3], BATCH_FIELD, r->bytes);
+	if (r->counted) {
+		len[2] = format_count(cell[2], BATCH_FIELD, r->packets);
+		len[3] = format_bytes(cell[3], BATCH_FIELD, r->bytes);
+	} else {
+		len[2] = len[3] = 1;
+		strcpy(cell[2], "-");
+		strcpy(cell[3], "-");
+	}
 	k = snprintf(cell[4], BATCH_FIELD, "%.1f%%",
 		     100.0 * share_of(r->flows, total));
 	len[4] = k > 0 ? (size_t)k : 0;
 }
 
 static void groups_text(struct batch *b, enum group_by by,
-			const struct group_row *rows, size_t n, uint64_t total)
+			const struct group_row *rows, size_t n, size_t ngroups,
+			uint64_t total, uint64_t base)
 {
 	static const char *const titles[] = { NULL, "FLOWS", "PACKETS",
 					      "BYTES", "SHARE" };
@@ -702,7 +710,7 @@ static void groups_text(struct batch *b, enum group_by by,
 		w[j] = strlen(titles[j]);
 	/* Widths first: every row is at hand. */
 	for (i = 0; i < n; i++) {
-		group_cells(cell, len, by, &rows[i], total);
+		group_cells(cell, len, by, &rows[i], base);
 		for (j = 0; j < 5; j++)
 			if (len[j] > w[j])
 				w[j] = len[j];
@@ -718,7 +726,7 @@ static void groups_text(struct batch *b, enum group_by by,
 		out_chr(b, '\n');
 	}
 	for (i = 0; i < n; i++) {
-		group_cells(cell, len, by, &rows[i], total);
+		group_cells(cell, len, by, &rows[i], base);
 		out_mem(b, cell[0], len[0]);
 		out_spaces(b, w[0] - len[0]);
 		for (j = 1; j < 5; j++) {
@@ -729,7 +737,11 @@ static void groups_text(struct batch *b, enum group_by by,
 	}
 	out_lit(b, "# ");
 	out_u64(b, n);
-	out_str(b, n == 1 ? " group, " : " groups, ");
+	if (n < ngroups) {
+		out_str(b, " of ");
+		out_u64(b, ngroups);
+	}
+	out_str(b, ngroups == 1 ? " group, " : " groups, ");
 	out_u64(b, total);
 	out_str(b, total == 1 ? " flow" : " flows");
 	/* Without the kernel's figures there is nothing more to say. */
@@ -738,9 +750,22 @@ static void groups_text(struct batch *b, enum group_by by,
 	out_chr(b, '\n');
 }
 
+/* Counters as numbers, or null where accounting was off. */
+static void json_counter(struct batch *b, const char *key, bool known,
+			 uint64_t v)
+{
+	if (known) {
+		json_u64(b, key, v);
+		return;
+	}
+	out_lit(b, ",\"");
+	out_str(b, key);
+	out_lit(b, "\":null");
+}
+
 static void groups_json(struct batch *b, const struct batch_snapshot *snap,
 			enum group_by by, const struct group_row *rows,
-			size_t n, uint64_t total)
+			size_t n, size_t ngroups, uint64_t total, uint64_t base)
 {
 	char key[BATCH_FIELD], share[32];
 	size_t i;
@@ -750,16 +775,17 @@ static void groups_json(struct batch *b, const struct batch_snapshot *snap,
 	out_lit(b, ",\"group\":");
 	json_str(b, group_by_str(by));
 	json_u64(b, "total", total);
+	json_u64(b, "ngroups", ngroups);
 	out_lit(b, ",\"groups\":[");
 	for (i = 0; i < n; i++) {
 		group_key_format(key, sizeof(key), by, &rows[i].key);
 		snprintf(share, sizeof(share), "%.4f",
-			 share_of(rows[i].flows, total));
+			 share_of(rows[i].flows, base));
 		out_str(b, i ? ",{\"key\":" : "{\"key\":");
 		json_str(b, key);
 		json_u64(b, "flows", rows[i].flows);
-		json_u64(b, "packets", rows[i].packets);
-		json_u64(b, "bytes", rows[i].bytes);
+		json_counter(b, "packets", rows[i].counted, rows[i].packets);
+		json_counter(b, "bytes", rows[i].counted, rows[i].bytes);
 		out_lit(b, ",\"share\":");
 		out_str(b, share);
 		out_chr(b, '}');
@@ -769,7 +795,7 @@ static void groups_json(struct batch *b, const struct batch_snapshot *snap,
 
 static void groups_csv(struct batch *b, bool first,
 		       enum group_by by, const struct group_row *rows,
-		       size_t n, uint64_t total)
+		       size_t n, uint64_t base)
 {
 	char key[BATCH_FIELD], share[32];
 	size_t i;
@@ -779,14 +805,16 @@ static void groups_csv(struct batch *b, bool first,
 	for (i = 0; i < n; i++) {
 		group_key_format(key, sizeof(key), by, &rows[i].key);
 		snprintf(share, sizeof(share), "%.4f",
-			 share_of(rows[i].flows, total));
+			 share_of(rows[i].flows, base));
 		csv_field(b, key);
 		out_chr(b, ',');
 		out_u64(b, rows[i].flows);
 		out_chr(b, ',');
-		out_u64(b, rows[i].packets);
+		if (rows[i].counted)
+			out_u64(b, rows[i].packets);
 		out_chr(b, ',');
-		out_u64(b, rows[i].bytes);
+		if (rows[i].counted)
+			out_u64(b, rows[i].bytes);
 		out_chr(b, ',');
 		out_str(b, share);
 		out_chr(b, '\n');
@@ -795,23 +823,34 @@ static void groups_csv(struct batch *b, bool first,
 
 void batch_groups(struct batch *b, const struct batch_snapshot *snap,
 		  enum group_by by, const struct group_row *rows, size_t n,
-		  uint64_t total)
+		  size_t ngroups, uint64_t total)
 {
 	bool first = !b->snapshots;
+	uint64_t base = total;
+
+	/* "Who fills my table": shares are of the whole table, also when a
+	 * filter narrowed the flows grouped. */
+	if (snap->have_stats && snap->stats && snap->stats->count > base)
+		base = snap->stats->count;
 
 	snapshot_begin(b, snap);
 	switch (b->format) {
 	case BATCH_TEXT:
-		groups_text(b, by, rows, n, total);
+		groups_text(b, by, rows, n, ngroups, total, base);
 		break;
 	case BATCH_JSON:
-		groups_json(b, snap, by, rows, n, total);
+		groups_json(b, snap, by, rows, n, ngroups, total, base);
 		break;
 	case BATCH_CSV:
-		groups_csv(b, first, by, rows, n, total);
+		groups_csv(b, first, by, rows, n, base);
 		break;
 	}
 	batch_flush(b);
+}
+
+bool batch_failed(const struct batch *b)
+{
+	return b->err != 0;
 }
 
 int batch_flush(struct batch *b)

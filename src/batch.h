@@ -40,10 +40,15 @@ void batch_begin(struct batch *b, const struct batch_snapshot *snap);
 void batch_flow(struct batch *b, const struct flow *f);
 /* shown: flows written; seen: flows read from the kernel. */
 void batch_end(struct batch *b, uint64_t shown, uint64_t seen);
-/* One grouped snapshot: rows most flows first, total = flows grouped. */
+/* One grouped snapshot: rows most flows first (n of them shown, of
+ * ngroups in all), total = flows grouped. Shares are of the table: the
+ * kernel's count when snap has it (never less than total), else total. */
 void batch_groups(struct batch *b, const struct batch_snapshot *snap,
 		  enum group_by by, const struct group_row *rows, size_t n,
-		  uint64_t total);
+		  size_t ngroups, uint64_t total);
+/* Whether a write already failed (a closed pipe): the caller can stop
+ * reading the table early. */
+bool batch_failed(const struct batch *b);
 /* Flush buffered output; returns -1 on a write error (errno set). */
 int batch_flush(struct batch *b);
 void batch_free(struct batch *b);

@@ -1,6 +1,7 @@
 /* The batch loop. Three shapes, chosen by the options, so that memory
  * stays as small as the output allows:
- *  - plain: each flow is written as it arrives from the kernel;
+ *  - plain: each flow is written as it arrives from the kernel (text
+ *    first holds back FIT_ROWS flows to size its columns on them);
  *  - sorted: matching flows are kept in one array, then sorted;
  *  - grouped: only the group keys are kept (a few MB at a million flows).
  */
@@ -14,15 +15,50 @@
 #include "group.h"
 #include "sort.h"
 
+/* Rows text output sizes its columns on before it streams the rest. */
+#define FIT_ROWS 4096
+
 struct run {
 	const struct filter *flt;
 	struct batch *out;
+	bool fitting;			/* text: still holding rows back */
 	struct grouper *grouper;
 	struct flow *kept;		/* sorted mode */
 	size_t nkept, cap;
 	uint64_t seen, shown;
 	bool oom;
 };
+
+static int keep_flow(struct run *r, const struct flow *f)
+{
+	if (r->nkept == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 4096;
+		struct flow *k = realloc(r->kept, cap * sizeof(*k));
+
+		if (!k) {
+			r->oom = true;
+			return 1;
+		}
+		r->kept = k;
+		r->cap = cap;
+	}
+	r->kept[r->nkept++] = *f;
+	return 0;
+}
+
+/* Write the held-back rows with columns sized on them. */
+static void release_kept(struct run *r)
+{
+	const struct flow *order[FIT_ROWS];
+
+	for (size_t i = 0; i < r->nkept; i++)
+		order[i] = &r->kept[i];
+	batch_fit(r->out, order, r->nkept);
+	for (size_t i = 0; i < r->nkept; i++)
+		batch_flow(r->out, order[i]);
+	r->nkept = 0;
+	r->fitting = false;
+}
 
 static int on_flow_stream(const struct flow *f, void *data)
 {
@@ -32,8 +68,16 @@ static int on_flow_stream(const struct flow *f, void *data)
 	if (!filter_match(r->flt, f))
 		return 0;
 	r->shown++;
+	if (r->fitting) {
+		if (keep_flow(r, f))
+			return 1;
+		if (r->nkept == FIT_ROWS)
+			release_kept(r);
+		return 0;
+	}
 	batch_flow(r->out, f);
-	return 0;
+	/* Nobody reads any more (ctop -1 | head): stop the dump. */
+	return batch_failed(r->out);
 }
 
 static int on_flow_group(const struct flow *f, void *data)
@@ -53,19 +97,7 @@ static int on_flow_keep(const struct flow *f, void *data)
 	r->seen++;
 	if (!filter_match(r->flt, f))
 		return 0;
-	if (r->nkept == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 4096;
-		struct flow *k = realloc(r->kept, cap * sizeof(*k));
-
-		if (!k) {
-			r->oom = true;
-			return 1;
-		}
-		r->kept = k;
-		r->cap = cap;
-	}
-	r->kept[r->nkept++] = *f;
-	return 0;
+	return keep_flow(r, f);
 }
 
 static uint64_t realtime_ns(void)
@@ -131,15 +163,16 @@ static int snapshot(const struct cli *cli, struct source *src,
 
 	if (cli->group != GROUP_NONE) {
 		const struct group_row *rows;
-		size_t n;
+		size_t n, ngroups;
 
 		group_reset(r->grouper);
 		if (read_flows(cli, src, flt, on_flow_group, r, err))
 			return -1;
-		rows = group_rows(r->grouper, &n);
+		rows = group_rows(r->grouper, &ngroups);
+		n = ngroups;
 		if (cli->top && (size_t)cli->top < n)
 			n = cli->top;
-		batch_groups(r->out, &snap, cli->group, rows, n,
+		batch_groups(r->out, &snap, cli->group, rows, n, ngroups,
 			     group_total(r->grouper));
 		return 0;
 	}
@@ -153,9 +186,20 @@ static int snapshot(const struct cli *cli, struct source *src,
 		if (write_sorted(cli, r))
 			return err_set(err, CTOP_EXIT_RUNTIME, "out of memory sorting");
 	} else {
+		int failed;
+
 		batch_begin(r->out, &snap);
-		if (read_flows(cli, src, flt, on_flow_stream, r, err))
-			return -1;
+		r->fitting = cli->format == BATCH_TEXT;
+		failed = read_flows(cli, src, flt, on_flow_stream, r, err);
+		if (r->fitting)
+			release_kept(r);
+		if (r->oom)
+			return err_set(err, CTOP_EXIT_RUNTIME, "out of memory");
+		/* On failure the snapshot is still closed, so what was
+		 * written stays well-formed (JSON); the status says it
+		 * failed. */
+		batch_end(r->out, r->shown, r->seen);
+		return failed ? -1 : 0;
 	}
 	batch_end(r->out, r->shown, r->seen);
 	return 0;

@@ -20,6 +20,7 @@ enum {
 	OPT_STATS,
 	OPT_TIMEOUTS,
 	OPT_EXPECT,
+	OPT_RESYNC,
 };
 
 static const struct option long_opts[] = {
@@ -46,6 +47,7 @@ static const struct option long_opts[] = {
 	{ "events", no_argument, NULL, 'E' },
 	{ "buffer-size", required_argument, NULL, OPT_BUFFER_SIZE },
 	{ "self-check", required_argument, NULL, OPT_SELF_CHECK },
+	{ "resync", required_argument, NULL, OPT_RESYNC },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -79,7 +81,8 @@ void cli_usage(FILE *out)
 "                          state, mark or zone, with flows, packets, bytes\n"
 "      --top N             keep only the first N rows of a grouping\n"
 "\n"
-"Reports (batch; text or json, --stats also openmetrics):\n"
+"Reports (text or json, --stats also openmetrics; on a terminal without\n"
+"-1/-b they open the screen on the matching view: P, T or E):\n"
 "      --stats             table pressure: fill, buckets, statistics (rates\n"
 "                          per second with -b -n N), early-drop candidates,\n"
 "                          top states and sources, warnings\n"
@@ -106,13 +109,16 @@ void cli_usage(FILE *out)
 "      --readonly          disable every delete key\n"
 "      --no-color          no colors (so does NO_COLOR in the environment)\n"
 "  -l, --lookup            show host names (reverse DNS, never blocking)\n"
+"      --resync SECONDS    the screen follows conntrack events and re-reads\n"
+"                          the whole table only every SECONDS (default 60;\n"
+"                          0 = only after lost events)\n"
 "\n"
 "  -h, --help              show this help and exit\n"
 "  -V, --version           show the version and exit\n"
 "\n"
 "FILTER is an expression, as with tcpdump, e.g.\n"
 "  ctop -1 tcp and dport 443 and not src 10.0.0.0/8\n"
-"Terms: tcp udp udplite icmp icmpv6 sctp dccp gre, proto N, ipv4, ipv6,\n"
+"Terms: tcp udp udplite icmp icmpv6 sctp dccp gre esp ah, proto N, ipv4, ipv6,\n"
 "  src|dst|host ADDR[/LEN], sport|dport|port N[-M], state NAME, assured,\n"
 "  unreplied, seen_reply, snat, dnat, nat, mark N[/MASK], zone N, id N,\n"
 "  ttl <|<=|>|>=|= N, 'reply' before src/dst/host/ports for the reply tuple,\n"
@@ -175,7 +181,7 @@ static int parse_format(const char *s, enum batch_format *f)
 /* Join the trailing arguments with single spaces, as tcpdump does. */
 static char *join_args(int argc, char **argv)
 {
-	size_t len = 1;
+	size_t len = 1, off = 0;
 	char *s;
 
 	for (int i = 0; i < argc; i++)
@@ -183,12 +189,15 @@ static char *join_args(int argc, char **argv)
 	s = malloc(len);
 	if (!s)
 		return NULL;
-	s[0] = '\0';
 	for (int i = 0; i < argc; i++) {
+		size_t n = strlen(argv[i]);
+
 		if (i)
-			strcat(s, " ");
-		strcat(s, argv[i]);
+			s[off++] = ' ';
+		memcpy(s + off, argv[i], n);
+		off += n;
 	}
+	s[off] = '\0';
 	return s;
 }
 
@@ -197,8 +206,28 @@ static int usage_error(struct ctop_err *err, const char *fmt, const char *arg)
 	return err_set(err, CTOP_EXIT_USAGE, fmt, arg);
 }
 
+/* Options that would be silently ignored together are refused, so a
+ * script never gets something other than what it asked for. */
+static int cli_conflicts(const struct cli *cli, bool once,
+			 struct ctop_err *err)
+{
+	if (once && cli->iterations != 1)
+		return usage_error(err, "%s", "-1 prints one snapshot: drop -1 or -n");
+	if (cli->top && cli->group == GROUP_NONE && !cli->stats)
+		return usage_error(err, "%s", "--top applies to -g/--group (and --stats)");
+	if (cli->group != GROUP_NONE && cli->sort_set)
+		return usage_error(err, "%s", "-g orders groups by flows: --sort does not apply");
+	if (cli->replay && cli->netns)
+		return usage_error(err, "%s", "--replay reads a file: --netns does not apply");
+	if (cli->replay && cli->record)
+		return usage_error(err, "%s", "--replay and --record do not go together");
+	return 0;
+}
+
 int cli_parse(int argc, char **argv, struct cli *cli, struct ctop_err *err)
 {
+	bool once = false;
+	int r;
 	char bad[64];
 	long v;
 	int c, ok;
@@ -206,6 +235,7 @@ int cli_parse(int argc, char **argv, struct cli *cli, struct ctop_err *err)
 
 	memset(cli, 0, sizeof(*cli));
 	cli->delay = 1.0;
+	cli->resync = 60.0;
 	cli->iterations = -1;
 	cli->header = true;
 	cli->ncols = columns_default(cli->cols, CLI_MAX_COLS);
@@ -217,7 +247,9 @@ int cli_parse(int argc, char **argv, struct cli *cli, struct ctop_err *err)
 		switch (c) {
 		case '1':
 			cli->batch = true;
-			cli->iterations = 1;
+			once = true;
+			if (cli->iterations < 0)
+				cli->iterations = 1;
 			break;
 		case 'b':
 			cli->batch = true;
@@ -245,13 +277,16 @@ int cli_parse(int argc, char **argv, struct cli *cli, struct ctop_err *err)
 			cli->header = false;
 			break;
 		case 'c':
-			if (columns_parse(optarg, cli->cols, &cli->ncols,
-					  CLI_MAX_COLS, bad, sizeof(bad))) {
-				err_set(err, CTOP_EXIT_USAGE,
-					"unknown column '%s' (columns: %s)", bad,
-					columns_names());
-				return -1;
-			}
+			r = columns_parse(optarg, cli->cols, &cli->ncols,
+					  CLI_MAX_COLS, bad, sizeof(bad));
+			if (r == -2)
+				return err_set(err, CTOP_EXIT_USAGE,
+					       "too many columns (at most %d)",
+					       CLI_MAX_COLS);
+			if (r)
+				return err_set(err, CTOP_EXIT_USAGE,
+					       "unknown column '%s' (columns: %s)",
+					       bad, columns_names());
 			break;
 		case 's': {
 			const struct column *col = column_by_name(optarg);
@@ -323,6 +358,14 @@ int cli_parse(int argc, char **argv, struct cli *cli, struct ctop_err *err)
 			    !(cli->self_check >= 0.1) || cli->self_check > 86400)
 				return usage_error(err, "--self-check wants seconds between 0.1 and 86400, not '%s'", optarg);
 			break;
+		case OPT_RESYNC:
+			errno = 0;
+			cli->resync = strtod(optarg, &end);
+			if (errno || end == optarg || *end ||
+			    !(cli->resync == 0 || cli->resync >= 1) ||
+			    cli->resync > 86400)
+				return usage_error(err, "--resync wants 0 or seconds between 1 and 86400, not '%s'", optarg);
+			break;
 		case 'h':
 			cli->help = true;
 			return 0;
@@ -339,6 +382,8 @@ int cli_parse(int argc, char **argv, struct cli *cli, struct ctop_err *err)
 			return -1;
 		}
 	}
+	if (cli_conflicts(cli, once, err))
+		return -1;
 	cli->filter = join_args(argc - optind, argv + optind);
 	if (!cli->filter)
 		return err_set(err, CTOP_EXIT_RUNTIME, "out of memory");

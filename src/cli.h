@@ -36,6 +36,10 @@ struct cli {
 	bool events;		/* -E */
 	long buffer_size;	/* --buffer-size, bytes; 0 = default */
 	double self_check;	/* --self-check SECONDS; 0 = off */
+	/* The screen: full dump to resynchronize the event-driven table
+	 * every resync seconds (--resync; default 60, 0 = only when events
+	 * were lost). */
+	double resync;
 };
 
 /* Parse argv into *cli. Returns 0, or -1 with err (status 2) filled. */

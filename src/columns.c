@@ -634,7 +634,7 @@ static int columns_walk(const char *s, enum column_id *ids, size_t *count,
 		c = column_by_name_n(b, (size_t)(e - b));
 		if (!c || *count >= max) {
 			copy_bad(bad, badlen, b, (size_t)(e - b));
-			return -1;
+			return c ? -2 : -1;
 		}
 		if (ids)
 			ids[*count] = c->id;
@@ -659,8 +659,10 @@ int columns_parse(const char *list, enum column_id *ids, size_t *n,
 		list++;
 		count = *n;
 	}
-	if (columns_walk(list, NULL, &(size_t){ count }, max, bad, badlen))
-		return -1;
+	int r = columns_walk(list, NULL, &(size_t){ count }, max, bad, badlen);
+
+	if (r)
+		return r;
 	columns_walk(list, ids, &count, max, NULL, 0);
 	*n = count;
 	return 0;

@@ -59,7 +59,8 @@ const struct column *column_get(enum column_id id);
 /* By name or alias, case-insensitive; NULL if unknown. */
 const struct column *column_by_name(const char *name);
 /* Parse "proto,src,dst" (a leading '+' appends to *n existing ids).
- * Returns 0, or -1 with the offending name copied to bad. */
+ * Returns 0; -1 for an unknown name, -2 when more than max, with the
+ * offending name copied to bad. */
 int columns_parse(const char *list, enum column_id *ids, size_t *n,
 		  size_t max, char *bad, size_t badlen);
 /* The default view: proto, src, dst, state, ttl, flags. */

@@ -901,39 +901,6 @@ oom:
 	return NULL;
 }
 
-struct filter *filter_compile_argv(int argc, char *const argv[],
-				   struct filter_error *err)
-{
-	struct filter *flt;
-	size_t len = 1, off = 0;
-	char *buf;
-	int i;
-
-	for (i = 0; i < argc; i++)
-		len += strlen(argv[i]) + 1;
-	buf = malloc(len);
-	if (!buf) {
-		if (err) {
-			err->column = 1;
-			snprintf(err->msg, sizeof(err->msg), "out of memory");
-		}
-		return NULL;
-	}
-	buf[0] = '\0';
-	for (i = 0; i < argc; i++) {
-		size_t n = strlen(argv[i]);
-
-		if (i)
-			buf[off++] = ' ';
-		memcpy(buf + off, argv[i], n);
-		off += n;
-	}
-	buf[off] = '\0';
-	flt = filter_compile(buf, err);
-	free(buf);
-	return flt;
-}
-
 static bool match_addr(const struct node *n, const union flow_addr *a)
 {
 	return (a->w[0] & n->u.net.mask.w[0]) == n->u.net.addr.w[0] &&

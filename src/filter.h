@@ -46,9 +46,6 @@ struct filter_pushdown {
 /* Compile an expression; an empty or all-blank expression matches every
  * flow. Returns NULL and fills *err on a syntax error. */
 struct filter *filter_compile(const char *expr, struct filter_error *err);
-/* Join argv with single spaces (as tcpdump does) and compile. */
-struct filter *filter_compile_argv(int argc, char *const argv[],
-				   struct filter_error *err);
 bool filter_match(const struct filter *flt, const struct flow *f);
 /* The expression as given (for headers), "" for match-all. */
 const char *filter_text(const struct filter *flt);

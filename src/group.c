@@ -240,8 +240,11 @@ void group_add(struct grouper *g, const struct flow *f)
 	r = &g->rows[g->count++];
 	r->key = k;
 	r->flows = r->packets = r->bytes = 0;
+	r->counted = false;
 found:
 	r->flows++;
+	if (f->has & FLOW_HAS_COUNTERS)
+		r->counted = true;
 	r->packets += f->orig_packets + f->reply_packets;
 	r->bytes += f->orig_bytes + f->reply_bytes;
 	g->sorted = 0;

@@ -4,6 +4,7 @@
 #ifndef CTOP_GROUP_H
 #define CTOP_GROUP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,6 +33,7 @@ struct group_key {
 struct group_row {
 	struct group_key key;
 	uint64_t flows, packets, bytes;
+	bool counted;		/* some flow had counters (accounting on) */
 };
 
 struct grouper;

@@ -26,11 +26,22 @@ static int fail(const struct ctop_err *err)
 	return err->status ? err->status : CTOP_EXIT_RUNTIME;
 }
 
-/* One line naming the column, what was expected, and the expression. */
+/* One line naming the column, what was expected, and the expression;
+ * control characters in it are shown as '?' so they cannot play tricks
+ * on the terminal. */
+static void put_printable(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		fputc(*p < 0x20 || *p == 0x7f ? '?' : *p, stderr);
+}
+
 static int filter_fail(const char *expr, const struct filter_error *fe)
 {
-	fprintf(stderr, "ctop: filter: %s at column %d: \"%s\"\n", fe->msg,
-		fe->column, expr);
+	fputs("ctop: filter: ", stderr);
+	put_printable(fe->msg);
+	fprintf(stderr, " at column %d: \"", fe->column);
+	put_printable(expr);
+	fputs("\"\n", stderr);
 	return CTOP_EXIT_USAGE;
 }
 
@@ -60,7 +71,9 @@ int main(int argc, char **argv)
 		cli_free(&cli);
 		return status;
 	}
-	/* Reports are batch-only for now: alone they print one snapshot. */
+	/* Reports: --stats, --timeouts and --expect on a terminal open the
+	 * screen on the matching view (P, T, E); with -1, -b, -n or a pipe
+	 * they print, alone one snapshot. OpenMetrics is always batch. */
 	if (report_wanted(&cli)) {
 		if (report_check(&cli, &err)) {
 			status = fail(&err);
@@ -68,7 +81,8 @@ int main(int argc, char **argv)
 			cli_free(&cli);
 			return status;
 		}
-		if (!cli.batch) {
+		if (!cli.batch && (cli.openmetrics || cli.iterations >= 0 ||
+				   !isatty(STDOUT_FILENO))) {
 			cli.batch = true;
 			if (cli.iterations < 0)
 				cli.iterations = 1;
@@ -93,6 +107,13 @@ int main(int argc, char **argv)
 	}
 	if (cli.iterations < 0)
 		cli.iterations = 0;
+	/* Batch output streams in the kernel's order unless sorted, so a
+	 * lone -r would be silently ignored. */
+	if (cli.batch && cli.reverse && !cli.sort_set && !report_wanted(&cli)) {
+		err_set(&err, CTOP_EXIT_USAGE, "-r/--reverse needs -s/--sort in batch mode");
+		status = fail(&err);
+		goto out;
+	}
 	if (!cli.replay) {
 		if (source_enter_netns(cli.netns, &err) ||
 		    !(src = source_open(&err))) {
@@ -109,10 +130,14 @@ int main(int argc, char **argv)
 			source_record(src, rec);
 		}
 	}
-	if (report_wanted(&cli))
+	if (report_wanted(&cli) && cli.batch)
 		status = report_run(&cli, src, flt, &err);
 	else if (cli.batch)
 		status = batch_run(&cli, src, flt, &err);
+	else if (src && source_stats(src, &(struct table_stats){ 0 }, &err))
+		/* No CAP_NET_ADMIN (or no conntrack): say so before curses
+		 * takes the terminal, as batch mode does. */
+		status = err.status ? err.status : CTOP_EXIT_RUNTIME;
 	else
 		status = tui_run(&cli, src, flt, &err);
 	if (status)

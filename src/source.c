@@ -481,10 +481,21 @@ static int dump_family(struct source *src, uint8_t family,
 int source_dump(struct source *src, const struct filter_pushdown *pd,
 		source_flow_fn fn, void *data, struct ctop_err *err)
 {
-	unsigned int parts = dump_parts(pd);
-	uint8_t family = pd ? pd->family : 0;
+	unsigned int parts;
+	uint8_t family;
 	int r;
 
+	/* A recording holds exactly the last dump of the whole table, so it
+	 * replays with any filter: start the file afresh, and ask the
+	 * kernel for everything. */
+	if (src->rec) {
+		fflush(src->rec);
+		if (ftruncate(fileno(src->rec), 0) == 0)
+			rewind(src->rec);
+		pd = NULL;
+	}
+	parts = dump_parts(pd);
+	family = pd ? pd->family : 0;
 	if (family != FLOW_IPV4 && family != FLOW_IPV6)
 		family = AF_UNSPEC;
 	/* The kernel filters on a protocol only within one family: without
@@ -762,6 +773,53 @@ int source_delete(struct source *src, const struct flow *f,
 					       "deleting conntrack entries needs CAP_NET_ADMIN (run as root)");
 			return errno_message(error, "conntrack delete failed",
 					     err);
+		}
+	}
+}
+
+/* ---- get one ---- */
+
+int source_get(struct source *src, const struct flow *key, struct flow *out,
+	       struct ctop_err *err)
+{
+	uint32_t seq = ++src->seq;
+	struct nlmsghdr *nlh;
+	bool found = false;
+	ssize_t n;
+	int len, error = 0;
+
+	nlh = msg_start(src->buf, IPCTNL_MSG_CT_GET, NLM_F_ACK, seq,
+			key->family);
+	put_tuple(nlh, key, &key->orig);
+	if (key->zone)
+		mnl_attr_put_u16(nlh, CTA_ZONE, htons(key->zone));
+	if (sock_send(src, nlh) < 0)
+		return errno_message(errno, "conntrack get failed", err);
+	/* The answer is the flow, then the ACK (or only an error). */
+	for (;;) {
+		n = sock_recv(src);
+		if (n <= 0)
+			return errno_message(n < 0 ? errno : EPIPE,
+					     "conntrack get failed", err);
+		len = (int)n;
+		for (nlh = (struct nlmsghdr *)src->buf; mnl_nlmsg_ok(nlh, len);
+		     nlh = mnl_nlmsg_next(nlh, &len)) {
+			switch (msg_classify(src, nlh, seq, &error)) {
+			case MSG_SKIP:
+				continue;
+			case MSG_DATA:
+				if (source_parse_flow(nlh, out) == 0)
+					found = true;
+				continue;
+			case MSG_DONE:
+			case MSG_ERROR:
+				break;
+			}
+			if (error == 0)
+				return found ? 1 : 0;
+			if (error == ENOENT)
+				return 0;
+			return errno_message(error, "conntrack get failed", err);
 		}
 	}
 }

@@ -49,6 +49,13 @@ int source_stats(struct source *src, struct table_stats *st,
 int source_delete(struct source *src, const struct flow *f,
 		  struct ctop_err *err);
 
+/* Read one flow by original tuple and zone (IPCTNL_MSG_CT_GET without
+ * NLM_F_DUMP): fresh counters and timeout for a flow on screen. Returns 1
+ * with *out filled, 0 when the kernel has no such flow (ENOENT), -1 on
+ * error. */
+int source_get(struct source *src, const struct flow *key, struct flow *out,
+	       struct ctop_err *err);
+
 /* Read /proc/sys/net/netfilter/NAME of the current namespace as an
  * integer; -1 if absent. */
 long source_sysctl(const char *name);

@@ -676,6 +676,7 @@ static struct grouper *grouped(void)
 	struct flow f = mkflow(FLOW_IPV4, FLOW_P_TCP, "10.0.0.7", 1, "10.0.0.9", 2);
 	int i;
 
+	f.has |= FLOW_HAS_COUNTERS;
 	f.orig_packets = 1;
 	f.reply_packets = 2;
 	f.orig_bytes = 100;
@@ -700,8 +701,8 @@ static char *write_groups(enum batch_format format, bool header,
 	rows = group_rows(g, &n);
 	sink_open(&s);
 	b = batch_new(s.f, &opts);
-	batch_groups(b, sn, GROUP_SRC, rows, n, group_total(g));
-	batch_groups(b, sn, GROUP_SRC, rows, n, group_total(g));
+	batch_groups(b, sn, GROUP_SRC, rows, n, n, group_total(g));
+	batch_groups(b, sn, GROUP_SRC, rows, n, n, group_total(g));
 	assert_int_equal(batch_flush(b), 0);
 	batch_free(b);
 	sink_close(&s);
@@ -718,9 +719,10 @@ static void test_groups_text(void **state)
 	char *out = write_groups(BATCH_TEXT, true, &sn, &len);
 
 	(void)state;
+	/* Shares are of the kernel's 10 entries, not of the 4 grouped. */
 	assert_string_equal(line(out, 0), "SRC       FLOWS  PACKETS  BYTES  SHARE");
-	assert_string_equal(line(out, 1), "10.0.0.7      3        9    900  75.0%");
-	assert_string_equal(line(out, 2), "10.0.0.1      1        3    300  25.0%");
+	assert_string_equal(line(out, 1), "10.0.0.7      3        9    900  30.0%");
+	assert_string_equal(line(out, 2), "10.0.0.1      1        3    300  10.0%");
 	assert_string_equal(line(out, 3),
 			    "# 2 groups, 4 flows, 10 in table (max 100, 10%)");
 	/* The second snapshot follows a blank line. */
@@ -748,10 +750,59 @@ static void test_groups_json(void **state)
 	assert_jq(p, "-s .[0].time", "1700000000.123");
 	assert_jq(p, "-s .[0].groups | length", "2");
 	assert_jq(p, "-s .[0].groups[0] | [.key, .flows, .packets, .bytes, .share] "
-		     "| map(tostring) | join(\",\")", "10.0.0.7,3,9,900,0.75");
-	assert_jq(p, "-s .[1].groups[1].share", "0.25");
+		     "| map(tostring) | join(\",\")", "10.0.0.7,3,9,900,0.0005");
+	assert_jq(p, "-s .[1].groups[1].share", "0.0002");
+	assert_jq(p, "-s .[0].ngroups", "2");
 	unlink(p);
 	free(out);
+}
+
+/* Without accounting the counters are unknown ("-", null, empty), and a
+ * cut list says how many groups there were. */
+static void test_groups_uncounted_top(void **state)
+{
+	struct batch_opts text = { .format = BATCH_TEXT, .header = false };
+	struct batch_opts json = { .format = BATCH_JSON };
+	struct batch_snapshot sn = snap(NULL, "", NULL);
+	struct grouper *g = group_new(GROUP_SRC);
+	struct flow f = mkflow(FLOW_IPV4, FLOW_P_TCP, "10.0.0.7", 1, "10.0.0.9", 2);
+	const struct group_row *rows;
+	struct sink s;
+	struct batch *b;
+	const char *p;
+	size_t n;
+
+	(void)state;
+	f.has &= (uint8_t)~FLOW_HAS_COUNTERS;
+	group_add(g, &f);
+	group_add(g, &f);
+	addr_set(&f.orig.src, FLOW_IPV4, "10.0.0.1");
+	group_add(g, &f);
+	rows = group_rows(g, &n);
+	assert_int_equal(n, 2);
+
+	sink_open(&s);
+	b = batch_new(s.f, &text);
+	batch_groups(b, &sn, GROUP_SRC, rows, 1, n, group_total(g));
+	batch_free(b);
+	sink_close(&s);
+	assert_string_equal(line(s.buf, 0), "10.0.0.7      2        -      -  66.7%");
+	assert_string_equal(line(s.buf, 1), "# 1 of 2 groups, 3 flows");
+	free(s.buf);
+
+	sink_open(&s);
+	b = batch_new(s.f, &json);
+	batch_groups(b, &sn, GROUP_SRC, rows, 1, n, group_total(g));
+	batch_free(b);
+	sink_close(&s);
+	p = to_file(s.buf, s.len);
+	assert_jq(p, ".groups[0].packets", "null");
+	assert_jq(p, ".groups[0].bytes", "null");
+	assert_jq(p, ".groups | length", "1");
+	assert_jq(p, ".ngroups", "2");
+	unlink(p);
+	free(s.buf);
+	group_free(g);
 }
 
 static void test_groups_csv(void **state)
@@ -790,6 +841,7 @@ int main(void)
 		cmocka_unit_test(test_groups_text),
 		cmocka_unit_test(test_groups_json),
 		cmocka_unit_test(test_groups_csv),
+		cmocka_unit_test(test_groups_uncounted_top),
 	};
 
 	return cmocka_run_group_tests_name("batch", tests, setup_flows, NULL);

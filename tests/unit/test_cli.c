@@ -117,6 +117,26 @@ static void test_errors(void **state)
 	expect_usage_error(ARGC("-g", "planet"), ARGV("-g", "planet"), "unknown group 'planet'");
 	expect_usage_error(ARGC("--top", "0"), ARGV("--top", "0"), "--top wants a positive count");
 	expect_usage_error(ARGC("-n"), ARGV("-n"), "needs a value");
+	expect_usage_error(ARGC("-c", "src,src,src,src,src,src,src,src,src,src,src,src,src,src,src,src,src,src,src,src,src,src,src,src,src,src,src,src,src,src,src,src,src"),
+			   ARGV("-c", "src,src,src,src,src,src,src,src,src,src,src,src,src,src,src,src,src,src,src,src,src,src,src,src,src,src,src,src,src,src,src,src,src"),
+			   "too many columns (at most 32)");
+}
+
+/* Options that would be silently ignored together are refused. */
+static void test_conflicts(void **state)
+{
+	struct ctop_err err = { 0 };
+	struct cli cli;
+
+	(void)state;
+	expect_usage_error(ARGC("-1", "-n", "5"), ARGV("-1", "-n", "5"), "-1 prints one snapshot");
+	expect_usage_error(ARGC("-n", "5", "-1"), ARGV("-n", "5", "-1"), "-1 prints one snapshot");
+	expect_usage_error(ARGC("-1", "--top", "3"), ARGV("-1", "--top", "3"), "--top applies to -g");
+	expect_usage_error(ARGC("-g", "src", "-s", "ttl"), ARGV("-g", "src", "-s", "ttl"), "--sort does not apply");
+	expect_usage_error(ARGC("--replay", "f", "--netns", "x"), ARGV("--replay", "f", "--netns", "x"), "--netns does not apply");
+	/* The same options alone are fine. */
+	assert_int_equal(PARSE(&cli, &err, "-1", "-n", "1", "-g", "src", "--top", "3"), 0);
+	cli_free(&cli);
 }
 
 int main(void)
@@ -127,6 +147,7 @@ int main(void)
 		cmocka_unit_test(test_filter_joined),
 		cmocka_unit_test(test_columns),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_conflicts),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);

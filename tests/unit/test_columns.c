@@ -266,13 +266,14 @@ static void test_parse_bad(void **state)
 	assert_int_equal(columns_parse("src,", ids, &n, 4, bad,
 				       sizeof(bad)), -1);
 
-	/* More names than room: the first that does not fit is reported. */
+	/* More names than room (-2): the first that does not fit is
+	 * reported. */
 	assert_int_equal(columns_parse("src,dst,ttl,id,zone", ids, &n, 4, bad,
-				       sizeof(bad)), -1);
+				       sizeof(bad)), -2);
 	assert_string_equal(bad, "zone");
 	assert_int_equal(n, 2);
 	assert_int_equal(columns_parse("+src,dst,ttl", ids, &n, 4, bad,
-				       sizeof(bad)), -1);
+				       sizeof(bad)), -2);
 	assert_string_equal(bad, "ttl");
 	assert_int_equal(columns_parse("+src,dst", ids, &n, 4, bad,
 				       sizeof(bad)), 0);

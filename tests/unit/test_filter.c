@@ -432,10 +432,7 @@ static void test_mark_zone_ttl_id(void **state)
 static void test_empty_and_text(void **state)
 {
 	struct flow tcp = flow_tcp4();
-	struct filter_error err;
 	struct filter *flt;
-	char *argv[] = { "tcp", "dport", "80", NULL };
-	char *blank_argv[] = { "", " ", NULL };
 
 	(void)state;
 	flt = compile_ok("");
@@ -454,20 +451,9 @@ static void test_empty_and_text(void **state)
 	assert_string_equal(filter_text(flt), "tcp  and dport 80");
 	filter_free(flt);
 
-	flt = filter_compile_argv(3, argv, &err);
-	assert_non_null(flt);
+	flt = compile_ok("tcp dport 80");
 	assert_string_equal(filter_text(flt), "tcp dport 80");
 	assert_true(filter_match(flt, &tcp));
-	filter_free(flt);
-
-	flt = filter_compile_argv(0, argv, &err);
-	assert_non_null(flt);
-	assert_true(filter_is_empty(flt));
-	filter_free(flt);
-
-	flt = filter_compile_argv(2, blank_argv, &err);
-	assert_non_null(flt);
-	assert_true(filter_is_empty(flt));
 	filter_free(flt);
 }
 
@@ -527,17 +513,16 @@ static void test_errors(void **state)
 	check_error("dport 1x", 7, "expected a port number");
 }
 
+/* The words ctop joins from its arguments (cli.c) give these columns. */
 static void test_errors_argv(void **state)
 {
-	char *argv[] = { "tcp", "and", "dport", "http" };
-	char *argv2[] = { "(tcp", "or", "udp" };
 	struct filter_error err = { 0, "" };
 
 	(void)state;
-	assert_null(filter_compile_argv(4, argv, &err));
+	assert_null(filter_compile("tcp and dport http", &err));
 	assert_int_equal(err.column, 15);
 	assert_string_equal(err.msg, "expected a port number");
-	assert_null(filter_compile_argv(3, argv2, &err));
+	assert_null(filter_compile("(tcp or udp", &err));
 	assert_int_equal(err.column, 12);
 	assert_string_equal(err.msg, "expected ')'");
 }
