@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "batch_run.h"
 #include "batch.h"
 #include "group.h"
@@ -100,14 +101,6 @@ static int on_flow_keep(const struct flow *f, void *data)
 	return keep_flow(r, f);
 }
 
-static uint64_t realtime_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
 static int read_flows(const struct cli *cli, struct source *src,
 		      const struct filter *flt, source_flow_fn fn,
 		      struct run *r, struct ctop_err *err)
@@ -128,7 +121,7 @@ static int write_sorted(const struct cli *cli, struct run *r)
 		.reverse = cli->reverse,
 	};
 
-	spec.ctx.now_ns = realtime_ns();
+	spec.ctx.now_ns = clock_realtime_ns();
 	order = malloc((r->nkept ? r->nkept : 1) * sizeof(*order));
 	if (!order)
 		return -1;
@@ -158,7 +151,7 @@ static int snapshot(const struct cli *cli, struct source *src,
 		snap.stats = &st;
 		snap.have_stats = true;
 	}
-	snap.time_ns = realtime_ns();
+	snap.time_ns = clock_realtime_ns();
 	r->seen = r->shown = r->nkept = 0;
 
 	if (cli->group != GROUP_NONE) {
@@ -205,17 +198,6 @@ static int snapshot(const struct cli *cli, struct source *src,
 	return 0;
 }
 
-static void sleep_seconds(double s)
-{
-	struct timespec ts = {
-		.tv_sec = (time_t)s,
-		.tv_nsec = (long)((s - (double)(time_t)s) * 1e9),
-	};
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
 int batch_run(const struct cli *cli, struct source *src,
 	      const struct filter *flt, struct ctop_err *err)
 {
@@ -238,7 +220,7 @@ int batch_run(const struct cli *cli, struct source *src,
 	}
 	for (long i = 0; cli->iterations == 0 || i < cli->iterations; i++) {
 		if (i)
-			sleep_seconds(cli->delay);
+			clock_sleep(cli->delay);
 		if (snapshot(cli, src, flt, &r, err)) {
 			status = err->status;
 			break;

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "batch.h"
 #include "events_run.h"
 #include "follow.h"
@@ -62,22 +63,6 @@ static void wait_fd(int fd, long ms, const sigset_t *mask)
 	ppoll(&p, 1, ms < 0 ? NULL : &ts, mask);
 }
 
-static uint64_t realtime_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 static void warn_events_off(long sysctl)
 {
 	if (sysctl == 0)
@@ -110,7 +95,7 @@ static const char *event_name(enum source_event_type type)
 static int on_event(const struct source_event *e, void *data)
 {
 	struct stream *s = data;
-	uint64_t now = realtime_ns();
+	uint64_t now = clock_realtime_ns();
 
 	if (e->type == SOURCE_EV_OVERFLOW) {
 		/* Never filtered: a gap concerns every flow. */
@@ -143,7 +128,7 @@ static int stream_flush(struct stream *s, struct ctop_err *err)
 static int stream_loop(struct stream *s, struct source_events *ev,
 		       const sigset_t *mask, struct ctop_err *err)
 {
-	uint64_t last_flush = mono_ms();
+	uint64_t last_flush = clock_monotonic_ms();
 	long n;
 
 	while (!stop_signal && !s->write_error &&
@@ -153,10 +138,10 @@ static int stream_loop(struct stream *s, struct source_events *ev,
 			return -1;
 		if (n > 0)
 			continue;
-		if (!s->tty && mono_ms() - last_flush >= 1000) {
+		if (!s->tty && clock_monotonic_ms() - last_flush >= 1000) {
 			if (stream_flush(s, err) < 0)
 				return -1;
-			last_flush = mono_ms();
+			last_flush = clock_monotonic_ms();
 		}
 		wait_fd(source_events_fd(ev), 1000, mask);
 	}
@@ -245,10 +230,10 @@ static void check_report(const struct follow_stats *st,
 static int self_follow(struct follow *fw, double secs, const sigset_t *mask,
 		       struct ctop_err *err)
 {
-	uint64_t end = mono_ms() + (uint64_t)(secs * 1000.0);
+	uint64_t end = clock_monotonic_ms() + (uint64_t)(secs * 1000.0);
 	uint64_t now;
 
-	while (!stop_signal && (now = mono_ms()) < end) {
+	while (!stop_signal && (now = clock_monotonic_ms()) < end) {
 		long left = (long)(end - now);
 
 		wait_fd(follow_fd(fw), left < 1000 ? left : 1000, mask);
@@ -288,7 +273,7 @@ static int self_check(const struct cli *cli, struct ctop_err *err)
 	if (!fw)
 		goto out;
 	warn_events_off(follow_stats(fw)->events_sysctl);
-	t0 = mono_ms();
+	t0 = clock_monotonic_ms();
 	if (follow_start(fw, err) < 0)
 		goto out;
 	printf("self-check: first dump %zu flows in %.2f s, following for %.1f s\n",
@@ -303,7 +288,7 @@ static int self_check(const struct cli *cli, struct ctop_err *err)
 		if (!c.overflow)
 			break;
 	}
-	check_report(follow_stats(fw), &c, (double)(mono_ms() - t0) / 1000.0);
+	check_report(follow_stats(fw), &c, (double)(clock_monotonic_ms() - t0) / 1000.0);
 	if (c.overflow)
 		printf("self-check: events were lost during the comparison\n");
 	status = c.missing || c.ghosts || c.overflow ? CTOP_EXIT_RUNTIME :

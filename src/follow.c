@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "follow.h"
 
 /* Events applied per follow_poll() call before the caller gets control
@@ -52,14 +53,6 @@ struct follow {
 	bool failed;			/* an event read failed in a dump */
 	bool oom;
 };
-
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static void apply_destroy(struct follow *fw, const struct flow *f)
 {
@@ -112,7 +105,7 @@ static long drain(struct follow *fw, long max, struct ctop_err *err)
 {
 	long total = 0, n;
 
-	fw->now_ms = mono_ms();
+	fw->now_ms = clock_monotonic_ms();
 	do {
 		long want = max ? max - total : 0;
 
@@ -206,7 +199,7 @@ static int dump(struct follow *fw, struct ctop_err *err)
 	fw->dumped = 0;
 	fw->failed = false;
 	fw->err = err;
-	fw->now_ms = mono_ms();
+	fw->now_ms = clock_monotonic_ms();
 	r = source_dump(fw->src, NULL, on_dump, fw, err);
 	fw->err = NULL;
 	if (r < 0 || fw->failed)
@@ -231,7 +224,7 @@ static int resync(struct follow *fw, struct ctop_err *err)
 	fw->need_resync = false;
 	fw->lost_in_sweep = false;
 	fw->sweeping = true;
-	t0 = mono_ms();
+	t0 = clock_monotonic_ms();
 	table_sweep_begin(fw->t);
 	r = dump(fw, err);
 	fw->st.swept += table_sweep_end(fw->t);
@@ -239,7 +232,7 @@ static int resync(struct follow *fw, struct ctop_err *err)
 	fw->changed = true;
 	if (fw->lost_in_sweep)
 		fw->need_resync = true;
-	fw->last_dump_ms = mono_ms();
+	fw->last_dump_ms = clock_monotonic_ms();
 	fw->st.last_dump_s = (double)(fw->last_dump_ms - t0) / 1000.0;
 	fw->st.dumps++;
 	fw->st.events_sysctl = source_events_sysctl();
@@ -267,7 +260,7 @@ int follow_poll(struct follow *fw, struct ctop_err *err)
 	if (fw->oom)
 		return err_set(err, CTOP_EXIT_RUNTIME, "out of memory");
 	periodic = fw->opts.resync_s > 0 &&
-		   (double)(mono_ms() - fw->last_dump_ms) >=
+		   (double)(clock_monotonic_ms() - fw->last_dump_ms) >=
 		   fw->opts.resync_s * 1000.0;
 	if (fw->need_resync) {
 		fw->st.resyncs++;

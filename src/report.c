@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "format.h"
 #include "report.h"
 
@@ -642,14 +643,6 @@ static int read_flows(const struct cli *cli, struct source *src,
 	return source_dump(src, &pd, on_flow, g, err);
 }
 
-static uint64_t clock_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* Growable arrays of policies and expectations. */
 struct collect {
 	void *v;
@@ -714,8 +707,8 @@ static int snap_stats(const struct cli *cli, struct source *src,
 		rp.have_stats = true;
 		rp.buckets = source_sysctl("nf_conntrack_buckets");
 	}
-	mono = clock_ns(CLOCK_MONOTONIC);
-	rp.time_ns = clock_ns(CLOCK_REALTIME);
+	mono = clock_monotonic_ns();
+	rp.time_ns = clock_realtime_ns();
 	pressure_flows_reset(&s->pf);
 	if (read_flows(cli, src, &g, err))
 		return -1;
@@ -749,7 +742,7 @@ static int snap_timeouts(const struct cli *cli, struct source *src,
 	struct gather g = { .flt = flt, .to = &s->to };
 	struct report_policies p = { 0 };
 	struct ctop_err perr = { 0 };
-	uint64_t now = clock_ns(CLOCK_REALTIME);
+	uint64_t now = clock_realtime_ns();
 
 	if (!timeouts_read(&s->to, NULL))
 		return err_set(err, CTOP_EXIT_RUNTIME,
@@ -776,7 +769,7 @@ static int snap_timeouts(const struct cli *cli, struct source *src,
 static int snap_expect(const struct cli *cli, struct report_state *s,
 		       struct ctop_err *err)
 {
-	uint64_t now = clock_ns(CLOCK_REALTIME);
+	uint64_t now = clock_realtime_ns();
 
 	s->items.n = 0;
 	s->items.oom = false;
@@ -790,17 +783,6 @@ static int snap_expect(const struct cli *cli, struct report_state *s,
 	else
 		report_expect_text(stdout, s->items.v, s->items.n);
 	return 0;
-}
-
-static void sleep_seconds(double s)
-{
-	struct timespec ts = {
-		.tv_sec = (time_t)s,
-		.tv_nsec = (long)((s - (double)(time_t)s) * 1e9),
-	};
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
 }
 
 int report_run(const struct cli *cli, struct source *src,
@@ -818,7 +800,7 @@ int report_run(const struct cli *cli, struct source *src,
 			sizeof(struct expectation);
 	for (long i = 0; cli->iterations == 0 || i < cli->iterations; i++) {
 		if (i) {
-			sleep_seconds(cli->delay);
+			clock_sleep(cli->delay);
 			/* Text snapshots are set apart by a blank line. */
 			if (!cli->openmetrics && cli->format != BATCH_JSON)
 				putchar('\n');

@@ -21,6 +21,7 @@
 #include <linux/netfilter/nfnetlink_conntrack.h>
 
 #include "source.h"
+#include "sysctl.h"
 
 /* A netlink dump never puts more than 32 KiB in one datagram; twice that
  * leaves room for whatever a future kernel does. */
@@ -702,12 +703,13 @@ int source_stats(struct source *src, struct table_stats *st,
 
 /* ---- delete ---- */
 
-static void put_tuple(struct nlmsghdr *nlh, const struct flow *f,
+void source_put_tuple(void *msg, unsigned int attr, const struct flow *f,
 		      const struct flow_tuple *t)
 {
+	struct nlmsghdr *nlh = msg;
 	struct nlattr *tuple, *ip, *proto;
 
-	tuple = mnl_attr_nest_start(nlh, CTA_TUPLE_ORIG);
+	tuple = mnl_attr_nest_start(nlh, (uint16_t)attr);
 	ip = mnl_attr_nest_start(nlh, CTA_TUPLE_IP);
 	if (f->family == FLOW_IPV6) {
 		mnl_attr_put(nlh, CTA_IP_V6_SRC, 16, t->src.b);
@@ -747,7 +749,7 @@ int source_delete(struct source *src, const struct flow *f,
 
 	nlh = msg_start(src->buf, IPCTNL_MSG_CT_DELETE, NLM_F_ACK, seq,
 			f->family);
-	put_tuple(nlh, f, &f->orig);
+	source_put_tuple(nlh, CTA_TUPLE_ORIG, f, &f->orig);
 	if (f->zone)
 		mnl_attr_put_u16(nlh, CTA_ZONE, htons(f->zone));
 	/* With the id, a newer connection on the same tuple survives. */
@@ -790,7 +792,7 @@ int source_get(struct source *src, const struct flow *key, struct flow *out,
 
 	nlh = msg_start(src->buf, IPCTNL_MSG_CT_GET, NLM_F_ACK, seq,
 			key->family);
-	put_tuple(nlh, key, &key->orig);
+	source_put_tuple(nlh, CTA_TUPLE_ORIG, key, &key->orig);
 	if (key->zone)
 		mnl_attr_put_u16(nlh, CTA_ZONE, htons(key->zone));
 	if (sock_send(src, nlh) < 0)
@@ -828,24 +830,5 @@ int source_get(struct source *src, const struct flow *key, struct flow *out,
 
 long source_sysctl(const char *name)
 {
-	char path[256], line[64], *end;
-	FILE *fp;
-	long v;
-
-	if (!name || strchr(name, '/'))
-		return -1;
-	snprintf(path, sizeof(path), "/proc/sys/net/netfilter/%s", name);
-	fp = fopen(path, "r");
-	if (!fp)
-		return -1;
-	if (!fgets(line, sizeof(line), fp)) {
-		fclose(fp);
-		return -1;
-	}
-	fclose(fp);
-	errno = 0;
-	v = strtol(line, &end, 10);
-	if (errno || end == line)
-		return -1;
-	return v;
+	return sysctl_read(SYSCTL_NETFILTER, name);
 }

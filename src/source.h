@@ -56,6 +56,13 @@ int source_delete(struct source *src, const struct flow *f,
 int source_get(struct source *src, const struct flow *key, struct flow *out,
 	       struct ctop_err *err);
 
+/* Append tuple t of f as the nested attribute ATTR (CTA_TUPLE_ORIG or
+ * CTA_TUPLE_REPLY) to the netlink message MSG (a struct nlmsghdr * with
+ * room), as delete and get requests carry it; tools that build conntrack
+ * messages (tests/ctload) use it too. */
+void source_put_tuple(void *msg, unsigned int attr, const struct flow *f,
+		      const struct flow_tuple *t);
+
 /* Read /proc/sys/net/netfilter/NAME of the current namespace as an
  * integer; -1 if absent. */
 long source_sysctl(const char *name);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "timeouts.h"
+#include "sysctl.h"
 
 /* How a sysctl's flows are recognised. */
 enum match {
@@ -81,24 +82,9 @@ _Static_assert(NDEFS <= TIMEOUTS_MAX, "TIMEOUTS_MAX too small");
 
 static long read_long(const char *dir, const char *name)
 {
-	char path[512], line[64], *end;
-	FILE *fp;
-	long v;
+	long v = sysctl_read(dir, name);
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fp = fopen(path, "re");
-	if (!fp)
-		return -1;
-	if (!fgets(line, sizeof(line), fp)) {
-		fclose(fp);
-		return -1;
-	}
-	fclose(fp);
-	errno = 0;
-	v = strtol(line, &end, 10);
-	if (errno || end == line || v < 0)
-		return -1;
-	return v;
+	return v < 0 ? -1 : v;
 }
 
 /* The definition behind a row: rows point at their definition's strings,

@@ -243,40 +243,6 @@ static void entry_make(const struct opts *o, unsigned long i, struct flow *f)
 
 /* ---- messages ---- */
 
-static void put_tuple(struct nlmsghdr *nlh, uint16_t type, const struct flow *f,
-		      const struct flow_tuple *t)
-{
-	struct nlattr *tuple, *ip, *proto;
-
-	tuple = mnl_attr_nest_start(nlh, type);
-	ip = mnl_attr_nest_start(nlh, CTA_TUPLE_IP);
-	if (f->family == FLOW_IPV6) {
-		mnl_attr_put(nlh, CTA_IP_V6_SRC, 16, t->src.b);
-		mnl_attr_put(nlh, CTA_IP_V6_DST, 16, t->dst.b);
-	} else {
-		mnl_attr_put(nlh, CTA_IP_V4_SRC, 4, t->src.b);
-		mnl_attr_put(nlh, CTA_IP_V4_DST, 4, t->dst.b);
-	}
-	mnl_attr_nest_end(nlh, ip);
-	proto = mnl_attr_nest_start(nlh, CTA_TUPLE_PROTO);
-	mnl_attr_put_u8(nlh, CTA_PROTO_NUM, f->protonum);
-	if (f->protonum == FLOW_P_ICMP) {
-		mnl_attr_put_u16(nlh, CTA_PROTO_ICMP_ID, htons(t->sport));
-		mnl_attr_put_u8(nlh, CTA_PROTO_ICMP_TYPE, t->icmp_type);
-		mnl_attr_put_u8(nlh, CTA_PROTO_ICMP_CODE, t->icmp_code);
-	} else if (f->protonum == FLOW_P_ICMPV6) {
-		mnl_attr_put_u16(nlh, CTA_PROTO_ICMPV6_ID, htons(t->sport));
-		mnl_attr_put_u8(nlh, CTA_PROTO_ICMPV6_TYPE, t->icmp_type);
-		mnl_attr_put_u8(nlh, CTA_PROTO_ICMPV6_CODE, t->icmp_code);
-	} else if (flow_proto_has_ports(f->protonum) ||
-		   f->protonum == FLOW_P_GRE) {
-		mnl_attr_put_u16(nlh, CTA_PROTO_SRC_PORT, htons(t->sport));
-		mnl_attr_put_u16(nlh, CTA_PROTO_DST_PORT, htons(t->dport));
-	}
-	mnl_attr_nest_end(nlh, proto);
-	mnl_attr_nest_end(nlh, tuple);
-}
-
 static void put_message(struct nlmsghdr *nlh, const struct opts *o,
 			const struct flow *f, uint32_t seq, bool ack)
 {
@@ -295,12 +261,12 @@ static void put_message(struct nlmsghdr *nlh, const struct opts *o,
 	nfg->version = NFNETLINK_V0;
 	nfg->res_id = 0;
 
-	put_tuple(nlh, CTA_TUPLE_ORIG, f, &f->orig);
+	source_put_tuple(nlh, CTA_TUPLE_ORIG, f, &f->orig);
 	if (f->zone)
 		mnl_attr_put_u16(nlh, CTA_ZONE, htons(f->zone));
 	if (o->delete)
 		return;
-	put_tuple(nlh, CTA_TUPLE_REPLY, f, &f->reply);
+	source_put_tuple(nlh, CTA_TUPLE_REPLY, f, &f->reply);
 	mnl_attr_put_u32(nlh, CTA_TIMEOUT, htonl(f->timeout));
 	/* The kernel marks a new entry CONFIRMED before applying CTA_STATUS
 	 * and refuses (EBUSY) a status that would clear it. */
