@@ -84,7 +84,9 @@ check: deps
 	$(MAKE) test
 	$(MAKE) O=build-asan SAN=1 test
 
-demo: all $(TOOLS)
+# The demo installs what it needs first: it is the README's first command.
+demo: deps
+	$(MAKE) all $(TOOLS)
 	tests/demo $(O)
 
 bench: all $(TOOLS)
