@@ -5,11 +5,17 @@
  * before the confirmation (the table may change while the dialog is up)
  * and each is deleted by tuple, zone and conntrack id, so a new
  * connection that reused a tuple meanwhile is left alone.
+ *
+ * A group can hold a hundred thousand flows, a request each: they go a
+ * slice at a time (DELETE_SLICE_MS per loop turn) with the progress on
+ * the status line, so the screen keeps answering and Esc stops.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "tui_int.h"
+
+#define DELETE_SLICE_MS 25
 
 static bool victims_push(struct tui *t, const struct flow *f, size_t *cap)
 {
@@ -34,8 +40,11 @@ size_t delete_gather(struct tui *t)
 	t->victims = NULL;
 	t->nvictims = 0;
 	if (t->ntags && t->group == GROUP_NONE) {
-		for (size_t i = 0; i < t->ntags; i++) {
-			struct table_flow *tf = table_find(t->tbl, &t->tags[i]);
+		struct table_flow *tag;
+		size_t cur = 0;
+
+		while ((tag = table_next(t->tags, &cur))) {
+			struct table_flow *tf = table_find(t->tbl, &tag->f);
 
 			/* Gone since it was tagged: nothing to delete. */
 			if (tf && !victims_push(t, &tf->f, &cap))
@@ -60,39 +69,71 @@ size_t delete_gather(struct tui *t)
 				break;
 		}
 	} else if (t->sel < t->nview) {
-		victims_push(t, &t->view[t->sel]->f, &cap);
+		victims_push(t, t->view[t->sel], &cap);
 	}
 	return t->nvictims;
 }
 
-void delete_run(struct tui *t)
+static void delete_finish(struct tui *t, bool stopped)
 {
-	struct ctop_err err = { 0 }, last = { 0 };
-	size_t done = 0, failed = 0;
+	size_t left = t->nvictims - t->del_next;
 
-	for (size_t i = 0; i < t->nvictims; i++) {
-		const struct flow *f = &t->victims[i];
-
-		/* 0 is "already gone": the flow is not there, as asked. */
-		if (source_delete(t->usrc, f, &err) >= 0) {
-			done++;
-			table_remove(t->tbl, f);
-			view_untag(t, f);
-		} else {
-			failed++;
-			last = err;
-		}
-	}
 	free(t->victims);
 	t->victims = NULL;
 	t->nvictims = 0;
-	/* Records were freed: the view must not be drawn before rebuilt. */
-	view_invalidate(t);
-	view_update(t);
-	if (failed)
-		status_set(t, true, "deleted %zu, failed %zu: %s", done, failed,
-			   last.msg);
+	t->deleting = false;
+	if (t->del_failed)
+		status_set(t, true, "deleted %zu, failed %zu: %s", t->del_done,
+			   t->del_failed, t->del_err);
+	else if (stopped)
+		status_set(t, false, "stopped: deleted %zu, failed 0, %zu left",
+			   t->del_done, left);
 	else
-		status_set(t, false, "deleted %zu, failed 0", done);
-	tui_refresh_now(t);
+		status_set(t, false, "deleted %zu, failed 0", t->del_done);
+}
+
+void delete_run(struct tui *t)
+{
+	t->deleting = true;
+	t->del_next = t->del_done = t->del_failed = 0;
+	t->del_err[0] = '\0';
+	/* The slices run at the top of the main loop, where the table may
+	 * change (not in the middle of a key's handling). */
+	status_set(t, false, "deleting %zu flows...", t->nvictims);
+}
+
+void delete_step(struct tui *t)
+{
+	struct ctop_err err = { 0 };
+	uint64_t start = tui_now_ms();
+
+	if (!t->deleting)
+		return;
+	while (t->del_next < t->nvictims &&
+	       tui_now_ms() - start < DELETE_SLICE_MS) {
+		const struct flow *f = &t->victims[t->del_next++];
+
+		/* 0 is "already gone": the flow is not there, as asked. */
+		if (source_delete(t->usrc, f, &err) >= 0) {
+			t->del_done++;
+			tui_remove(t, f);
+			view_untag(t, f);
+		} else {
+			t->del_failed++;
+			snprintf(t->del_err, sizeof(t->del_err), "%s", err.msg);
+		}
+	}
+	t->redraw = true;
+	if (t->del_next < t->nvictims) {
+		status_set(t, false, "deleting: %zu of %zu done (Esc stops)",
+			   t->del_next, t->nvictims);
+		return;
+	}
+	delete_finish(t, false);
+}
+
+void delete_cancel(struct tui *t)
+{
+	if (t->deleting)
+		delete_finish(t, true);
 }

@@ -4,7 +4,8 @@
  * in its own thread on its own netlink socket while the screen stays live.
  * The worker hands flows over in batches through a short queue; the UI
  * thread applies each batch to the table as it arrives (an open sweep, so
- * flows the dump did not see go away at its end). The queue is bounded:
+ * flows the dump did not see go away at its end). With events on, dumps
+ * only resynchronize (sync.c says when). The queue is bounded:
  * a worker that runs ahead waits, so memory stays at a few batches
  * however large the table is.
  */
@@ -241,15 +242,15 @@ static struct batch *take(struct fetch *f)
 
 /* Mark every flow as seen, so closing the sweep removes nothing. The
  * upserts change no key, so iterating meanwhile is safe. */
-static void keep_all(struct table *tbl, uint64_t now)
+static void keep_all(struct tui *t, uint64_t now)
 {
 	struct table_flow *tf;
 	size_t cur = 0;
 
-	while ((tf = table_next(tbl, &cur))) {
+	while ((tf = table_next(t->tbl, &cur))) {
 		struct flow copy = tf->f;
 
-		table_upsert(tbl, &copy, now);
+		tui_upsert(t, &copy, now, false);
 	}
 }
 
@@ -259,28 +260,36 @@ int fetch_apply(struct tui *t, char *msg, size_t len)
 	struct batch *b;
 	int done = 0;
 
-	/* Bounded work per call so keys are read between batches. */
+	msg[0] = '\0';
+	/* Bounded work per call so keys and events are read between
+	 * batches. */
 	for (int i = 0; i < QUEUE_MAX && !done; i++) {
 		if (!(b = take(t->fetch)))
 			break;
+		/* The sweep normally opened when the dump was asked for
+		 * (sync.c), so that destroys seen meanwhile leave
+		 * tombstones. */
 		if (!t->sweeping) {
 			table_sweep_begin(t->tbl);
 			t->sweeping = true;
 		}
+		/* Changes in place need no tracking: the view is rebuilt
+		 * when the sweep ends. New flows do (tui_upsert). */
 		for (size_t k = 0; k < b->n; k++)
-			table_upsert(t->tbl, &b->v[k], now);
+			tui_upsert(t, &b->v[k], now, false);
 		if (b->last) {
 			/* A failed dump saw only part of the table: keep
 			 * what it did not reach rather than sweep it. */
 			if (b->failed) {
 				snprintf(msg, len, "%s", b->msg);
-				keep_all(t->tbl, now);
+				keep_all(t, now);
 				done = -1;
 			} else {
 				done = 1;
 			}
 			table_sweep_end(t->tbl);
 			t->sweeping = false;
+			sync_dump_done(t, done, msg);
 		}
 		free(b);
 	}

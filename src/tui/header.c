@@ -1,10 +1,14 @@
 /* The header: where, when and how full, then what the list is showing.
  *
- *   ctop  17:12:03  netns host  every 1.0s  PAUSED     accounting off ...
+ *   ctop 17:12:03  netns host  refresh 1s  events on  PAUSED   accounting off ...
  *   Entries [|||||||                    23.5%] 235/1000  shown 200
- *   tcp 150  udp 40  icmp 10  other 0   sort SOURCE asc  group none
- *   filter: tcp and dport 80   in group: src 10.0.0.1 (Esc: back)
+ *   tcp 150  udp 40  icmp 10  other 0   sort SOURCE ascending
+ *   filter none  in group ...          overflows 0  resyncs 1  (or a warning)
+ *
+ * The first two lines are drawn on every view (P, T, E too), and so is
+ * the pressure warning: table 90 % / 95 % full, drop or early_drop moving.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -25,10 +29,40 @@ static int pair(struct tui *t, int y, int x, const char *label,
 	return x + lw + vw + 2;
 }
 
-static void line_top(struct tui *t)
+/* TEXT right-aligned on line y if it fits after column x; false if not. */
+static bool right(struct tui *t, int y, int x, const char *text,
+		  enum tui_role role)
 {
-	char clock[16], every[32];
+	int w = (int)strlen(text);
+
+	if (COLS - w - 1 < x)
+		return false;
+	screen_put(y, COLS - w - 1, w, text, tui_attr(t, role), false);
+	return true;
+}
+
+static void events_text(const struct tui *t, char *buf, size_t len,
+			enum tui_role *role)
+{
+	*role = ROLE_INFO;
+	if (!t->ev) {
+		snprintf(buf, len, "events unavailable: polling");
+		*role = ROLE_ERROR;
+	} else if (!t->events_on) {
+		snprintf(buf, len, "events off: polling");
+		*role = ROLE_ERROR;
+	} else if (t->polling) {
+		snprintf(buf, len, "events on, polling (%s)", t->poll_why);
+	} else {
+		snprintf(buf, len, "events on");
+	}
+}
+
+static int line_top(struct tui *t)
+{
+	char clock[16], every[32], ev[64];
 	time_t now = time(NULL);
+	enum tui_role role;
 	struct tm tm;
 	int x = 1;
 
@@ -41,19 +75,67 @@ static void line_top(struct tui *t)
 	} else {
 		x = pair(t, 0, x, "netns ", t->netns, ROLE_NORMAL);
 		x = pair(t, 0, x, "refresh ", every, ROLE_NORMAL);
+		events_text(t, ev, sizeof(ev), &role);
+		x = pair(t, 0, x, "", ev, role);
 	}
 	if (t->paused)
 		x = pair(t, 0, x, "", "PAUSED", ROLE_ERROR);
 	if (t->cli->readonly)
 		x = pair(t, 0, x, "", "read-only", ROLE_INFO);
-	if (t->acct_off) {
-		const char *msg = "accounting off (nf_conntrack_acct=0)";
-		int w = (int)strlen(msg);
+	return x;
+}
 
-		if (COLS - w - 1 > x)
-			x = COLS - w - 1;
-		pair(t, 0, x, "", msg, ROLE_ERROR);
-	}
+#define ACCT_OFF "accounting off (nf_conntrack_acct=0)"
+
+static void line_meter(struct tui *t);
+
+unsigned int header_warnings(const struct tui *t)
+{
+	if (!t->have_stats)
+		return 0;
+	return pressure_warnings(&t->stats, t->have_prev_stats ?
+				 &t->prev_stats : NULL);
+}
+
+/* The pressure warning at the right of line y, if any. Returns whether
+ * one was drawn. */
+static bool warning_at(struct tui *t, int y, int x)
+{
+	unsigned int w = header_warnings(t);
+	char text[256], line[270];
+
+	if (!w)
+		return false;
+	pressure_warning_text(text, sizeof(text), w, &t->stats,
+			      t->have_prev_stats ? &t->prev_stats : NULL);
+	snprintf(line, sizeof(line), " %s ", text);
+	if (right(t, y, x, line, w & (PW_FILL_CRIT | PW_DROP | PW_EARLY_DROP) ?
+		  ROLE_CRIT : ROLE_WARN))
+		return true;
+	/* Too narrow for the whole text: the figure alone. */
+	snprintf(line, sizeof(line), " %s%.0f%% full ",
+		 w & (PW_DROP | PW_EARLY_DROP) ? "DROPS " : "",
+		 pressure_fill(&t->stats));
+	return right(t, y, x, line, w & (PW_FILL_CRIT | PW_DROP | PW_EARLY_DROP) ?
+		     ROLE_CRIT : ROLE_WARN);
+}
+
+void header_top(struct tui *t)
+{
+	int x = line_top(t);
+
+	if (t->acct_off && t->mode != MODE_LIST && t->mode != MODE_PROMPT)
+		right(t, 0, x, ACCT_OFF, ROLE_ERROR);
+	line_meter(t);
+}
+
+/* Line 2 of the views: a title on the left, the warning on the right. */
+void header_view_title(struct tui *t, const char *title, const char *hint)
+{
+	int x = pair(t, 2, 1, "", title, ROLE_LABEL);
+
+	if (!warning_at(t, 2, x))
+		right(t, 2, x, hint, ROLE_NORMAL);
 }
 
 static void line_meter(struct tui *t)
@@ -109,7 +191,7 @@ static void line_meter(struct tui *t)
 	}
 }
 
-static void line_counts(struct tui *t)
+static int line_counts(struct tui *t)
 {
 	static const char *const names[] = { "tcp ", "udp ", "icmp ", "other " };
 	char num[64];
@@ -128,10 +210,11 @@ static void line_counts(struct tui *t)
 		x = pair(t, 2, x, "sort ", num, ROLE_NORMAL);
 	}
 	if (t->resolve_on)
-		pair(t, 2, x, "", "names on", ROLE_INFO);
+		x = pair(t, 2, x, "", "names on", ROLE_INFO);
+	return x;
 }
 
-static void line_filter(struct tui *t)
+static void line_filter(struct tui *t, bool acct)
 {
 	const char *ft = filter_text(tui_filter(t));
 	char buf[160];
@@ -142,14 +225,27 @@ static void line_filter(struct tui *t)
 	if (t->drill) {
 		snprintf(buf, sizeof(buf), "%s %s (Esc: back)",
 			 group_by_str(t->drill_by), t->drill_text);
-		pair(t, 3, x, "in group ", buf, ROLE_INFO);
+		x = pair(t, 3, x, "in group ", buf, ROLE_INFO);
 	}
+	/* No room for the accounting note further up. */
+	if (acct && x + (int)strlen(ACCT_OFF) < COLS)
+		x = pair(t, 3, x, "", ACCT_OFF, ROLE_ERROR);
+	if (warning_at(t, 3, x) || t->cli->replay)
+		return;
+	snprintf(buf, sizeof(buf), "overflows %" PRIu64 "  resyncs %" PRIu64,
+		 t->overflows, t->resyncs);
+	right(t, 3, x, buf, t->overflows ? ROLE_ERROR : ROLE_NORMAL);
 }
 
 void header_draw(struct tui *t)
 {
-	line_top(t);
+	int x0 = line_top(t), x2;
+	bool acct = t->acct_off;
+
 	line_meter(t);
-	line_counts(t);
-	line_filter(t);
+	x2 = line_counts(t);
+	if (acct && (right(t, 0, x0, ACCT_OFF, ROLE_ERROR) ||
+		     right(t, 2, x2, ACCT_OFF, ROLE_ERROR)))
+		acct = false;
+	line_filter(t, acct);
 }

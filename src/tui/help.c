@@ -21,7 +21,13 @@ static const char *const lines[] = {
 	"Tagging       Space  tag/untag the flow and move down   U  untag all",
 	"Deleting      d, x, Delete or F9: delete the selected flow, the tagged",
 	"              flows, or every flow of the selected group (asks first)",
-	"Refresh       p or Z  pause/resume   r or Ctrl-R  refresh now",
+	"              Esc stops a long delete (progress on the status line)",
+	"Views         P  table pressure: fill, statistics, drops, early-drop",
+	"                 candidates, top states and sources",
+	"              T  timeouts per state with flow counts, sysctl lines,",
+	"                 cttimeout policies   E  expectations",
+	"              Esc or q goes back to the flows",
+	"Refresh       p or Z  pause/resume   r or Ctrl-R  re-read the table",
 	"              + -  faster/slower   s  set the interval",
 	"              (Space tags, as in htop: it does not refresh)",
 	"Display       l  host names (reverse DNS, in the background)",
@@ -30,6 +36,9 @@ static const char *const lines[] = {
 	"",
 	"Columns: RATE is bytes/s between the last two refreshes; FLAGS:",
 	"A assured, U unreplied, N/S/D nat, O offload, X dying, E expected.",
+	"ICMP rows show type and id in STATE. The table follows conntrack",
+	"events; rows on screen are re-read every refresh, the whole table",
+	"every --resync seconds (header: events, overflows, resyncs).",
 };
 
 void help_draw(struct tui *t)

@@ -36,6 +36,8 @@ void tui_refresh_now(struct tui *t)
 		status_set(t, false, "a recording is read once");
 		return;
 	}
+	/* Events keep the table; an explicit refresh re-reads all of it. */
+	sync_resync(t);
 	t->next_refresh_ms = 0;
 	t->redraw = true;
 }
@@ -72,6 +74,10 @@ static void sort_step(struct tui *t, int dir)
 
 static void ask_delete(struct tui *t)
 {
+	if (t->deleting) {
+		status_set(t, true, "a delete is under way (Esc stops it)");
+		return;
+	}
 	if (t->cli->readonly) {
 		status_set(t, true, "read-only session (--readonly): "
 			   "deleting is disabled");
@@ -96,7 +102,7 @@ static void tag_selected(struct tui *t)
 	}
 	if (t->sel >= t->nview)
 		return;
-	view_tag_toggle(t, &t->view[t->sel]->f);
+	view_tag_toggle(t, t->view[t->sel]);
 	move_sel(t, 1);
 	t->redraw = true;
 }
@@ -233,9 +239,23 @@ void keys_list(struct tui *t, int key, bool fkey)
 		view_enter_group(t);
 		break;
 	case 27:
+		if (t->deleting)
+			delete_cancel(t);
+		else
+			view_leave_group(t);
+		break;
 	case 127:
 	case CTRL('h'):
 		view_leave_group(t);
+		break;
+	case 'P':
+		views_open(t, MODE_PRESSURE);
+		break;
+	case 'T':
+		views_open(t, MODE_TIMEOUTS);
+		break;
+	case 'E':
+		views_open(t, MODE_EXPECT);
 		break;
 	case 'd':
 	case 'x':

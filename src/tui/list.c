@@ -17,6 +17,7 @@
 #define ADDR_MIN 15
 #define ADDR_MAX 47
 #define RATE_WIDTH 9
+#define STATE_WIDTH 13		/* "echo id 65535" */
 
 const char *col_title(int col)
 {
@@ -35,6 +36,8 @@ static int col_width(int col)
 	if (col == VCOL_RATE)
 		return RATE_WIDTH;
 	c = column_get((enum column_id)col);
+	if (col == COL_STATE && c && c->width < STATE_WIDTH)
+		return STATE_WIDTH;
 	return c ? c->width : 8;
 }
 
@@ -162,6 +165,23 @@ static bool named_cell(struct tui *t, int col, const struct flow *f,
 	return true;
 }
 
+/* ICMP flows have no state, and rows that differ only by the echo id
+ * would look the same: the STATE cell shows the type and id instead. */
+static bool icmp_cell(const struct flow *f, char *buf, size_t len)
+{
+	const struct flow_tuple *o = &f->orig;
+
+	if (!flow_is_icmp(f->protonum))
+		return false;
+	if ((f->protonum == FLOW_P_ICMP && o->icmp_type == 8) ||
+	    (f->protonum == FLOW_P_ICMPV6 && o->icmp_type == 128))
+		snprintf(buf, len, "echo id %u", o->sport);
+	else
+		snprintf(buf, len, "type %u/%u id %u", o->icmp_type,
+			 o->icmp_code, o->sport);
+	return true;
+}
+
 static bool no_counters(const struct tui *t, const struct flow *f)
 {
 	return t->acct_off || !(f->has & FLOW_HAS_COUNTERS);
@@ -191,9 +211,20 @@ void cell_text(struct tui *t, int col, const struct table_flow *tf,
 	}
 	if (named_cell(t, col, &tf->f, buf, len))
 		return;
+	if (col == COL_STATE && icmp_cell(&tf->f, buf, len))
+		return;
 	c = column_get((enum column_id)col);
 	if (!c) {
 		buf[0] = '\0';
+		return;
+	}
+	if (col == COL_TTL) {
+		/* Counted down since it was read: between reads a row's
+		 * TTL still moves. */
+		struct flow f = tf->f;
+
+		f.timeout = sync_ttl(t, tf);
+		c->format(buf, len, &f, &ctx);
 		return;
 	}
 	if (col == COL_AGE) {
@@ -280,7 +311,7 @@ static void titles_flows(struct tui *t, int y)
 
 static void row_flow(struct tui *t, int y, size_t i)
 {
-	const struct table_flow *tf = t->view[i];
+	const struct table_flow *tf = VREC(t, i);
 	bool sel = i == t->sel, tag = view_is_tagged(t, &tf->f);
 	int base = tui_attr(t, sel ? ROLE_SELECTED :
 				tag ? ROLE_TAGGED : ROLE_NORMAL);
@@ -367,7 +398,7 @@ static void list_empty(struct tui *t)
 	const char *msg;
 	int y = t->list_y + t->list_h / 2;
 
-	if (!t->have_stats && table_count(t->tbl) == 0 && !t->fetch_error)
+	if (!t->dumped_once && !t->fetch_error)
 		msg = t->cli->replay ? "reading the recording..."
 				     : "reading the conntrack table...";
 	else if (table_count(t->tbl) == 0)

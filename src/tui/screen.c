@@ -57,6 +57,8 @@ static const short palette[ROLE_COUNT][2] = {
 	[ROLE_ST_CLOSING] = { COLOR_MAGENTA, -1 },
 	[ROLE_UNREPLIED] = { COLOR_RED, -1 },
 	[ROLE_DIALOG] = { COLOR_BLACK, COLOR_WHITE },
+	[ROLE_WARN] = { COLOR_BLACK, COLOR_YELLOW },
+	[ROLE_CRIT] = { COLOR_WHITE, COLOR_RED },
 };
 
 /* Extra attributes per role, in color and in monochrome. */
@@ -81,6 +83,10 @@ static int role_extra(enum tui_role role, bool color)
 		return color ? 0 : A_REVERSE | A_BOLD | A_UNDERLINE;
 	case ROLE_TAGGED:
 		return color ? 0 : A_BOLD | A_UNDERLINE;
+	case ROLE_WARN:
+		return color ? 0 : A_REVERSE;
+	case ROLE_CRIT:
+		return color ? A_BOLD : A_REVERSE | A_BOLD;
 	case ROLE_UNREPLIED:
 		return color ? 0 : A_BOLD;
 	default:

@@ -1,11 +1,13 @@
 /* The interactive session: one poll() loop on the UI thread.
  *
- * The loop waits on three descriptors: the terminal, a wakeup pipe the
- * dump worker and the name resolver write to, and a self-pipe the signal
- * handlers write to. It never blocks on the kernel: dumps run in the
- * worker (fetch.c), only short requests (stats, deletes) run here. The
- * screen is redrawn on input, resize or new data, not on a timer, except
- * for the clock once a second.
+ * The loop waits on four descriptors: the terminal, the conntrack event
+ * socket (sync.c), a wakeup pipe the dump worker and the name resolver
+ * write to, and a self-pipe the signal handlers write to. It never blocks
+ * on the kernel: dumps run in the worker (fetch.c), only short requests
+ * (stats, reads of the rows on screen, deletes) run here. The screen is
+ * redrawn on input, resize or a refresh, and once a second for the
+ * clock; events only change the table, and the view catches up when it
+ * is next drawn.
  *
  * Every way out (q, F10, SIGINT, SIGTERM, SIGHUP, an error) leaves the
  * loop and ends curses; an atexit hook (screen.c) covers exit() paths.
@@ -106,6 +108,12 @@ static void draw(struct tui *t)
 		refresh();
 		return;
 	}
+	if (t->mode == MODE_PRESSURE || t->mode == MODE_TIMEOUTS ||
+	    t->mode == MODE_EXPECT) {
+		views_draw(t);
+		refresh();
+		return;
+	}
 	header_draw(t);
 	list_draw(t);
 	if (t->mode == MODE_PROMPT)
@@ -134,8 +142,10 @@ static void dispatch(struct tui *t, int key, bool fkey)
 	}
 	switch (t->mode) {
 	case MODE_HELP:
-		if (!(fkey && key == KEY_MOUSE))
-			t->mode = MODE_LIST;
+		if (!(fkey && key == KEY_MOUSE)) {
+			t->mode = t->help_back;
+			t->help_back = MODE_LIST;
+		}
 		t->redraw = true;
 		break;
 	case MODE_PROMPT:
@@ -146,6 +156,11 @@ static void dispatch(struct tui *t, int key, bool fkey)
 		break;
 	case MODE_SORTMENU:
 		sortmenu_key(t, key, fkey);
+		break;
+	case MODE_PRESSURE:
+	case MODE_TIMEOUTS:
+	case MODE_EXPECT:
+		views_key(t, key, fkey);
 		break;
 	default:
 		keys_list(t, key, fkey);
@@ -163,36 +178,12 @@ static void read_keys(struct tui *t)
 		r = get_wch(&wc);
 		if (r == ERR)
 			break;
+		/* Keys act on the view: bring it up to date with the
+		 * table first (a no-op when nothing changed). */
+		if (!i)
+			view_update(t);
 		dispatch(t, (int)wc, r == KEY_CODE_YES);
 	}
-}
-
-static void after_dump(struct tui *t, int r, const char *msg)
-{
-	uint64_t now = tui_now_ms(), took = now - t->dump_started_ms;
-	uint64_t wait = (uint64_t)(t->delay * 1000);
-	struct ctop_err err = { 0 };
-	long acct;
-
-	/* A dump that takes longer than the interval (a million entries
-	 * take seconds) would keep a CPU busy in the kernel for nothing:
-	 * rest at least as long as it took. */
-	if (took > wait)
-		wait = took;
-	t->refresh_asked_ms = now;
-	t->next_refresh_ms = now + wait;
-	t->fetch_error = r < 0;
-	if (r < 0)
-		status_set(t, true, "refresh failed: %s", msg);
-	if (t->usrc) {
-		if (source_stats(t->usrc, &t->stats, &err) == 0)
-			t->have_stats = true;
-		else if (r >= 0)
-			status_set(t, true, "statistics: %s", err.msg);
-		acct = source_sysctl("nf_conntrack_acct");
-		t->acct_off = acct == 0;
-	}
-	t->redraw = true;
 }
 
 static int poll_timeout(struct tui *t, uint64_t now)
@@ -200,11 +191,13 @@ static int poll_timeout(struct tui *t, uint64_t now)
 	struct timespec ts;
 	uint64_t next;
 
+	if (t->deleting)
+		return 0;
 	/* Wake at the next second for the clock. */
 	clock_gettime(CLOCK_REALTIME, &ts);
 	next = now + 1000 - (uint64_t)ts.tv_nsec / 1000000;
-	if (!t->paused && !t->cli->replay && t->next_refresh_ms < next)
-		next = t->next_refresh_ms;
+	if (sync_next_ms(t) < next)
+		next = sync_next_ms(t);
 	if (t->status[0] && t->status_until < next)
 		next = t->status_until;
 	return next > now ? (int)(next - now) : 0;
@@ -212,10 +205,11 @@ static int poll_timeout(struct tui *t, uint64_t now)
 
 static void loop(struct tui *t)
 {
-	struct pollfd pfd[3] = {
+	struct pollfd pfd[4] = {
 		{ .fd = STDIN_FILENO, .events = POLLIN },
 		{ .fd = t->wake_rd, .events = POLLIN },
 		{ .fd = t->sig_rd, .events = POLLIN },
+		{ .fd = -1, .events = POLLIN },
 	};
 	time_t shown = 0;
 	char msg[512];
@@ -223,18 +217,13 @@ static void loop(struct tui *t)
 	t->redraw = true;
 	while (!t->quit) {
 		uint64_t now = tui_now_ms();
+		bool more;
 		int r;
 
-		if (!t->cli->replay && !t->paused && now >= t->next_refresh_ms &&
-		    fetch_request(t->fetch)) {
-			t->next_refresh_ms = UINT64_MAX;
-			t->dump_started_ms = now;
-		}
-		if (t->cli->replay)
-			fetch_request(t->fetch);
-		r = fetch_apply(t, msg, sizeof(msg));
-		if (r)
-			after_dump(t, r, msg);
+		more = sync_events(t);
+		fetch_apply(t, msg, sizeof(msg));
+		delete_step(t);
+		sync_tick(t, now);
 		if (t->res && resolve_version(t->res) != t->res_version) {
 			t->res_version = resolve_version(t->res);
 			t->redraw = true;
@@ -249,12 +238,13 @@ static void loop(struct tui *t)
 			t->status[0] = '\0';
 			t->redraw = true;
 		}
-		view_update(t);
 		if (t->redraw) {
+			view_update(t);
 			t->redraw = false;
 			draw(t);
 		}
-		r = poll(pfd, 3, poll_timeout(t, now));
+		pfd[3].fd = sync_fd(t);
+		r = poll(pfd, 4, more ? 0 : poll_timeout(t, now));
 		if (r < 0 && errno != EINTR)
 			break;
 		if (pfd[2].revents & POLLIN) {
@@ -274,12 +264,15 @@ static void loop(struct tui *t)
 static void tui_free(struct tui *t)
 {
 	fetch_free(t->fetch);
+	sync_close(t);
+	views_free(t);
+	dirty_free(t);
 	resolve_free(t->res);
 	if (t->grouper)
 		group_free(t->grouper);
 	table_free(t->tbl);
 	free(t->view);
-	free(t->tags);
+	table_free(t->tags);
 	free(t->victims);
 	filter_free(t->own_flt);
 	source_close(t->usrc);
@@ -333,8 +326,11 @@ int tui_run(const struct cli *cli, struct source *src, struct filter *flt,
 		status = CTOP_EXIT_RUNTIME;
 		goto out;
 	}
-	if (!cli->replay)
+	if (!cli->replay) {
 		t.acct_off = source_sysctl("nf_conntrack_acct") == 0;
+		/* Subscribe before the first dump is asked for. */
+		sync_open(&t);
+	}
 	signals_set(old);
 	if (screen_init(&t)) {
 		signals_restore(old);
@@ -343,6 +339,13 @@ int tui_run(const struct cli *cli, struct source *src, struct filter *flt,
 		status = CTOP_EXIT_RUNTIME;
 		goto out;
 	}
+	/* ctop --stats, --timeouts or --expect on a terminal: that view. */
+	if (cli->stats)
+		views_open(&t, MODE_PRESSURE);
+	else if (cli->timeouts)
+		views_open(&t, MODE_TIMEOUTS);
+	else if (cli->expect)
+		views_open(&t, MODE_EXPECT);
 	loop(&t);
 	screen_end();
 	signals_restore(old);

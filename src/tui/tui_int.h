@@ -12,9 +12,13 @@
 #include "../filter.h"
 #include "../group.h"
 #include "../resolve.h"
+#include "../pressure.h"
+#include "../sort.h"
 #include "../source.h"
+#include "../source_policy.h"
 #include "../stats.h"
 #include "../table.h"
+#include "../timeouts.h"
 
 /* The one column the screen adds to the registry: bytes per second. */
 #define VCOL_RATE COL_COUNT
@@ -32,6 +36,9 @@ enum tui_mode {
 	MODE_PROMPT,
 	MODE_CONFIRM,
 	MODE_SORTMENU,
+	MODE_PRESSURE,		/* P */
+	MODE_TIMEOUTS,		/* T */
+	MODE_EXPECT,		/* E */
 };
 
 enum prompt_kind { PROMPT_SEARCH, PROMPT_FILTER, PROMPT_DELAY };
@@ -60,10 +67,42 @@ enum tui_role {
 	ROLE_ST_CLOSING,	/* FIN_WAIT, TIME_WAIT, CLOSE ... */
 	ROLE_UNREPLIED,
 	ROLE_DIALOG,
+	ROLE_WARN,		/* header warning: table filling */
+	ROLE_CRIT,		/* header warning: critical, drops */
 	ROLE_COUNT
 };
 
 struct fetch;
+
+/* Table records changed since the view was last brought up to date: a
+ * small open-addressing set of record addresses. Past a bound it gives
+ * up and asks for a full rebuild (all). */
+struct dirty_set {
+	const struct table_flow **v;
+	size_t cap, n;
+	bool all;
+};
+
+/* Data of the pressure, timeouts and expectations views (views.c). */
+struct views {
+	bool open;			/* data gathered for the current mode */
+	struct pressure_flows pf;
+	bool pf_ok;
+	struct pressure_trend trend;
+	struct table_stats prev;	/* statistics one refresh earlier */
+	bool have_prev;
+	double interval;		/* seconds between prev and now */
+	long buckets;
+	struct timeouts to;
+	struct timeout_policy *pol;
+	size_t npol;
+	char pol_err[512];
+	struct expectation *exp;
+	size_t nexp;
+	char exp_err[512];
+	size_t sel, top;		/* selected row of T and E */
+	uint64_t next_gather_ms;	/* a pass over a big table, not too often */
+};
 
 struct tui {
 	const struct cli *cli;
@@ -73,6 +112,7 @@ struct tui {
 	struct filter *own_flt;		/* from the filter prompt, ours */
 	struct table *tbl;
 	struct fetch *fetch;
+	struct source_events *ev;	/* the event socket; NULL: none */
 	struct resolver *res;
 	bool resolve_on;
 	int wake_rd, wake_wr;		/* worker and resolver -> UI */
@@ -88,9 +128,37 @@ struct tui {
 	uint64_t refresh_asked_ms;	/* when the last dump ended */
 	uint64_t dump_started_ms;
 	struct table_stats stats;
-	bool have_stats;
+	struct table_stats prev_stats;	/* one tick earlier, for warnings */
+	bool have_stats, have_prev_stats;
+	uint64_t stats_ms, prev_stats_ms;
 	bool acct_off;
 	uint64_t res_version;
+
+	/* event-driven table (sync.c) */
+	long events_sysctl;		/* nf_conntrack_events, -1 unknown */
+	bool events_on;			/* subscribed and the kernel sends */
+	bool polling;			/* full dump every interval */
+	const char *poll_why;		/* why, for the header */
+	bool dumped_once;		/* the first dump is in */
+	bool need_resync;		/* events were lost */
+	bool lost_in_sweep;		/* ... while a dump was under way */
+	bool dump_is_resync;
+	uint64_t events, overflows, lost, resyncs, dumps;
+	uint64_t last_dump_ms;		/* when the last dump ended */
+	uint64_t last_dump_took_ms;
+	uint64_t epoch_ms;		/* the table's clock origin */
+	bool epoch_set;
+	struct dirty_set dirty;
+	uint64_t ev_now_ms;		/* clock of the events being applied */
+	unsigned drift_ticks;		/* refreshes the kernel's count differed */
+	uint64_t next_drift_ms;		/* earliest resync for a drift */
+	uint64_t next_group_ms;		/* groups are rebuilt at most this often */
+	bool groups_stale;
+
+	/* deletes under way (delete.c), a slice per loop turn */
+	size_t del_next, del_done, del_failed;
+	bool deleting;
+	char del_err[512];
 
 	/* columns of the flow list */
 	int cols[TUI_MAX_COLS];
@@ -100,9 +168,12 @@ struct tui {
 	/* sort */
 	int sort_col;			/* column id or VCOL_RATE */
 	bool sort_rev;
+	struct sort_spec vspec;		/* the order the view is in */
+	bool vrate;			/* ... by rate, then vspec */
 
-	/* the view: filtered, sorted flows, or group rows */
-	struct table_flow **view;
+	/* the view: filtered, sorted flows, or group rows. Entries are the
+	 * struct flow at the start of a struct table_flow (VREC()). */
+	const struct flow **view;
 	size_t nview, capview;
 	uint64_t view_version;
 	uint64_t view_res_version;
@@ -125,9 +196,9 @@ struct tui {
 	struct group_key sel_gkey;
 	bool sel_gvalid;
 
-	/* tags (flow keys) */
-	struct flow *tags;
-	size_t ntags, captags;
+	/* tags: flow keys in a table of their own (a hash by key) */
+	struct table *tags;
+	size_t ntags;
 
 	/* search, prompt */
 	char search[512];
@@ -142,12 +213,14 @@ struct tui {
 	size_t nvictims;
 
 	size_t menu_sel;		/* sort menu */
+	struct views vw;		/* P, T, E */
 
 	char status[256];
 	bool status_err;
 	uint64_t status_until;
 
 	enum tui_mode mode;
+	enum tui_mode help_back;	/* where the help returns (a view) */
 	bool redraw, quit;
 	bool color;
 	int list_y, list_h;		/* rows of the list on screen */
@@ -155,6 +228,9 @@ struct tui {
 	struct { int x0, x1, key; } kb[10];
 	int nkb;
 };
+
+/* The record of a view entry (the flow is its first member). */
+#define VREC(t, i) ((struct table_flow *)(t)->view[(i)])
 
 /* time */
 uint64_t tui_now_ms(void);
@@ -180,8 +256,46 @@ bool fetch_busy(struct fetch *f);
  * it is still under way or nothing happened. */
 int fetch_apply(struct tui *t, char *msg, size_t len);
 
+/* sync.c: the table kept from events, dumps to resynchronize, targeted
+ * reads of the rows on screen. Every change to t->tbl goes through
+ * tui_upsert/tui_remove so the view knows what moved. */
+int sync_open(struct tui *t);
+void sync_close(struct tui *t);
+int sync_fd(const struct tui *t);	/* -1 when not listening */
+/* Apply queued events within a time budget; true if more are queued. */
+bool sync_events(struct tui *t);
+/* Start dumps and refresh what is on screen when due. */
+void sync_tick(struct tui *t, uint64_t now);
+/* When sync_tick has something to do next (for poll()). */
+uint64_t sync_next_ms(const struct tui *t);
+/* A full dump now (r key, opening T). */
+void sync_resync(struct tui *t);
+/* Called by fetch_apply when a dump ended (r as fetch_apply's). */
+void sync_dump_done(struct tui *t, int r, const char *msg);
+/* TTL of a flow now: the stored one counted down since it was read. */
+uint32_t sync_ttl(const struct tui *t, const struct table_flow *tf);
+/* Whether the view's order or filter needs every flow's counters or
+ * TTL fresh (then the screen polls with full dumps). */
+const char *sync_volatile(const struct tui *t);
+struct table_flow *tui_upsert(struct tui *t, const struct flow *f,
+			      uint64_t now, bool track);
+bool tui_remove(struct tui *t, const struct flow *key);
+void dirty_add(struct tui *t, const struct table_flow *r);
+bool dirty_has(const struct tui *t, const void *r);
+void dirty_clear(struct tui *t);
+void dirty_free(struct tui *t);
+
+/* views.c: P, T and E */
+void views_open(struct tui *t, enum tui_mode mode);
+void views_refresh(struct tui *t);
+void views_key(struct tui *t, int key, bool fkey);
+void views_draw(struct tui *t);
+void views_free(struct tui *t);
+
 /* view.c */
 const struct filter *tui_filter(const struct tui *t);
+/* Index in t->nproto: tcp, udp, icmp, other. */
+size_t view_proto_slot(uint8_t protonum);
 void view_invalidate(struct tui *t);
 void view_update(struct tui *t);
 size_t view_rows(const struct tui *t);
@@ -210,6 +324,12 @@ int list_col_at(const struct tui *t, int x);
 
 /* header.c */
 void header_draw(struct tui *t);
+/* The first two lines (clock, events, meter, warnings), for every view. */
+void header_top(struct tui *t);
+/* Line 2 of a view: its title, and the warning or a hint on the right. */
+void header_view_title(struct tui *t, const char *title, const char *hint);
+/* Warning bits (PW_*) of the last two statistics readings. */
+unsigned int header_warnings(const struct tui *t);
 
 /* keybar.c */
 void keybar_draw(struct tui *t);
@@ -242,6 +362,9 @@ void sortmenu_draw(struct tui *t);
 /* delete.c */
 /* Gather the flows a delete key acts on into t->victims. */
 size_t delete_gather(struct tui *t);
+/* Start deleting t->victims; delete_step() does a slice per loop turn. */
 void delete_run(struct tui *t);
+void delete_step(struct tui *t);
+void delete_cancel(struct tui *t);
 
 #endif

@@ -7,7 +7,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/types.h>
 #include <time.h>
 
 #include "../format.h"
@@ -39,7 +38,7 @@ void view_remember(struct tui *t)
 	} else {
 		t->sel_valid = t->sel < t->nview;
 		if (t->sel_valid)
-			t->sel_key = t->view[t->sel]->f;
+			t->sel_key = *t->view[t->sel];
 	}
 }
 
@@ -52,46 +51,73 @@ void view_select(struct tui *t, size_t row)
 	t->redraw = true;
 }
 
-struct sort_arg {
-	struct sort_spec spec;
-	bool rate, rev;
-};
+size_t view_proto_slot(uint8_t protonum)
+{
+	switch (protonum) {
+	case FLOW_P_TCP:
+		return 0;
+	case FLOW_P_UDP:
+	case FLOW_P_UDPLITE:
+		return 1;
+	case FLOW_P_ICMP:
+	case FLOW_P_ICMPV6:
+		return 2;
+	default:
+		return 3;
+	}
+}
+
+/* The view's order: the sort column (ties broken by the flow key, so the
+ * order is total), or the rate first for the RATE column. */
+static int view_cmp(const struct tui *t, const struct flow *a,
+		    const struct flow *b)
+{
+	if (t->vrate) {
+		const struct table_flow *ra = (const struct table_flow *)a;
+		const struct table_flow *rb = (const struct table_flow *)b;
+		int c = (ra->bps > rb->bps) - (ra->bps < rb->bps);
+
+		if (c)
+			return t->sort_rev ? -c : c;
+	}
+	return sort_compare(&t->vspec, a, b);
+}
 
 static int cmp_rows(const void *pa, const void *pb, void *arg)
 {
-	const struct table_flow *a = *(struct table_flow *const *)pa;
-	const struct table_flow *b = *(struct table_flow *const *)pb;
-	const struct sort_arg *s = arg;
-
-	if (s->rate) {
-		int c = (a->bps > b->bps) - (a->bps < b->bps);
-
-		if (c)
-			return s->rev ? -c : c;
-	}
-	return sort_compare(&s->spec, &a->f, &b->f);
+	return view_cmp(arg, *(const struct flow *const *)pa,
+			*(const struct flow *const *)pb);
 }
 
-static void sort_view(struct tui *t)
+static void spec_set(struct tui *t)
 {
-	struct sort_arg s;
 	struct timespec ts;
 
-	memset(&s, 0, sizeof(s));
+	memset(&t->vspec, 0, sizeof(t->vspec));
 	clock_gettime(CLOCK_REALTIME, &ts);
-	s.spec.ctx.now_ns = (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-	s.rate = t->sort_col == VCOL_RATE;
-	s.rev = t->sort_rev;
+	t->vspec.ctx.now_ns = (uint64_t)ts.tv_sec * 1000000000ull +
+			      (uint64_t)ts.tv_nsec;
+	t->vrate = t->sort_col == VCOL_RATE;
 	/* Equal rates fall back to the source address, a stable order. */
-	s.spec.column = s.rate ? COL_SRC : (enum column_id)t->sort_col;
-	s.spec.reverse = s.rate ? false : t->sort_rev;
-	if (t->nview > 1)
-		qsort_r(t->view, t->nview, sizeof(*t->view), cmp_rows, &s);
+	t->vspec.column = t->vrate ? COL_SRC : (enum column_id)t->sort_col;
+	t->vspec.reverse = t->vrate ? false : t->sort_rev;
+}
+
+static void sort_array(struct tui *t, const struct flow **v, size_t n)
+{
+	if (n < 2)
+		return;
+	/* sort_flows extracts the keys once: several times faster than a
+	 * comparison sort at a million rows. It knows no rate. */
+	if (t->vrate)
+		qsort_r(v, n, sizeof(*v), cmp_rows, t);
+	else
+		sort_flows(v, n, &t->vspec);
 }
 
 static bool view_grow(struct tui *t, size_t need)
 {
-	struct table_flow **v;
+	const struct flow **v;
 	size_t cap = t->capview ? t->capview : 1024;
 
 	if (need <= t->capview)
@@ -106,25 +132,6 @@ static bool view_grow(struct tui *t, size_t need)
 	return true;
 }
 
-static void count_proto(struct tui *t, const struct flow *f)
-{
-	switch (f->protonum) {
-	case FLOW_P_TCP:
-		t->nproto[0]++;
-		break;
-	case FLOW_P_UDP:
-	case FLOW_P_UDPLITE:
-		t->nproto[1]++;
-		break;
-	case FLOW_P_ICMP:
-	case FLOW_P_ICMPV6:
-		t->nproto[2]++;
-		break;
-	default:
-		t->nproto[3]++;
-	}
-}
-
 static bool wanted(const struct tui *t, const struct flow *f)
 {
 	if (!filter_match(tui_filter(t), f))
@@ -132,23 +139,82 @@ static bool wanted(const struct tui *t, const struct flow *f)
 	return !t->drill || group_key_match(t->drill_by, &t->drill_key, f);
 }
 
+/* First position in view[0, n) whose entry sorts after f. */
+static size_t view_upper(const struct tui *t, const struct flow *f, size_t n)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (view_cmp(t, t->view[mid], f) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Where the record f is in the view, or nview. The view is sorted, so a
+ * binary search finds it; while a dump updates records in place the
+ * order may be off a little, hence the scan as a last resort. */
+static size_t view_find(const struct tui *t, const struct flow *f)
+{
+	size_t lo = 0, hi = t->nview;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (view_cmp(t, t->view[mid], f) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < t->nview && t->view[lo] == f)
+		return lo;
+	for (size_t i = 0; i < t->nview; i++)
+		if (t->view[i] == f)
+			return i;
+	return t->nview;
+}
+
+static bool follow_flow(struct tui *t)
+{
+	struct table_flow *r = table_find(t->tbl, &t->sel_key);
+	size_t i;
+
+	if (!r || !wanted(t, &r->f))
+		return false;
+	i = view_find(t, &r->f);
+	if (i == t->nview)
+		return false;
+	t->sel = i;
+	return true;
+}
+
+/* Keep the cursor on the same flow (or group), and the flow on the same
+ * screen line, while rows come and go around it. */
 static void follow_selection(struct tui *t)
 {
-	size_t n = view_rows(t);
+	size_t n = view_rows(t), old = t->sel;
+	size_t off = t->sel >= t->top ? t->sel - t->top : 0;
+	bool found = false;
 
 	if (t->group != GROUP_NONE && t->sel_gvalid) {
 		for (size_t i = 0; i < t->ngrows; i++)
 			if (!memcmp(&t->grows[i].key, &t->sel_gkey,
 				    sizeof(t->sel_gkey))) {
 				t->sel = i;
-				return;
+				found = true;
+				break;
 			}
 	} else if (t->group == GROUP_NONE && t->sel_valid) {
-		for (size_t i = 0; i < t->nview; i++)
-			if (flow_key_equal(&t->view[i]->f, &t->sel_key)) {
-				t->sel = i;
-				return;
-			}
+		found = follow_flow(t);
+	}
+	if (found) {
+		if (t->sel != old)
+			t->top = t->sel >= off ? t->sel - off : 0;
+		return;
 	}
 	/* The selected flow is gone: stay at the same height. */
 	if (t->sel >= n)
@@ -172,83 +238,149 @@ static void rebuild(struct tui *t)
 	}
 	view_grow(t, table_count(t->tbl));
 	while ((tf = table_next(t->tbl, &cur))) {
-		count_proto(t, &tf->f);
+		t->nproto[view_proto_slot(tf->f.protonum)]++;
 		if (!wanted(t, &tf->f))
 			continue;
 		if (t->group != GROUP_NONE) {
 			if (t->grouper)
 				group_add(t->grouper, &tf->f);
 		} else if (t->nview < t->capview || view_grow(t, t->nview + 1)) {
-			t->view[t->nview++] = tf;
+			t->view[t->nview++] = &tf->f;
 		}
 	}
+	spec_set(t);
 	if (t->group != GROUP_NONE && t->grouper) {
 		t->grows = group_rows(t->grouper, &t->ngrows);
 		t->gtotal = group_total(t->grouper);
 	} else {
-		sort_view(t);
+		sort_array(t, t->view, t->nview);
 	}
+	dirty_clear(t);
+	follow_selection(t);
+}
+
+/* Bring the sorted view up to date with the records that changed since:
+ * drop them, then put back those that still belong, each at its place
+ * found by binary search. Linear in the view's size for the moves, but
+ * with no comparison per row, and no sort of the whole. */
+static void patch(struct tui *t)
+{
+	const struct dirty_set *d = &t->dirty;
+	const struct flow **ins;
+	size_t keep = 0, m = 0, hi, out;
+
+	for (size_t i = 0; i < t->nview; i++)
+		if (!dirty_has(t, t->view[i]))
+			t->view[keep++] = t->view[i];
+	t->nview = keep;
+	ins = malloc(d->n * sizeof(*ins));
+	if (!ins) {
+		rebuild(t);
+		return;
+	}
+	for (size_t i = 0; i < d->cap; i++) {
+		const struct table_flow *r = d->v[i];
+
+		/* family 0: removed and not reused. */
+		if (r && r->f.family && wanted(t, &r->f))
+			ins[m++] = &r->f;
+	}
+	if (m && !view_grow(t, t->nview + m)) {
+		free(ins);
+		rebuild(t);
+		return;
+	}
+	sort_array(t, ins, m);
+	/* Merge from the back: entries below hi are still in place. */
+	hi = t->nview;
+	out = t->nview + m;
+	for (size_t j = m; j-- > 0;) {
+		size_t pos = view_upper(t, ins[j], hi);
+
+		out -= hi - pos;
+		memmove(&t->view[out], &t->view[pos],
+			(hi - pos) * sizeof(*t->view));
+		t->view[--out] = ins[j];
+		hi = pos;
+	}
+	t->nview += m;
+	free(ins);
+	dirty_clear(t);
 	follow_selection(t);
 }
 
 void view_update(struct tui *t)
 {
-	bool changed = table_version(t->tbl) != t->view_version;
+	uint64_t now, took;
 
-	/* During a dump records are updated in place and none is freed, so
-	 * the old view stays valid; rebuild once the dump is complete. */
-	if (!t->view_dirty && (!changed || t->sweeping))
+	/* Until the first dump is complete the list says it is reading:
+	 * sorting a table half read, again and again, would only slow the
+	 * first full screen down. The end of the dump rebuilds it all. */
+	if (!t->dumped_once) {
+		t->nview = 0;
+		t->ngrows = 0;
+		t->grows = NULL;
+		dirty_clear(t);
 		return;
-	rebuild(t);
+	}
+	if (t->group != GROUP_NONE) {
+		/* Group rows hold keys, not records: stale ones are safe
+		 * to draw, so the whole-table pass is rate-limited. */
+		if (t->dirty.n || t->dirty.all) {
+			t->groups_stale = true;
+			dirty_clear(t);
+		}
+		now = tui_now_ms();
+		if (!t->view_dirty && !(t->groups_stale && now >= t->next_group_ms))
+			return;
+		rebuild(t);
+		took = tui_now_ms() - now;
+		t->next_group_ms = now + (uint64_t)(t->delay * 1000);
+		if (t->next_group_ms < now + 10 * took)
+			t->next_group_ms = now + 10 * took;
+		t->groups_stale = false;
+	} else if (t->view_dirty || t->dirty.all) {
+		rebuild(t);
+	} else if (t->dirty.n) {
+		patch(t);
+	} else {
+		return;
+	}
 	t->view_version = table_version(t->tbl);
 	t->view_dirty = false;
 	t->redraw = true;
 }
 
-/* Tags: a small array of flow keys, searched linearly (a person tags a
- * handful of rows, not thousands). */
-
-static ssize_t tag_index(const struct tui *t, const struct flow *f)
-{
-	for (size_t i = 0; i < t->ntags; i++)
-		if (flow_key_equal(&t->tags[i], f))
-			return (ssize_t)i;
-	return -1;
-}
+/* Tags: flow keys in a table of their own, so tagging thousands of rows
+ * and drawing them stays cheap. */
 
 bool view_is_tagged(const struct tui *t, const struct flow *f)
 {
-	return t->ntags && tag_index(t, f) >= 0;
+	return t->ntags && table_find(t->tags, f);
 }
 
 void view_untag(struct tui *t, const struct flow *f)
 {
-	ssize_t i = tag_index(t, f);
-
-	if (i >= 0)
-		t->tags[i] = t->tags[--t->ntags];
+	if (t->ntags && table_remove(t->tags, f))
+		t->ntags = table_count(t->tags);
 }
 
 void view_tag_toggle(struct tui *t, const struct flow *f)
 {
-	if (tag_index(t, f) >= 0) {
+	if (view_is_tagged(t, f)) {
 		view_untag(t, f);
 		return;
 	}
-	if (t->ntags == t->captags) {
-		size_t cap = t->captags ? t->captags * 2 : 16;
-		struct flow *v = realloc(t->tags, cap * sizeof(*v));
-
-		if (!v)
-			return;
-		t->tags = v;
-		t->captags = cap;
-	}
-	t->tags[t->ntags++] = *f;
+	if (!t->tags && !(t->tags = table_new()))
+		return;
+	table_upsert(t->tags, f, 0);
+	t->ntags = table_count(t->tags);
 }
 
 void view_untag_all(struct tui *t)
 {
+	table_free(t->tags);
+	t->tags = NULL;
 	t->ntags = 0;
 }
 
@@ -324,7 +456,7 @@ void view_row_text(struct tui *t, size_t row, char *buf, size_t len)
 	for (size_t c = 0; c < t->ncols && pos + 1 < len; c++) {
 		size_t n;
 
-		cell_text(t, t->cols[c], t->view[row], cell, sizeof(cell));
+		cell_text(t, t->cols[c], VREC(t, row), cell, sizeof(cell));
 		n = strlen(cell);
 		if (pos + n + 2 > len)
 			break;

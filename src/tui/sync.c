@@ -1,0 +1,512 @@
+/* Keeping the screen's table in step with the kernel.
+ *
+ * A full dump of a million entries costs seconds of kernel time, so after
+ * the first one the table is kept from ctnetlink events read here, on the
+ * UI thread, from a non-blocking socket (a bounded slice per loop turn).
+ * Full dumps still run, on the worker (fetch.c), but only to
+ * resynchronize: after events were lost (ENOBUFS), every --resync
+ * seconds (with nf_conntrack_events=2 flows created before we subscribed
+ * never report their end), and at every refresh when the kernel sends no
+ * events at all or when the view needs every flow's counters or TTL fresh
+ * (sorting by bytes, packets, rate or TTL).
+ *
+ * The rules that keep a dump and the events from contradicting each other
+ * are those of follow.c:
+ * - We subscribe before the first dump, so nothing falls between them.
+ * - The table's sweep opens when the dump is asked for, not when its first
+ *   batch arrives: a DESTROY applied from then on leaves a tombstone, so
+ *   the copy the dump read before the destroy cannot bring the flow back.
+ * - Queued events are applied before a resync opens its sweep: they are
+ *   older than the loss and must not mark a flow whose DESTROY was lost
+ *   as seen.
+ * - Events lost while a dump runs may concern flows the dump had already
+ *   passed: the dump is done again.
+ * - A DESTROY for another conntrack id than the stored one is about an
+ *   older connection on the same tuple.
+ *
+ * Some changes send no event at all: with nf_conntrack_events=2 a flow
+ * created before anyone listened never reports its end. The kernel's
+ * entry count, read every refresh anyway, tells: when it differs from the
+ * table's for DRIFT_TICKS refreshes in a row, the table is re-read (at
+ * most every DRIFT_MIN_MS, and never more than 1/20 of the time).
+ *
+ * Events carry no counters, and the kernel does not report a timeout
+ * refreshed by a packet. So once per refresh the rows on screen are read
+ * again one by one (IPCTNL_MSG_CT_GET): a few dozen short requests,
+ * whatever the size of the table. A row the kernel no longer has goes.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui_int.h"
+
+#define EV_SLICE	2048	/* events per read */
+#define EV_BUDGET_MS	15	/* events per loop turn, in time */
+#define DRIFT_TICKS	3
+#define DRIFT_MIN_MS	10000
+#define DIRTY_MIN	256
+#define DIRTY_FLOOR	4096	/* past this and 1/8 of the table: rebuild */
+
+/* ---- the set of changed records ---- */
+
+static size_t ptr_home(const void *p, size_t cap)
+{
+	uint64_t x = (uint64_t)(uintptr_t)p;
+
+	x ^= x >> 29;
+	x *= 0x9e3779b97f4a7c15ull;
+	return (size_t)(x >> 32) & (cap - 1);
+}
+
+static void dirty_put(struct dirty_set *d, const struct table_flow *r)
+{
+	size_t i = ptr_home(r, d->cap);
+
+	while (d->v[i]) {
+		if (d->v[i] == r)
+			return;
+		i = (i + 1) & (d->cap - 1);
+	}
+	d->v[i] = r;
+	d->n++;
+}
+
+static void dirty_give_up(struct dirty_set *d)
+{
+	d->all = true;
+	if (d->n)
+		memset(d->v, 0, d->cap * sizeof(*d->v));
+	d->n = 0;
+}
+
+void dirty_add(struct tui *t, const struct table_flow *r)
+{
+	struct dirty_set *d = &t->dirty;
+
+	if (d->all)
+		return;
+	/* Past a point, patching the view costs more than rebuilding it. */
+	if (d->n >= DIRTY_FLOOR && d->n > table_count(t->tbl) / 8) {
+		dirty_give_up(d);
+		return;
+	}
+	if ((d->n + 1) * 2 > d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : DIRTY_MIN;
+		const struct table_flow **old = d->v;
+		size_t ocap = d->cap;
+
+		d->v = calloc(cap, sizeof(*d->v));
+		if (!d->v) {
+			d->v = old;
+			dirty_give_up(d);
+			return;
+		}
+		d->cap = cap;
+		d->n = 0;
+		for (size_t i = 0; i < ocap; i++)
+			if (old[i])
+				dirty_put(d, old[i]);
+		free(old);
+	}
+	dirty_put(d, r);
+}
+
+bool dirty_has(const struct tui *t, const void *r)
+{
+	const struct dirty_set *d = &t->dirty;
+	size_t i;
+
+	if (!d->n)
+		return false;
+	for (i = ptr_home(r, d->cap); d->v[i]; i = (i + 1) & (d->cap - 1))
+		if ((const void *)d->v[i] == r)
+			return true;
+	return false;
+}
+
+void dirty_clear(struct tui *t)
+{
+	struct dirty_set *d = &t->dirty;
+
+	if (d->n)
+		memset(d->v, 0, d->cap * sizeof(*d->v));
+	d->n = 0;
+	d->all = false;
+}
+
+void dirty_free(struct tui *t)
+{
+	free(t->dirty.v);
+	memset(&t->dirty, 0, sizeof(t->dirty));
+}
+
+/* ---- every change to the table ---- */
+
+struct table_flow *tui_upsert(struct tui *t, const struct flow *f,
+			      uint64_t now, bool track)
+{
+	size_t before = table_count(t->tbl);
+	uint64_t v = table_version(t->tbl);
+	struct table_flow *r;
+
+	/* The table counts time from its first upsert: so do we, to tell
+	 * when a flow was read (sync_ttl). */
+	if (!t->epoch_set) {
+		t->epoch_ms = now;
+		t->epoch_set = true;
+	}
+	r = table_upsert(t->tbl, f, now);
+	if (!r)
+		return NULL;
+	if (table_count(t->tbl) != before) {
+		t->nproto[view_proto_slot(r->f.protonum)]++;
+		dirty_add(t, r);
+	} else if (track && table_version(t->tbl) != v) {
+		dirty_add(t, r);
+	}
+	return r;
+}
+
+bool tui_remove(struct tui *t, const struct flow *key)
+{
+	struct table_flow *r = table_find(t->tbl, key);
+	size_t slot;
+
+	if (r) {
+		dirty_add(t, r);
+		slot = view_proto_slot(r->f.protonum);
+		if (t->nproto[slot])
+			t->nproto[slot]--;
+	}
+	return table_remove(t->tbl, key);
+}
+
+uint32_t sync_ttl(const struct tui *t, const struct table_flow *tf)
+{
+	uint64_t read, now, gone;
+
+	if (!t->epoch_set || !(tf->f.has & FLOW_HAS_TIMEOUT))
+		return tf->f.timeout;
+	/* sample_ms is when the record was last written, to within the
+	 * table's rate sampling step (100 ms). */
+	read = t->epoch_ms + tf->sample_ms;
+	now = tui_now_ms();
+	gone = now > read ? (now - read) / 1000 : 0;
+	return gone >= tf->f.timeout ? 0 : tf->f.timeout - (uint32_t)gone;
+}
+
+const char *sync_volatile(const struct tui *t)
+{
+	if (t->group == GROUP_NONE) {
+		switch (t->sort_col) {
+		case COL_PACKETS:
+		case COL_BYTES:
+		case VCOL_RATE:
+			return "counter sort";
+		case COL_TTL:
+			return "TTL sort";
+		default:
+			break;
+		}
+	}
+	if (strcasestr(filter_text(tui_filter(t)), "ttl"))
+		return "TTL filter";
+	return NULL;
+}
+
+/* ---- events ---- */
+
+static int on_event(const struct source_event *e, void *data)
+{
+	struct tui *t = data;
+	struct table_flow *r;
+
+	if (e->type == SOURCE_EV_OVERFLOW) {
+		t->overflows++;
+		t->lost += e->lost < 0 ? 1 : (uint64_t)e->lost;
+		t->need_resync = true;
+		if (t->sweeping)
+			t->lost_in_sweep = true;
+		return 0;
+	}
+	t->events++;
+	if (e->type == SOURCE_EV_DESTROY) {
+		r = table_find(t->tbl, &e->f);
+		if (r && r->f.id != e->f.id)
+			return 0;
+		tui_remove(t, &e->f);
+		return 0;
+	}
+	/* NULL: a tombstone said the flow is gone, or no memory (the next
+	 * resync tries again). */
+	tui_upsert(t, &e->f, t->ev_now_ms, true);
+	return 0;
+}
+
+int sync_open(struct tui *t)
+{
+	struct ctop_err err = { 0 };
+
+	if (t->cli->replay)
+		return 0;
+	t->events_sysctl = source_events_sysctl();
+	t->ev = source_events_open((size_t)t->cli->buffer_size, &err);
+	if (!t->ev) {
+		status_set(t, true, "%s: refreshing by full dumps", err.msg);
+		return -1;
+	}
+	t->events_on = t->events_sysctl != 0;
+	return 0;
+}
+
+void sync_close(struct tui *t)
+{
+	source_events_close(t->ev);
+	t->ev = NULL;
+}
+
+int sync_fd(const struct tui *t)
+{
+	return t->ev && !t->paused ? source_events_fd(t->ev) : -1;
+}
+
+bool sync_events(struct tui *t)
+{
+	struct ctop_err err = { 0 };
+	uint64_t start;
+	long n;
+
+	if (!t->ev || t->paused)
+		return false;
+	start = tui_now_ms();
+	t->ev_now_ms = start;
+	for (;;) {
+		n = source_events_read(t->ev, EV_SLICE, on_event, t, &err);
+		if (n < 0) {
+			status_set(t, true, "%s", err.msg);
+			t->need_resync = true;
+			return false;
+		}
+		if (n < EV_SLICE)
+			return false;
+		t->ev_now_ms = tui_now_ms();
+		if (t->ev_now_ms - start >= EV_BUDGET_MS)
+			return true;
+	}
+}
+
+/* ---- dumps ---- */
+
+static void request_dump(struct tui *t, uint64_t now)
+{
+	/* Events queued now are older than any loss: apply them before the
+	 * sweep opens (bounded; the rest is applied during the dump). */
+	if (t->need_resync)
+		sync_events(t);
+	if (!fetch_request(t->fetch))
+		return;
+	table_sweep_begin(t->tbl);
+	t->sweeping = true;
+	t->dump_started_ms = now;
+	t->dump_is_resync = t->dumped_once && !t->polling;
+	t->need_resync = false;
+	t->lost_in_sweep = false;
+}
+
+void sync_dump_done(struct tui *t, int r, const char *msg)
+{
+	uint64_t now = tui_now_ms();
+
+	t->last_dump_ms = now;
+	t->last_dump_took_ms = now - t->dump_started_ms;
+	t->dumps++;
+	if (t->dump_is_resync)
+		t->resyncs++;
+	if (!t->dumped_once) {
+		t->dumped_once = true;
+		/* Statistics and the first targeted reads right away. */
+		t->next_refresh_ms = 0;
+	}
+	if (t->lost_in_sweep)
+		t->need_resync = true;
+	t->fetch_error = r < 0;
+	if (r < 0)
+		status_set(t, true, "refresh failed: %s", msg);
+	/* The sweep removed flows and may have moved records. */
+	t->dirty.all = true;
+	t->redraw = true;
+}
+
+void sync_resync(struct tui *t)
+{
+	if (t->cli->replay)
+		return;
+	t->need_resync = true;
+}
+
+/* When the next full dump is due (0: now, UINT64_MAX: not on a timer). */
+static uint64_t dump_due(const struct tui *t)
+{
+	uint64_t wait;
+
+	if (!t->dumped_once || t->need_resync)
+		return 0;
+	if (t->polling) {
+		/* A dump that takes longer than the interval would keep a
+		 * CPU busy in the kernel for nothing: rest as long. */
+		wait = (uint64_t)(t->delay * 1000);
+		if (t->last_dump_took_ms > wait)
+			wait = t->last_dump_took_ms;
+		return t->last_dump_ms + wait;
+	}
+	if (t->cli->resync <= 0)
+		return UINT64_MAX;
+	return t->last_dump_ms + (uint64_t)(t->cli->resync * 1000);
+}
+
+uint64_t sync_next_ms(const struct tui *t)
+{
+	uint64_t next = t->next_refresh_ms, d;
+
+	if (t->paused || t->cli->replay)
+		return UINT64_MAX;
+	if (!t->sweeping) {
+		d = dump_due(t);
+		if (d < next)
+			next = d;
+	}
+	return next;
+}
+
+/* ---- the rows on screen ---- */
+
+static bool list_visible(const struct tui *t)
+{
+	return (t->mode == MODE_LIST || t->mode == MODE_PROMPT ||
+		t->mode == MODE_CONFIRM || t->mode == MODE_SORTMENU) &&
+	       t->group == GROUP_NONE;
+}
+
+static void refresh_rows(struct tui *t, uint64_t now)
+{
+	struct ctop_err err = { 0 };
+	struct flow *keys, out;
+	size_t from, n = 0;
+	int r;
+
+	view_update(t);
+	from = t->top;
+	if (from >= t->nview || t->list_h <= 0)
+		return;
+	n = t->nview - from;
+	if (n > (size_t)t->list_h)
+		n = (size_t)t->list_h;
+	/* Keys first: a removal below frees the record a row points to. */
+	keys = malloc(n * sizeof(*keys));
+	if (!keys)
+		return;
+	for (size_t i = 0; i < n; i++)
+		keys[i] = *t->view[from + i];
+	for (size_t i = 0; i < n; i++) {
+		r = source_get(t->usrc, &keys[i], &out, &err);
+		if (r < 0) {
+			status_set(t, true, "reading a flow: %s", err.msg);
+			break;
+		}
+		if (r == 0)
+			tui_remove(t, &keys[i]);	/* gone, unreported */
+		else
+			tui_upsert(t, &out, now, true);
+	}
+	free(keys);
+}
+
+static void read_sysctls(struct tui *t)
+{
+	long ev;
+
+	t->acct_off = source_sysctl("nf_conntrack_acct") == 0;
+	if (!t->ev)
+		return;
+	ev = source_events_sysctl();
+	/* Flows made while events were off never send any: start over
+	 * from a dump when they come back on. */
+	if (t->events_sysctl == 0 && ev != 0)
+		t->need_resync = true;
+	t->events_sysctl = ev;
+	t->events_on = ev != 0;
+}
+
+static void read_stats(struct tui *t, uint64_t now)
+{
+	struct ctop_err err = { 0 };
+	struct table_stats st;
+
+	if (!t->usrc)
+		return;
+	if (source_stats(t->usrc, &st, &err)) {
+		status_set(t, true, "statistics: %s", err.msg);
+		return;
+	}
+	if (t->have_stats) {
+		t->prev_stats = t->stats;
+		t->prev_stats_ms = t->stats_ms;
+		t->have_prev_stats = true;
+	}
+	t->stats = st;
+	t->stats_ms = now;
+	t->have_stats = true;
+}
+
+/* Resynchronize when the kernel's count and ours keep disagreeing. */
+static void check_drift(struct tui *t, uint64_t now)
+{
+	uint64_t gap;
+
+	if (t->polling || t->sweeping || !t->dumped_once || !t->have_stats ||
+	    fetch_busy(t->fetch))
+		return;
+	if (t->stats.count == table_count(t->tbl)) {
+		t->drift_ticks = 0;
+		return;
+	}
+	if (++t->drift_ticks < DRIFT_TICKS || now < t->next_drift_ms)
+		return;
+	gap = 20 * t->last_dump_took_ms;
+	t->next_drift_ms = now + (gap > DRIFT_MIN_MS ? gap : DRIFT_MIN_MS);
+	t->drift_ticks = 0;
+	t->need_resync = true;
+}
+
+void sync_tick(struct tui *t, uint64_t now)
+{
+	const char *why = NULL;
+
+	if (t->cli->replay) {
+		if (!t->dumped_once && !t->sweeping)
+			request_dump(t, now);
+		return;
+	}
+	if (!t->events_on)
+		why = t->ev ? "events off" : "no event socket";
+	else
+		why = sync_volatile(t);
+	t->polling = why != NULL;
+	t->poll_why = why;
+	if (t->paused)
+		return;
+	if (!t->sweeping && now >= dump_due(t))
+		request_dump(t, now);
+	if (now < t->next_refresh_ms)
+		return;
+	t->next_refresh_ms = now + (uint64_t)(t->delay * 1000);
+	t->refresh_asked_ms = now;
+	read_stats(t, now);
+	read_sysctls(t);
+	check_drift(t, now);
+	/* While polling, the dumps refresh every row anyway. */
+	if (t->dumped_once && !t->polling && list_visible(t))
+		refresh_rows(t, now);
+	views_refresh(t);
+	t->redraw = true;
+}
