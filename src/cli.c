@@ -110,8 +110,9 @@ void cli_usage(FILE *out)
 "      --no-color          no colors (so does NO_COLOR in the environment)\n"
 "  -l, --lookup            show host names (reverse DNS, never blocking)\n"
 "      --resync SECONDS    the screen follows conntrack events and re-reads\n"
-"                          the whole table only every SECONDS (default 60;\n"
-"                          0 = only after lost events)\n"
+"                          the whole table only every SECONDS (default: 60\n"
+"                          or 100 x the last re-read's duration, whichever\n"
+"                          is longer; 0 = only after lost events)\n"
 "\n"
 "  -h, --help              show this help and exit\n"
 "  -V, --version           show the version and exit\n"
@@ -361,6 +362,7 @@ int cli_parse(int argc, char **argv, struct cli *cli, struct ctop_err *err)
 		case OPT_RESYNC:
 			errno = 0;
 			cli->resync = strtod(optarg, &end);
+			cli->resync_set = true;
 			if (errno || end == optarg || *end ||
 			    !(cli->resync == 0 || cli->resync >= 1) ||
 			    cli->resync > 86400)

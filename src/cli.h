@@ -40,6 +40,7 @@ struct cli {
 	 * every resync seconds (--resync; default 60, 0 = only when events
 	 * were lost). */
 	double resync;
+	bool resync_set;	/* given: honoured exactly, else adaptive */
 };
 
 /* Parse argv into *cli. Returns 0, or -1 with err (status 2) filled. */

@@ -54,9 +54,7 @@ const char *report_family_name(unsigned int family, char *buf, size_t len)
 	return buf;
 }
 
-/* Protocol and state of a GROUP_STATE row; state NULL for protocols
- * without states. */
-static const char *row_state(const struct group_row *r, char *proto,
+const char *report_row_state(const struct group_row *r, char *proto,
 			     size_t len)
 {
 	struct flow tmp;
@@ -156,7 +154,7 @@ static void text_flows(FILE *out, const struct report_pressure *rp)
 	rows = group_rows(pf->states, &n);
 	fprintf(out, "states:\n  %-24s %12s %7s\n", "STATE", "FLOWS", "SHARE");
 	for (size_t i = 0; i < n; i++) {
-		state = row_state(&rows[i], proto, sizeof(proto));
+		state = report_row_state(&rows[i], proto, sizeof(proto));
 		snprintf(key, sizeof(key), "%s %s", proto, state ? state : "-");
 		fprintf(out, "  %-24s %12" PRIu64 " %6.1f%%\n", key,
 			rows[i].flows, pressure_share(rows[i].flows, pf->flows));
@@ -268,7 +266,8 @@ void report_stats_json(FILE *out, const struct report_pressure *rp)
 	fputs(",\"states\":[", out);
 	rows = group_rows(pf->states, &n);
 	for (size_t i = 0; i < n; i++) {
-		const char *state = row_state(&rows[i], proto, sizeof(proto));
+		const char *state = report_row_state(&rows[i], proto,
+							 sizeof(proto));
 
 		fprintf(out, "%s{\"proto\":\"%s\",\"state\":", i ? "," : "",
 			proto);
@@ -357,7 +356,8 @@ void report_openmetrics(FILE *out, const struct report_pressure *rp)
 		  "Entries per protocol and state.");
 	rows = group_rows(pf->states, &n);
 	for (size_t i = 0; i < n; i++) {
-		const char *state = row_state(&rows[i], proto, sizeof(proto));
+		const char *state = report_row_state(&rows[i], proto,
+							 sizeof(proto));
 
 		fputs("ctop_conntrack_flows{proto=", out);
 		om_label_value(out, proto);
@@ -643,38 +643,58 @@ static int read_flows(const struct cli *cli, struct source *src,
 	return source_dump(src, &pd, on_flow, g, err);
 }
 
-/* Growable arrays of policies and expectations. */
-struct collect {
-	void *v;
-	size_t n, cap, size;
-	bool oom;
-};
+/* ---- policies and expectations as arrays ---- */
 
-static int collect_one(struct collect *c, const void *item)
+static int items_push(struct report_items *it, const void *item)
 {
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 16;
-		void *v = realloc(c->v, cap * c->size);
+	if (it->n == it->cap) {
+		size_t cap = it->cap ? it->cap * 2 : 16;
+		void *v = realloc(it->v, cap * it->size);
 
 		if (!v) {
-			c->oom = true;
+			it->oom = true;
 			return 1;
 		}
-		c->v = v;
-		c->cap = cap;
+		it->v = v;
+		it->cap = cap;
 	}
-	memcpy((char *)c->v + c->n++ * c->size, item, c->size);
+	memcpy((char *)it->v + it->n++ * it->size, item, it->size);
 	return 0;
 }
 
 static int on_policy(const struct timeout_policy *p, void *data)
 {
-	return collect_one(data, p);
+	return items_push(data, p);
 }
 
 static int on_expect(const struct expectation *e, void *data)
 {
-	return collect_one(data, e);
+	return items_push(data, e);
+}
+
+static void items_reset(struct report_items *it, size_t size)
+{
+	/* The capacity counts items: it means nothing for another kind. */
+	if (it->size != size) {
+		free(it->v);
+		it->v = NULL;
+		it->cap = 0;
+		it->size = size;
+	}
+	it->n = 0;
+	it->oom = false;
+}
+
+int report_read_policies(struct report_items *it, struct ctop_err *err)
+{
+	items_reset(it, sizeof(struct timeout_policy));
+	return source_timeout_policies(on_policy, it, err);
+}
+
+int report_read_expectations(struct report_items *it, struct ctop_err *err)
+{
+	items_reset(it, sizeof(struct expectation));
+	return source_expectations(on_expect, it, err);
 }
 
 struct report_state {
@@ -684,7 +704,7 @@ struct report_state {
 	bool have_prev;
 	uint64_t prev_mono;
 	struct timeouts to;
-	struct collect items;
+	struct report_items items;
 };
 
 static int snap_stats(const struct cli *cli, struct source *src,
@@ -749,11 +769,9 @@ static int snap_timeouts(const struct cli *cli, struct source *src,
 			       "no conntrack timeout sysctls under %s", TIMEOUTS_DIR);
 	if (read_flows(cli, src, &g, err))
 		return -1;
-	s->items.n = 0;
-	s->items.oom = false;
 	/* A kernel without cttimeout still has the sysctls: say so in the
 	 * policy list rather than failing the whole report. */
-	if (source_timeout_policies(on_policy, &s->items, &perr))
+	if (report_read_policies(&s->items, &perr))
 		p.error = perr.msg;
 	if (s->items.oom)
 		return err_set(err, CTOP_EXIT_RUNTIME, "out of memory");
@@ -771,9 +789,7 @@ static int snap_expect(const struct cli *cli, struct report_state *s,
 {
 	uint64_t now = clock_realtime_ns();
 
-	s->items.n = 0;
-	s->items.oom = false;
-	if (source_expectations(on_expect, &s->items, err))
+	if (report_read_expectations(&s->items, err))
 		return -1;
 	if (s->items.oom)
 		return err_set(err, CTOP_EXIT_RUNTIME, "out of memory");
@@ -796,8 +812,6 @@ int report_run(const struct cli *cli, struct source *src,
 		err_set(err, CTOP_EXIT_RUNTIME, "out of memory");
 		return CTOP_EXIT_RUNTIME;
 	}
-	s->items.size = cli->timeouts ? sizeof(struct timeout_policy) :
-			sizeof(struct expectation);
 	for (long i = 0; cli->iterations == 0 || i < cli->iterations; i++) {
 		if (i) {
 			clock_sleep(cli->delay);

@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "err.h"
 #include "filter.h"
+#include "group.h"
 #include "pressure.h"
 #include "source.h"
 #include "source_policy.h"
@@ -58,6 +59,25 @@ void report_timeouts_json(FILE *out, uint64_t time_ns, const char *netns,
 void report_expect_text(FILE *out, const struct expectation *e, size_t n);
 void report_expect_json(FILE *out, uint64_t time_ns, const char *netns,
 			const struct expectation *e, size_t n);
+
+/* The kernel's timeout policies and expectations as arrays, for the
+ * reports and the screen's views alike. */
+struct report_items {
+	void *v;		/* struct timeout_policy or struct expectation */
+	size_t n, cap, size;
+	bool oom;		/* some did not fit: the array is short */
+};
+
+/* Empty *it (keeping its memory for the same kind) and read into it.
+ * Returns 0, or -1 with err filled when the kernel refused; out of memory
+ * is it->oom, for the caller to judge. Free it->v when done. */
+int report_read_policies(struct report_items *it, struct ctop_err *err);
+int report_read_expectations(struct report_items *it, struct ctop_err *err);
+
+/* Protocol name (into proto) and state name of a GROUP_STATE row; the
+ * state is NULL for protocols without states. */
+const char *report_row_state(const struct group_row *r, char *proto,
+			     size_t len);
 
 /* "inet", "inet6", or the number. */
 const char *report_family_name(unsigned int family, char *buf, size_t len);

@@ -68,8 +68,8 @@ size_t delete_gather(struct tui *t)
 			if (!victims_push(t, &tf->f, &cap))
 				break;
 		}
-	} else if (t->sel < t->nview) {
-		victims_push(t, t->view[t->sel], &cap);
+	} else if (t->sel < order_count(&t->ord)) {
+		victims_push(t, &VREC(t, t->sel)->f, &cap);
 	}
 	return t->nvictims;
 }

@@ -179,7 +179,7 @@ static void line_meter(struct tui *t)
 		snprintf(num, sizeof(num), "-/-");
 	x = pair(t, 1, x, "", num, ROLE_NORMAL) + 1;
 	snprintf(num, sizeof(num), "%zu", t->group != GROUP_NONE ?
-		 (size_t)t->gtotal : t->nview);
+		 (size_t)t->gtotal : order_count(&t->ord));
 	x = pair(t, 1, x, "shown ", num, ROLE_NORMAL);
 	if (t->group != GROUP_NONE) {
 		snprintf(num, sizeof(num), "%zu", t->ngrows);

@@ -38,8 +38,30 @@ static const char *const lines[] = {
 	"A assured, U unreplied, N/S/D nat, O offload, X dying, E expected.",
 	"ICMP rows show type and id in STATE. The table follows conntrack",
 	"events; rows on screen are re-read every refresh, the whole table",
-	"every --resync seconds (header: events, overflows, resyncs).",
+	"as the line below says (header: events, overflows, resyncs).",
 };
+
+/* How often the whole table is re-read, as it stands now. */
+static void resync_line(const struct tui *t, char *buf, size_t len)
+{
+	double every = (double)sync_resync_ms(t) / 1000;
+
+	if (t->cli->replay)
+		snprintf(buf, len, "A recording is read once: no re-reads.");
+	else if (t->polling)
+		snprintf(buf, len, "Whole table re-read every refresh (%s).",
+			 t->poll_why);
+	else if (t->cli->resync <= 0)
+		snprintf(buf, len, "Whole table re-read only after lost events "
+			 "or a count drift (--resync 0).");
+	else if (t->cli->resync_set)
+		snprintf(buf, len, "Whole table re-read every %.0f s (--resync).",
+			 every);
+	else
+		snprintf(buf, len, "Whole table re-read every %.0f s (%g s, or "
+			 "100 x the last: %.1f s).", every, t->cli->resync,
+			 (double)t->last_dump_took_ms / 1000);
+}
 
 void help_draw(struct tui *t)
 {
@@ -56,6 +78,12 @@ void help_draw(struct tui *t)
 		   tui_attr(t, t->cli->readonly ? ROLE_ERROR : ROLE_INFO), false);
 	for (int i = 1; i < n && 2 + i < LINES - 1; i++)
 		screen_put(2 + i, 2, COLS - 4, lines[i], A_NORMAL, false);
+	if (2 + n < LINES - 1) {
+		char buf[160];
+
+		resync_line(t, buf, sizeof(buf));
+		screen_put(2 + n, 2, COLS - 4, buf, A_NORMAL, false);
+	}
 	screen_put(LINES - 1, 0, COLS, " Press any key to return",
 		   tui_attr(t, ROLE_KEYLABEL), false);
 }

@@ -100,9 +100,9 @@ static void tag_selected(struct tui *t)
 		status_set(t, false, "tags apply to flows: Enter opens a group");
 		return;
 	}
-	if (t->sel >= t->nview)
+	if (t->sel >= order_count(&t->ord))
 		return;
-	view_tag_toggle(t, t->view[t->sel]);
+	view_tag_toggle(t, &VREC(t, t->sel)->f);
 	move_sel(t, 1);
 	t->redraw = true;
 }

@@ -6,9 +6,10 @@
  * Full dumps still run, on the worker (fetch.c), but only to
  * resynchronize: after events were lost (ENOBUFS), every --resync
  * seconds (with nf_conntrack_events=2 flows created before we subscribed
- * never report their end), and at every refresh when the kernel sends no
- * events at all or when the view needs every flow's counters or TTL fresh
- * (sorting by bytes, packets, rate or TTL).
+ * never report their end; without --resync, every 60 s or 100 times the
+ * last dump's duration, whichever is longer), and at every refresh when
+ * the kernel sends no events at all or when the view needs every flow's
+ * counters or TTL fresh (sorting by bytes, packets, rate or TTL).
  *
  * The rules that keep a dump and the events from contradicting each other
  * are those of follow.c:
@@ -44,100 +45,23 @@
 #define EV_BUDGET_MS	15	/* events per loop turn, in time */
 #define DRIFT_TICKS	3
 #define DRIFT_MIN_MS	10000
-#define DIRTY_MIN	256
-#define DIRTY_FLOOR	4096	/* past this and 1/8 of the table: rebuild */
+#define RESYNC_DUMP_FACTOR 100	/* default resync: at least 100 dumps' time */
 
-/* ---- the set of changed records ---- */
-
-static size_t ptr_home(const void *p, size_t cap)
-{
-	uint64_t x = (uint64_t)(uintptr_t)p;
-
-	x ^= x >> 29;
-	x *= 0x9e3779b97f4a7c15ull;
-	return (size_t)(x >> 32) & (cap - 1);
-}
-
-static void dirty_put(struct dirty_set *d, const struct table_flow *r)
-{
-	size_t i = ptr_home(r, d->cap);
-
-	while (d->v[i]) {
-		if (d->v[i] == r)
-			return;
-		i = (i + 1) & (d->cap - 1);
-	}
-	d->v[i] = r;
-	d->n++;
-}
-
-static void dirty_give_up(struct dirty_set *d)
-{
-	d->all = true;
-	if (d->n)
-		memset(d->v, 0, d->cap * sizeof(*d->v));
-	d->n = 0;
-}
+/* ---- the set of changed records (order.h) ---- */
 
 void dirty_add(struct tui *t, const struct table_flow *r)
 {
-	struct dirty_set *d = &t->dirty;
-
-	if (d->all)
-		return;
-	/* Past a point, patching the view costs more than rebuilding it. */
-	if (d->n >= DIRTY_FLOOR && d->n > table_count(t->tbl) / 8) {
-		dirty_give_up(d);
-		return;
-	}
-	if ((d->n + 1) * 2 > d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : DIRTY_MIN;
-		const struct table_flow **old = d->v;
-		size_t ocap = d->cap;
-
-		d->v = calloc(cap, sizeof(*d->v));
-		if (!d->v) {
-			d->v = old;
-			dirty_give_up(d);
-			return;
-		}
-		d->cap = cap;
-		d->n = 0;
-		for (size_t i = 0; i < ocap; i++)
-			if (old[i])
-				dirty_put(d, old[i]);
-		free(old);
-	}
-	dirty_put(d, r);
-}
-
-bool dirty_has(const struct tui *t, const void *r)
-{
-	const struct dirty_set *d = &t->dirty;
-	size_t i;
-
-	if (!d->n)
-		return false;
-	for (i = ptr_home(r, d->cap); d->v[i]; i = (i + 1) & (d->cap - 1))
-		if ((const void *)d->v[i] == r)
-			return true;
-	return false;
+	order_changes_add(&t->dirty, r, table_count(t->tbl));
 }
 
 void dirty_clear(struct tui *t)
 {
-	struct dirty_set *d = &t->dirty;
-
-	if (d->n)
-		memset(d->v, 0, d->cap * sizeof(*d->v));
-	d->n = 0;
-	d->all = false;
+	order_changes_clear(&t->dirty);
 }
 
 void dirty_free(struct tui *t)
 {
-	free(t->dirty.v);
-	memset(&t->dirty, 0, sizeof(t->dirty));
+	order_changes_free(&t->dirty);
 }
 
 /* ---- every change to the table ---- */
@@ -344,6 +268,20 @@ void sync_resync(struct tui *t)
 	t->need_resync = true;
 }
 
+uint64_t sync_resync_ms(const struct tui *t)
+{
+	uint64_t ms = (uint64_t)(t->cli->resync * 1000);
+
+	/* A resync is for what events cannot tell, not urgent: unless the
+	 * user chose the interval, keep it to about 1 % of the time, so a
+	 * million flows whose dump takes 3.4 s cost a re-read every six
+	 * minutes rather than 6 % of a core every minute. */
+	if (!t->cli->resync_set && ms &&
+	    RESYNC_DUMP_FACTOR * t->last_dump_took_ms > ms)
+		ms = RESYNC_DUMP_FACTOR * t->last_dump_took_ms;
+	return ms;
+}
+
 /* When the next full dump is due (0: now, UINT64_MAX: not on a timer). */
 static uint64_t dump_due(const struct tui *t)
 {
@@ -361,7 +299,7 @@ static uint64_t dump_due(const struct tui *t)
 	}
 	if (t->cli->resync <= 0)
 		return UINT64_MAX;
-	return t->last_dump_ms + (uint64_t)(t->cli->resync * 1000);
+	return t->last_dump_ms + sync_resync_ms(t);
 }
 
 uint64_t sync_next_ms(const struct tui *t)
@@ -396,9 +334,9 @@ static void refresh_rows(struct tui *t, uint64_t now)
 
 	view_update(t);
 	from = t->top;
-	if (from >= t->nview || t->list_h <= 0)
+	if (from >= order_count(&t->ord) || t->list_h <= 0)
 		return;
-	n = t->nview - from;
+	n = order_count(&t->ord) - from;
 	if (n > (size_t)t->list_h)
 		n = (size_t)t->list_h;
 	/* Keys first: a removal below frees the record a row points to. */
@@ -406,7 +344,7 @@ static void refresh_rows(struct tui *t, uint64_t now)
 	if (!keys)
 		return;
 	for (size_t i = 0; i < n; i++)
-		keys[i] = *t->view[from + i];
+		keys[i] = order_at(&t->ord, from + i)->f;
 	for (size_t i = 0; i < n; i++) {
 		r = source_get(t->usrc, &keys[i], &out, &err);
 		if (r < 0) {

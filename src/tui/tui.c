@@ -271,7 +271,7 @@ static void tui_free(struct tui *t)
 	if (t->grouper)
 		group_free(t->grouper);
 	table_free(t->tbl);
-	free(t->view);
+	order_free(&t->ord);
 	table_free(t->tags);
 	free(t->victims);
 	filter_free(t->own_flt);
@@ -290,6 +290,7 @@ int tui_run(const struct cli *cli, struct source *src, struct filter *flt,
 	int wake[2], sig[2], status = CTOP_EXIT_OK;
 
 	memset(&t, 0, sizeof(t));
+	order_init(&t.ord);
 	t.cli = cli;
 	t.src = src;
 	t.base_flt = flt;

@@ -11,6 +11,7 @@
 #include "../columns.h"
 #include "../filter.h"
 #include "../group.h"
+#include "../order.h"
 #include "../resolve.h"
 #include "../pressure.h"
 #include "../sort.h"
@@ -21,7 +22,7 @@
 #include "../timeouts.h"
 
 /* The one column the screen adds to the registry: bytes per second. */
-#define VCOL_RATE COL_COUNT
+#define VCOL_RATE ORDER_COL_RATE
 #define TUI_MAX_COLS (CLI_MAX_COLS + 1)
 
 /* Layout: header lines on top, then the title row, the list, one
@@ -73,15 +74,6 @@ enum tui_role {
 };
 
 struct fetch;
-
-/* Table records changed since the view was last brought up to date: a
- * small open-addressing set of record addresses. Past a bound it gives
- * up and asks for a full rebuild (all). */
-struct dirty_set {
-	const struct table_flow **v;
-	size_t cap, n;
-	bool all;
-};
 
 /* Data of the pressure, timeouts and expectations views (views.c). */
 struct views {
@@ -148,7 +140,7 @@ struct tui {
 	uint64_t last_dump_took_ms;
 	uint64_t epoch_ms;		/* the table's clock origin */
 	bool epoch_set;
-	struct dirty_set dirty;
+	struct order_changes dirty;	/* records changed since view_update */
 	uint64_t ev_now_ms;		/* clock of the events being applied */
 	unsigned drift_ticks;		/* refreshes the kernel's count differed */
 	uint64_t next_drift_ms;		/* earliest resync for a drift */
@@ -168,13 +160,9 @@ struct tui {
 	/* sort */
 	int sort_col;			/* column id or VCOL_RATE */
 	bool sort_rev;
-	struct sort_spec vspec;		/* the order the view is in */
-	bool vrate;			/* ... by rate, then vspec */
 
-	/* the view: filtered, sorted flows, or group rows. Entries are the
-	 * struct flow at the start of a struct table_flow (VREC()). */
-	const struct flow **view;
-	size_t nview, capview;
+	/* the view: filtered, sorted records (order.h), or group rows */
+	struct order ord;
 	uint64_t view_version;
 	uint64_t view_res_version;
 	bool view_dirty;
@@ -229,8 +217,8 @@ struct tui {
 	int nkb;
 };
 
-/* The record of a view entry (the flow is its first member). */
-#define VREC(t, i) ((struct table_flow *)(t)->view[(i)])
+/* The record on a row of the flow list (NULL past the end). */
+#define VREC(t, i) order_at(&(t)->ord, (i))
 
 /* time */
 uint64_t tui_now_ms(void);
@@ -268,6 +256,9 @@ bool sync_events(struct tui *t);
 void sync_tick(struct tui *t, uint64_t now);
 /* When sync_tick has something to do next (for poll()). */
 uint64_t sync_next_ms(const struct tui *t);
+/* The interval of periodic resyncs in ms: --resync as given, else the
+ * longer of its default and 100 times the last full dump (0: none). */
+uint64_t sync_resync_ms(const struct tui *t);
 /* A full dump now (r key, opening T). */
 void sync_resync(struct tui *t);
 /* Called by fetch_apply when a dump ended (r as fetch_apply's). */
@@ -281,7 +272,6 @@ struct table_flow *tui_upsert(struct tui *t, const struct flow *f,
 			      uint64_t now, bool track);
 bool tui_remove(struct tui *t, const struct flow *key);
 void dirty_add(struct tui *t, const struct table_flow *r);
-bool dirty_has(const struct tui *t, const void *r);
 void dirty_clear(struct tui *t);
 void dirty_free(struct tui *t);
 

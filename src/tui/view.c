@@ -1,16 +1,16 @@
 /* The view: what the list shows, as an array of table records filtered
- * and sorted, or as group rows. Rebuilt only when the table changed or
- * the user changed the filter, sort or grouping; drawing then touches
+ * and sorted (an order, order.h, repaired row by row as records change),
+ * or as group rows. Rebuilt only when the user changed the filter, sort
+ * or grouping, or too much changed at once; drawing then touches
  * only the visible rows. The selection is remembered by flow key (or
  * group key) so the cursor stays on the same connection while rows move
  * around it from one refresh to the next.
  */
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "../format.h"
-#include "../sort.h"
+#include "../order.h"
 #include "tui_int.h"
 
 const struct filter *tui_filter(const struct tui *t)
@@ -26,7 +26,7 @@ void view_invalidate(struct tui *t)
 
 size_t view_rows(const struct tui *t)
 {
-	return t->group != GROUP_NONE ? t->ngrows : t->nview;
+	return t->group != GROUP_NONE ? t->ngrows : order_count(&t->ord);
 }
 
 void view_remember(struct tui *t)
@@ -36,9 +36,9 @@ void view_remember(struct tui *t)
 		if (t->sel_gvalid)
 			t->sel_gkey = t->grows[t->sel].key;
 	} else {
-		t->sel_valid = t->sel < t->nview;
+		t->sel_valid = t->sel < order_count(&t->ord);
 		if (t->sel_valid)
-			t->sel_key = *t->view[t->sel];
+			t->sel_key = order_at(&t->ord, t->sel)->f;
 	}
 }
 
@@ -67,115 +67,25 @@ size_t view_proto_slot(uint8_t protonum)
 	}
 }
 
-/* The view's order: the sort column (ties broken by the flow key, so the
- * order is total), or the rate first for the RATE column. */
-static int view_cmp(const struct tui *t, const struct flow *a,
-		    const struct flow *b)
+static bool drill_keep(const struct flow *f, void *arg)
 {
-	if (t->vrate) {
-		const struct table_flow *ra = (const struct table_flow *)a;
-		const struct table_flow *rb = (const struct table_flow *)b;
-		int c = (ra->bps > rb->bps) - (ra->bps < rb->bps);
+	const struct tui *t = arg;
 
-		if (c)
-			return t->sort_rev ? -c : c;
-	}
-	return sort_compare(&t->vspec, a, b);
+	return group_key_match(t->drill_by, &t->drill_key, f);
 }
 
-static int cmp_rows(const void *pa, const void *pb, void *arg)
+/* The order's settings as the user chose them: sort, filter, drill. */
+static void order_setup(struct tui *t)
 {
-	return view_cmp(arg, *(const struct flow *const *)pa,
-			*(const struct flow *const *)pb);
-}
-
-static void spec_set(struct tui *t)
-{
+	struct order_spec spec;
 	struct timespec ts;
 
-	memset(&t->vspec, 0, sizeof(t->vspec));
 	clock_gettime(CLOCK_REALTIME, &ts);
-	t->vspec.ctx.now_ns = (uint64_t)ts.tv_sec * 1000000000ull +
-			      (uint64_t)ts.tv_nsec;
-	t->vrate = t->sort_col == VCOL_RATE;
-	/* Equal rates fall back to the source address, a stable order. */
-	t->vspec.column = t->vrate ? COL_SRC : (enum column_id)t->sort_col;
-	t->vspec.reverse = t->vrate ? false : t->sort_rev;
-}
-
-static void sort_array(struct tui *t, const struct flow **v, size_t n)
-{
-	if (n < 2)
-		return;
-	/* sort_flows extracts the keys once: several times faster than a
-	 * comparison sort at a million rows. It knows no rate. */
-	if (t->vrate)
-		qsort_r(v, n, sizeof(*v), cmp_rows, t);
-	else
-		sort_flows(v, n, &t->vspec);
-}
-
-static bool view_grow(struct tui *t, size_t need)
-{
-	const struct flow **v;
-	size_t cap = t->capview ? t->capview : 1024;
-
-	if (need <= t->capview)
-		return true;
-	while (cap < need)
-		cap *= 2;
-	v = realloc(t->view, cap * sizeof(*v));
-	if (!v)
-		return false;
-	t->view = v;
-	t->capview = cap;
-	return true;
-}
-
-static bool wanted(const struct tui *t, const struct flow *f)
-{
-	if (!filter_match(tui_filter(t), f))
-		return false;
-	return !t->drill || group_key_match(t->drill_by, &t->drill_key, f);
-}
-
-/* First position in view[0, n) whose entry sorts after f. */
-static size_t view_upper(const struct tui *t, const struct flow *f, size_t n)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (view_cmp(t, t->view[mid], f) <= 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/* Where the record f is in the view, or nview. The view is sorted, so a
- * binary search finds it; while a dump updates records in place the
- * order may be off a little, hence the scan as a last resort. */
-static size_t view_find(const struct tui *t, const struct flow *f)
-{
-	size_t lo = 0, hi = t->nview;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (view_cmp(t, t->view[mid], f) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < t->nview && t->view[lo] == f)
-		return lo;
-	for (size_t i = 0; i < t->nview; i++)
-		if (t->view[i] == f)
-			return i;
-	return t->nview;
+	order_spec_init(&spec, t->sort_col, t->sort_rev,
+			(uint64_t)ts.tv_sec * 1000000000ull +
+			(uint64_t)ts.tv_nsec);
+	order_set(&t->ord, &spec, tui_filter(t), t->drill ? drill_keep : NULL,
+		  t);
 }
 
 static bool follow_flow(struct tui *t)
@@ -183,10 +93,10 @@ static bool follow_flow(struct tui *t)
 	struct table_flow *r = table_find(t->tbl, &t->sel_key);
 	size_t i;
 
-	if (!r || !wanted(t, &r->f))
+	if (!r || !order_wants(&t->ord, &r->f))
 		return false;
-	i = view_find(t, &r->f);
-	if (i == t->nview)
+	i = order_find(&t->ord, r);
+	if (i == order_count(&t->ord))
 		return false;
 	t->sel = i;
 	return true;
@@ -228,83 +138,44 @@ static void rebuild(struct tui *t)
 	size_t cur = 0;
 
 	memset(t->nproto, 0, sizeof(t->nproto));
-	t->nview = 0;
 	t->grows = NULL;
 	t->ngrows = 0;
+	order_setup(t);
 	if (t->group != GROUP_NONE) {
 		if (t->grouper)
 			group_free(t->grouper);
 		t->grouper = group_new(t->group);
+		order_clear(&t->ord);
+	} else {
+		order_begin(&t->ord, table_count(t->tbl));
 	}
-	view_grow(t, table_count(t->tbl));
+	/* One pass serves the protocol counts and the list (or groups). */
 	while ((tf = table_next(t->tbl, &cur))) {
 		t->nproto[view_proto_slot(tf->f.protonum)]++;
-		if (!wanted(t, &tf->f))
-			continue;
-		if (t->group != GROUP_NONE) {
-			if (t->grouper)
-				group_add(t->grouper, &tf->f);
-		} else if (t->nview < t->capview || view_grow(t, t->nview + 1)) {
-			t->view[t->nview++] = &tf->f;
+		if (t->group == GROUP_NONE) {
+			order_offer(&t->ord, tf);
+		} else if (t->grouper && order_wants(&t->ord, &tf->f)) {
+			group_add(t->grouper, &tf->f);
 		}
 	}
-	spec_set(t);
 	if (t->group != GROUP_NONE && t->grouper) {
 		t->grows = group_rows(t->grouper, &t->ngrows);
 		t->gtotal = group_total(t->grouper);
 	} else {
-		sort_array(t, t->view, t->nview);
+		order_finish(&t->ord);
 	}
 	dirty_clear(t);
 	follow_selection(t);
 }
 
-/* Bring the sorted view up to date with the records that changed since:
- * drop them, then put back those that still belong, each at its place
- * found by binary search. Linear in the view's size for the moves, but
- * with no comparison per row, and no sort of the whole. */
+/* Bring the sorted view up to date with the records that changed since
+ * (order.c): the cost grows with what changed, not with the table. */
 static void patch(struct tui *t)
 {
-	const struct dirty_set *d = &t->dirty;
-	const struct flow **ins;
-	size_t keep = 0, m = 0, hi, out;
-
-	for (size_t i = 0; i < t->nview; i++)
-		if (!dirty_has(t, t->view[i]))
-			t->view[keep++] = t->view[i];
-	t->nview = keep;
-	ins = malloc(d->n * sizeof(*ins));
-	if (!ins) {
+	if (order_update(&t->ord, &t->dirty)) {
 		rebuild(t);
 		return;
 	}
-	for (size_t i = 0; i < d->cap; i++) {
-		const struct table_flow *r = d->v[i];
-
-		/* family 0: removed and not reused. */
-		if (r && r->f.family && wanted(t, &r->f))
-			ins[m++] = &r->f;
-	}
-	if (m && !view_grow(t, t->nview + m)) {
-		free(ins);
-		rebuild(t);
-		return;
-	}
-	sort_array(t, ins, m);
-	/* Merge from the back: entries below hi are still in place. */
-	hi = t->nview;
-	out = t->nview + m;
-	for (size_t j = m; j-- > 0;) {
-		size_t pos = view_upper(t, ins[j], hi);
-
-		out -= hi - pos;
-		memmove(&t->view[out], &t->view[pos],
-			(hi - pos) * sizeof(*t->view));
-		t->view[--out] = ins[j];
-		hi = pos;
-	}
-	t->nview += m;
-	free(ins);
 	dirty_clear(t);
 	follow_selection(t);
 }
@@ -317,7 +188,7 @@ void view_update(struct tui *t)
 	 * sorting a table half read, again and again, would only slow the
 	 * first full screen down. The end of the dump rebuilds it all. */
 	if (!t->dumped_once) {
-		t->nview = 0;
+		order_clear(&t->ord);
 		t->ngrows = 0;
 		t->grows = NULL;
 		dirty_clear(t);
@@ -451,7 +322,7 @@ void view_row_text(struct tui *t, size_t row, char *buf, size_t len)
 			group_key_format(buf, len, t->group, &t->grows[row].key);
 		return;
 	}
-	if (row >= t->nview)
+	if (row >= order_count(&t->ord))
 		return;
 	for (size_t c = 0; c < t->ncols && pos + 1 < len; c++) {
 		size_t n;

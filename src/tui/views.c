@@ -19,39 +19,6 @@
 
 /* ---- gathering ---- */
 
-struct grow {
-	void *v;
-	size_t n, cap, size;
-	bool oom;
-};
-
-static int grow_push(struct grow *g, const void *item)
-{
-	if (g->n == g->cap) {
-		size_t cap = g->cap ? g->cap * 2 : 16;
-		void *v = realloc(g->v, cap * g->size);
-
-		if (!v) {
-			g->oom = true;
-			return 1;
-		}
-		g->v = v;
-		g->cap = cap;
-	}
-	memcpy((char *)g->v + g->n++ * g->size, item, g->size);
-	return 0;
-}
-
-static int on_policy(const struct timeout_policy *p, void *data)
-{
-	return grow_push(data, p);
-}
-
-static int on_expect(const struct expectation *e, void *data)
-{
-	return grow_push(data, e);
-}
-
 /* A copy of the flow with its TTL as of now, for counting. */
 static const struct flow *flow_now(const struct tui *t,
 				   const struct table_flow *tf,
@@ -85,8 +52,7 @@ static void gather_timeouts(struct tui *t)
 {
 	struct views *v = &t->vw;
 	struct ctop_err err = { 0 };
-	struct grow g = { .v = v->pol, .cap = v->npol,
-			  .size = sizeof(struct timeout_policy) };
+	struct report_items it = { 0 };
 	const struct filter *flt = tui_filter(t);
 	struct table_flow *tf;
 	struct flow tmp;
@@ -98,27 +64,25 @@ static void gather_timeouts(struct tui *t)
 			timeouts_add_flow(&v->to, flow_now(t, tf, &tmp));
 	/* The capacity of the old array is not kept: start afresh. */
 	free(v->pol);
-	g.v = NULL;
-	g.cap = 0;
 	v->pol_err[0] = '\0';
-	if (source_timeout_policies(on_policy, &g, &err))
+	if (report_read_policies(&it, &err))
 		snprintf(v->pol_err, sizeof(v->pol_err), "%s", err.msg);
-	v->pol = g.v;
-	v->npol = g.n;
+	v->pol = it.v;
+	v->npol = it.n;
 }
 
 static void gather_expect(struct tui *t)
 {
 	struct views *v = &t->vw;
 	struct ctop_err err = { 0 };
-	struct grow g = { .size = sizeof(struct expectation) };
+	struct report_items it = { 0 };
 
 	free(v->exp);
 	v->exp_err[0] = '\0';
-	if (source_expectations(on_expect, &g, &err))
+	if (report_read_expectations(&it, &err))
 		snprintf(v->exp_err, sizeof(v->exp_err), "%s", err.msg);
-	v->exp = g.v;
-	v->nexp = g.n;
+	v->exp = it.v;
+	v->nexp = it.n;
 }
 
 static void gather(struct tui *t)
@@ -297,21 +261,6 @@ static int half(void)
 	return (COLS - 2) / 2;
 }
 
-static const char *state_of(const struct group_row *r, char *proto,
-			    size_t len)
-{
-	struct flow tmp;
-
-	format_proto(proto, len, r->key.protonum);
-	if (r->key.n > UINT8_MAX)
-		return NULL;
-	memset(&tmp, 0, sizeof(tmp));
-	tmp.protonum = r->key.protonum;
-	tmp.state = (uint8_t)r->key.n;
-	tmp.has = FLOW_HAS_STATE;
-	return flow_state_name(&tmp);
-}
-
 static int draw_summary(struct tui *t, int y)
 {
 	const struct views *v = &t->vw;
@@ -444,7 +393,7 @@ static void draw_states(struct tui *t, int y, int bottom)
 	for (size_t i = 0; i < n && per > 0 && (int)i < 2 * per; i++) {
 		int col = (int)i / per, row = (int)i % per;
 
-		state = state_of(&rows[i], proto, sizeof(proto));
+		state = report_row_state(&rows[i], proto, sizeof(proto));
 		snprintf(key, sizeof(key), "%s %s", proto, state ? state : "-");
 		snprintf(line, sizeof(line), "%-*.*s %8" PRIu64 " %6.1f%%", kw,
 			 kw, key, rows[i].flows,

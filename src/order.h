@@ -1,0 +1,114 @@
+/* An order: the table's flows that pass a filter, as an array of records
+ * in one total order (a registry column, or the rate), kept in order as
+ * flows change by taking out and putting back only those that changed,
+ * each at the place a binary search finds, instead of sorting a million
+ * rows again. This is the screen's flow list without the screen: pure,
+ * no curses, no netlink, so test_order checks it against a full sort.
+ *
+ * Entries are the records of a struct table, so the order is only as
+ * valid as they are: every record inserted, updated or removed since the
+ * order was last brought up to date must be told (order_changes_add, or
+ * order_remove before and order_insert after), and after a sweep that
+ * compacted the table the order must be rebuilt.
+ */
+#ifndef CTOP_ORDER_H
+#define CTOP_ORDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "filter.h"
+#include "sort.h"
+#include "table.h"
+
+/* The one column an order adds to the registry: bytes per second
+ * (struct table_flow.bps), equal rates then by source address. */
+#define ORDER_COL_RATE ((int)COL_COUNT)
+
+struct order_spec {
+	struct sort_spec sort;	/* the order, or what breaks rate ties */
+	bool rate;		/* the rate first */
+	bool rate_reverse;	/* ... highest first */
+};
+
+/* Column id (or ORDER_COL_RATE), direction, and the time for COL_AGE. */
+void order_spec_init(struct order_spec *spec, int column, bool reverse,
+		     uint64_t now_ns);
+/* The total order: <0, 0 (the same record), >0. Ties of the column are
+ * broken by the flow key, then the conntrack id (sort.h). */
+int order_compare(const struct order_spec *spec, const struct table_flow *a,
+		  const struct table_flow *b);
+/* Sort records (as their struct flow, the first member) by spec. */
+void order_sort(const struct order_spec *spec, const struct flow **v,
+		size_t n);
+
+/* Which flows an order holds: those flt matches (NULL: all) for which
+ * keep (NULL: none) also says yes. */
+typedef bool (*order_keep_fn)(const struct flow *f, void *arg);
+
+struct order {
+	const struct flow **v;	/* each the flow of a struct table_flow */
+	size_t n, cap;
+	struct order_spec spec;
+	const struct filter *flt;
+	order_keep_fn keep;
+	void *keep_arg;
+};
+
+/* Records changed since an order was last brought up to date: a small
+ * open-addressing set of record addresses. Past a bound patching costs
+ * more than a rebuild, and the set gives up (all). */
+struct order_changes {
+	const struct table_flow **v;
+	size_t cap, n;
+	bool all;		/* gave up: rebuild */
+};
+
+void order_init(struct order *o);
+void order_free(struct order *o);
+/* Settings for the next rebuild (they do not reorder anything). */
+void order_set(struct order *o, const struct order_spec *spec,
+	       const struct filter *flt, order_keep_fn keep, void *arg);
+bool order_wants(const struct order *o, const struct flow *f);
+/* Empty the order (settings kept). */
+void order_clear(struct order *o);
+
+/* A full rebuild from the table. -1 when out of memory: the order then
+ * holds what fitted, sorted. */
+int order_rebuild(struct order *o, struct table *t);
+/* The same in steps, for a caller that passes over the table for other
+ * reasons too: begin (size hint), offer every record (kept if wanted;
+ * false when not taken), finish (sort). */
+void order_begin(struct order *o, size_t hint);
+bool order_offer(struct order *o, const struct table_flow *r);
+void order_finish(struct order *o);
+
+/* Bring the order up to date with a batch of changed records: drop them,
+ * then put back the live ones still wanted, each at its place. Returns
+ * 0, or -1 when the set gave up or memory ran out: rebuild then (the
+ * order is unusable until then). The set is not cleared. */
+int order_update(struct order *o, const struct order_changes *c);
+/* One record at a time. Insert puts r at its place if wanted: 1, 0 not
+ * wanted, -1 out of memory. Remove takes r out (found by binary search
+ * when its sort key is what it was when placed, else by a scan): true
+ * if it was there. So, to change a record in place: remove, change,
+ * insert. */
+int order_insert(struct order *o, const struct table_flow *r);
+bool order_remove(struct order *o, const struct table_flow *r);
+
+/* The row of r, or order_count() when it is not in the order. */
+size_t order_find(const struct order *o, const struct table_flow *r);
+size_t order_count(const struct order *o);
+/* The record at row, or NULL past the end. */
+const struct table_flow *order_at(const struct order *o, size_t row);
+
+/* total: the table's size, for the bound (see struct order_changes).
+ * A removed record (family 0) is a change like any other. */
+void order_changes_add(struct order_changes *c, const struct table_flow *r,
+		       size_t total);
+bool order_changes_has(const struct order_changes *c, const void *r);
+void order_changes_clear(struct order_changes *c);
+void order_changes_free(struct order_changes *c);
+
+#endif

@@ -1,0 +1,699 @@
+/* Unit tests for the incrementally repaired order (order.h): after random
+ * rounds of inserts, updates that move a flow (TTL, bytes, rate, source)
+ * and removes, told to the order as a batch of changes or one record at
+ * a time, the order must hold exactly the rows a fresh full sort of the
+ * table gives, in the same sequence, and order_find must agree. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "filter.h"
+#include "order.h"
+#include "sort.h"
+#include "table.h"
+
+#define NFLOWS		3000
+#define ROUNDS		24
+#define MAX_OPS		160
+
+/* ---- a small deterministic generator (xorshift64*) ---- */
+
+static uint64_t rng_state;
+
+static uint32_t rnd(uint32_t n)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return (uint32_t)((rng_state * 0x2545f4914f6cdd1dull) >> 32) % n;
+}
+
+/* Few distinct values per field, so every column has many ties and the
+ * tie-break by key carries real weight. */
+static void rand_values(struct flow *f)
+{
+	static const uint32_t ttls[] = { 0, 10, 30, 120, 432000 };
+	uint64_t b = (uint64_t)rnd(6) * 1000;
+
+	f->timeout = ttls[rnd(5)];
+	f->has = FLOW_HAS_TIMEOUT | FLOW_HAS_COUNTERS;
+	f->orig_bytes = b;
+	f->reply_bytes = rnd(3) ? 0 : b / 2;
+	f->orig_packets = b / 100;
+	f->reply_packets = 0;
+	if (f->protonum == FLOW_P_TCP) {
+		f->has |= FLOW_HAS_STATE;
+		f->state = (uint8_t)(1 + rnd(4));
+	}
+	f->status = rnd(2) ? FLOW_S_ASSURED | FLOW_S_SEEN_REPLY : 0;
+	if (rnd(2)) {
+		f->has |= FLOW_HAS_START;
+		f->start_ns = 1700000000000000000ull + rnd(4) * 1000000000ull;
+	}
+}
+
+static void rand_src(struct flow *f)
+{
+	memset(&f->orig.src, 0, sizeof(f->orig.src));
+	if (f->family == FLOW_IPV4) {
+		f->orig.src.b[0] = 10;
+		f->orig.src.b[2] = (uint8_t)rnd(4);
+		f->orig.src.b[3] = (uint8_t)rnd(16);
+	} else {
+		f->orig.src.b[0] = 0x20;
+		f->orig.src.b[1] = 0x01;
+		f->orig.src.b[14] = (uint8_t)rnd(2);
+		f->orig.src.b[15] = (uint8_t)rnd(16);
+	}
+	f->reply.dst = f->orig.src;
+}
+
+static void rand_flow(struct flow *f)
+{
+	static const uint8_t protos[] = { FLOW_P_TCP, FLOW_P_UDP, FLOW_P_ICMP };
+	static const uint16_t dports[] = { 22, 53, 80, 443 };
+
+	memset(f, 0, sizeof(*f));
+	f->family = rnd(10) ? FLOW_IPV4 : FLOW_IPV6;
+	f->protonum = protos[rnd(3)];
+	if (f->family == FLOW_IPV6 && f->protonum == FLOW_P_ICMP)
+		f->protonum = FLOW_P_ICMPV6;
+	f->zone = rnd(8) ? 0 : 1;
+	f->id = rnd(0xffffffffu);
+	rand_src(f);
+	if (f->family == FLOW_IPV4) {
+		f->orig.dst.b[0] = 192;
+		f->orig.dst.b[1] = 168;
+		f->orig.dst.b[3] = (uint8_t)rnd(8);
+	} else {
+		f->orig.dst.b[0] = 0xfe;
+		f->orig.dst.b[1] = 0x80;
+		f->orig.dst.b[15] = (uint8_t)rnd(8);
+	}
+	f->orig.sport = (uint16_t)(1024 + rnd(64));
+	f->orig.dport = flow_is_icmp(f->protonum) ? 0 : dports[rnd(4)];
+	if (flow_is_icmp(f->protonum))
+		f->orig.icmp_type = 8;
+	f->reply.src = f->orig.dst;
+	f->reply.dst = f->orig.src;
+	f->reply.sport = f->orig.dport;
+	f->reply.dport = f->orig.sport;
+	rand_values(f);
+}
+
+/* ---- the reference: a fresh full sort, written apart from order.c ---- */
+
+struct ref_ctx {
+	int column;
+	bool reverse;
+	struct sort_spec sort;
+};
+
+static int ref_cmp(const void *pa, const void *pb, void *arg)
+{
+	const struct ref_ctx *rc = arg;
+	const struct table_flow *a = *(const struct table_flow *const *)pa;
+	const struct table_flow *b = *(const struct table_flow *const *)pb;
+
+	if (rc->column == ORDER_COL_RATE && a->bps != b->bps) {
+		int c = a->bps < b->bps ? -1 : 1;
+
+		return rc->reverse ? -c : c;
+	}
+	return sort_compare(&rc->sort, &a->f, &b->f);
+}
+
+struct fixture {
+	struct table *tbl;
+	struct filter *flt;
+	order_keep_fn keep;
+	struct ref_ctx ref;
+	struct flow *keys;	/* keys of the live flows */
+	size_t nkeys;
+	uint64_t now_ms;
+	const struct table_flow **exp;
+	size_t cap;
+};
+
+static bool keep_zone0(const struct flow *f, void *arg)
+{
+	(void)arg;
+	return f->zone == 0;
+}
+
+static bool fx_wants(const struct fixture *fx, const struct flow *f)
+{
+	if (fx->flt && !filter_match(fx->flt, f))
+		return false;
+	return !fx->keep || fx->keep(f, NULL);
+}
+
+/* The expected rows: every wanted flow of the table, fully sorted. */
+static size_t expected(struct fixture *fx)
+{
+	struct table_flow *r;
+	size_t cur = 0, n = 0;
+
+	if (fx->cap < table_count(fx->tbl) + 1) {
+		fx->cap = table_count(fx->tbl) + 1;
+		fx->exp = realloc(fx->exp, fx->cap * sizeof(*fx->exp));
+		assert_non_null(fx->exp);
+	}
+	while ((r = table_next(fx->tbl, &cur)))
+		if (fx_wants(fx, &r->f))
+			fx->exp[n++] = r;
+	qsort_r(fx->exp, n, sizeof(*fx->exp), ref_cmp, &fx->ref);
+	return n;
+}
+
+static void check_order(struct fixture *fx, const struct order *o)
+{
+	size_t n = expected(fx);
+	struct table_flow *r;
+	size_t cur = 0, absent = 0;
+
+	assert_int_equal(order_count(o), n);
+	for (size_t i = 0; i < n; i++) {
+		assert_ptr_equal(order_at(o, i), fx->exp[i]);
+		assert_int_equal(order_find(o, fx->exp[i]), i);
+	}
+	assert_null(order_at(o, n));
+	/* Flows left out are not found either (a few: each costs a scan). */
+	while ((r = table_next(fx->tbl, &cur)) && absent < 16)
+		if (!fx_wants(fx, &r->f)) {
+			assert_int_equal(order_find(o, r), n);
+			absent++;
+		}
+}
+
+static void fx_init(struct fixture *fx, int column, bool reverse,
+		    const char *expr, order_keep_fn keep)
+{
+	struct filter_error fe;
+
+	memset(fx, 0, sizeof(*fx));
+	fx->tbl = table_new();
+	assert_non_null(fx->tbl);
+	if (expr) {
+		fx->flt = filter_compile(expr, &fe);
+		assert_non_null(fx->flt);
+	}
+	fx->keep = keep;
+	fx->ref.column = column;
+	fx->ref.reverse = reverse;
+	fx->ref.sort.column = column == ORDER_COL_RATE ? COL_SRC :
+			      (enum column_id)column;
+	fx->ref.sort.reverse = column == ORDER_COL_RATE ? false : reverse;
+	fx->ref.sort.ctx.now_ns = 1700000000000000000ull;
+	fx->keys = calloc(4 * NFLOWS, sizeof(*fx->keys));
+	assert_non_null(fx->keys);
+	fx->now_ms = 1000;
+}
+
+static void fx_free(struct fixture *fx)
+{
+	table_free(fx->tbl);
+	filter_free(fx->flt);
+	free(fx->keys);
+	free(fx->exp);
+}
+
+static void order_for(struct fixture *fx, struct order *o)
+{
+	struct order_spec spec;
+
+	order_init(o);
+	order_spec_init(&spec, fx->ref.column, fx->ref.reverse,
+			fx->ref.sort.ctx.now_ns);
+	order_set(o, &spec, fx->flt, fx->keep, NULL);
+}
+
+/* ---- changes, told the two ways ---- */
+
+enum tell { TELL_BATCH, TELL_ONE };
+
+struct teller {
+	enum tell how;
+	struct order *o;
+	struct order_changes ch;
+};
+
+/* Before a record changes or goes. */
+static void tell_before(struct teller *tl, struct fixture *fx,
+			const struct table_flow *r)
+{
+	if (tl->how == TELL_BATCH)
+		order_changes_add(&tl->ch, r, table_count(fx->tbl));
+	else
+		order_remove(tl->o, r);
+}
+
+/* After a record came or changed. */
+static void tell_after(struct teller *tl, struct fixture *fx,
+		       const struct table_flow *r)
+{
+	if (tl->how == TELL_BATCH)
+		order_changes_add(&tl->ch, r, table_count(fx->tbl));
+	else
+		assert_true(order_insert(tl->o, r) >= 0);
+}
+
+static void op_insert(struct fixture *fx, struct teller *tl)
+{
+	struct flow f;
+	struct table_flow *r;
+
+	rand_flow(&f);
+	if ((r = table_find(fx->tbl, &f))) {
+		/* The same key again: an update of that flow. */
+		tell_before(tl, fx, r);
+	} else {
+		fx->keys[fx->nkeys++] = f;
+	}
+	r = table_upsert(fx->tbl, &f, fx->now_ms);
+	assert_non_null(r);
+	tell_after(tl, fx, r);
+}
+
+static void op_remove_at(struct fixture *fx, struct teller *tl, size_t k)
+{
+	struct table_flow *r = table_find(fx->tbl, &fx->keys[k]);
+
+	assert_non_null(r);
+	tell_before(tl, fx, r);
+	assert_true(table_remove(fx->tbl, &fx->keys[k]));
+	fx->keys[k] = fx->keys[--fx->nkeys];
+}
+
+/* A new TTL, new counters (so a new rate), or a new source address
+ * (a new key: the old flow goes, the new one comes). */
+static void op_update(struct fixture *fx, struct teller *tl)
+{
+	size_t k = rnd((uint32_t)fx->nkeys);
+	struct table_flow *r = table_find(fx->tbl, &fx->keys[k]);
+	struct flow f;
+
+	assert_non_null(r);
+	f = r->f;
+	switch (rnd(3)) {
+	case 0:
+		f.timeout = rnd(2) ? 0 : rnd(200);
+		break;
+	case 1:
+		f.orig_bytes += (uint64_t)rnd(4) * 5000;
+		f.orig_packets += 3;
+		break;
+	default:
+		rand_src(&f);
+		if (table_find(fx->tbl, &f))
+			return;
+		op_remove_at(fx, tl, k);
+		fx->keys[fx->nkeys++] = f;
+		r = table_upsert(fx->tbl, &f, fx->now_ms);
+		assert_non_null(r);
+		tell_after(tl, fx, r);
+		return;
+	}
+	tell_before(tl, fx, r);
+	assert_ptr_equal(table_upsert(fx->tbl, &f, fx->now_ms), r);
+	tell_after(tl, fx, r);
+}
+
+static void fill(struct fixture *fx, size_t n)
+{
+	while (table_count(fx->tbl) < n) {
+		struct flow f;
+
+		rand_flow(&f);
+		if (table_find(fx->tbl, &f))
+			continue;
+		assert_non_null(table_upsert(fx->tbl, &f, fx->now_ms));
+		fx->keys[fx->nkeys++] = f;
+	}
+}
+
+/* A table of n random flows and an order built on it. */
+static void fx_start(struct fixture *fx, struct order *o, int column,
+		     bool reverse, const char *expr, order_keep_fn keep,
+		     size_t n)
+{
+	fx_init(fx, column, reverse, expr, keep);
+	fill(fx, n);
+	order_for(fx, o);
+	assert_int_equal(order_rebuild(o, fx->tbl), 0);
+	check_order(fx, o);
+}
+
+static unsigned long run_config(int column, bool reverse, const char *expr,
+				order_keep_fn keep, enum tell how,
+				unsigned rounds)
+{
+	struct fixture fx;
+	struct teller tl = { .how = how };
+	struct order o;
+	unsigned long ops = 0;
+
+	fx_start(&fx, &o, column, reverse, expr, keep, NFLOWS);
+	tl.o = &o;
+	for (unsigned round = 0; round < rounds; round++) {
+		size_t nops = 1 + rnd(MAX_OPS);
+
+		/* Past the table's rate step, so updates move rates. */
+		fx.now_ms += 150;
+		for (size_t i = 0; i < nops; i++, ops++) {
+			uint32_t what = rnd(10);
+
+			if (what < 3 || fx.nkeys < 2)
+				op_insert(&fx, &tl);
+			else if (what < 5)
+				op_remove_at(&fx, &tl,
+					     rnd((uint32_t)fx.nkeys));
+			else
+				op_update(&fx, &tl);
+		}
+		if (how == TELL_BATCH) {
+			assert_false(tl.ch.all);
+			assert_int_equal(order_update(&o, &tl.ch), 0);
+			order_changes_clear(&tl.ch);
+		}
+		check_order(&fx, &o);
+	}
+	order_changes_free(&tl.ch);
+	order_free(&o);
+	fx_free(&fx);
+	return ops;
+}
+
+static const int columns[] = {
+	COL_TTL, COL_BYTES, COL_SRC, COL_STATE, COL_AGE, COL_DPORT,
+	ORDER_COL_RATE,
+};
+#define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
+
+static const char *const filters[] = {
+	NULL, "tcp or udp and dport 53", "ttl > 20",
+};
+#define NFILTERS (sizeof(filters) / sizeof(filters[0]))
+
+static void run_matrix(enum tell how, unsigned rounds)
+{
+	unsigned long ops = 0, configs = 0;
+
+	rng_state = how == TELL_BATCH ? 0x1234567887654321ull :
+					0x0badc0ffee15900dull;
+	for (size_t c = 0; c < NCOLUMNS; c++)
+		for (int rev = 0; rev < 2; rev++) {
+			for (size_t fl = 0; fl < NFILTERS; fl++, configs++)
+				ops += run_config(columns[c], rev, filters[fl],
+						  NULL, how, rounds);
+			/* A condition beside the filter (the screen's
+			 * drill-down into a group). */
+			ops += run_config(columns[c], rev, "ipv4 or ipv6",
+					  keep_zone0, how, rounds);
+			configs++;
+		}
+	print_message("%lu configurations, %lu rounds, %lu operations\n",
+		      configs, configs * rounds, ops);
+}
+
+static void test_random_batch(void **state)
+{
+	(void)state;
+	run_matrix(TELL_BATCH, ROUNDS);
+}
+
+static void test_random_one_at_a_time(void **state)
+{
+	(void)state;
+	run_matrix(TELL_ONE, ROUNDS / 2);
+}
+
+/* ---- edge cases ---- */
+
+static void test_empty(void **state)
+{
+	struct fixture fx;
+	struct order_changes ch = { 0 };
+	struct order o;
+	struct table_flow *r;
+	struct flow f;
+
+	(void)state;
+	rng_state = 42;
+	fx_init(&fx, COL_TTL, false, NULL, NULL);
+	order_for(&fx, &o);
+	assert_int_equal(order_rebuild(&o, fx.tbl), 0);
+	assert_int_equal(order_count(&o), 0);
+	assert_null(order_at(&o, 0));
+	/* Nothing changed: nothing to do. */
+	assert_int_equal(order_update(&o, &ch), 0);
+	assert_int_equal(order_count(&o), 0);
+
+	rand_flow(&f);
+	r = table_upsert(fx.tbl, &f, fx.now_ms);
+	assert_non_null(r);
+	assert_int_equal(order_find(&o, r), 0);	/* == count: absent */
+	assert_false(order_remove(&o, r));
+	assert_int_equal(order_insert(&o, r), 1);
+	/* A second insert of the same record is not a second row. */
+	assert_int_equal(order_insert(&o, r), 1);
+	assert_int_equal(order_count(&o), 1);
+	assert_int_equal(order_find(&o, r), 0);
+	assert_ptr_equal(order_at(&o, 0), r);
+	assert_true(order_remove(&o, r));
+	assert_int_equal(order_count(&o), 0);
+	order_free(&o);
+	fx_free(&fx);
+}
+
+static void test_all_removed(void **state)
+{
+	struct fixture fx;
+	struct teller tl = { .how = TELL_BATCH };
+	struct order o;
+
+	(void)state;
+	rng_state = 7;
+	fx_start(&fx, &o, COL_BYTES, true, NULL, NULL, 1000);
+	assert_int_equal(order_count(&o), 1000);
+	tl.o = &o;
+	while (fx.nkeys)
+		op_remove_at(&fx, &tl, rnd((uint32_t)fx.nkeys));
+	assert_int_equal(table_count(fx.tbl), 0);
+	assert_false(tl.ch.all);
+	assert_int_equal(order_update(&o, &tl.ch), 0);
+	order_changes_clear(&tl.ch);
+	assert_int_equal(order_count(&o), 0);
+	check_order(&fx, &o);
+	/* The freed records come back as new flows: the order follows. */
+	for (int i = 0; i < 300; i++)
+		op_insert(&fx, &tl);
+	assert_int_equal(order_update(&o, &tl.ch), 0);
+	check_order(&fx, &o);
+	assert_int_equal(order_count(&o), table_count(fx.tbl));
+	order_changes_free(&tl.ch);
+	order_free(&o);
+	fx_free(&fx);
+}
+
+/* Rows equal in the column stay in key order, whichever the direction:
+ * the tie-break is not reversed. */
+static void test_ties_by_key(void **state)
+{
+	static const int cols[] = { COL_TTL, COL_BYTES, ORDER_COL_RATE };
+	struct table *tbl;
+
+	(void)state;
+	for (size_t c = 0; c < sizeof(cols) / sizeof(cols[0]); c++)
+		for (int rev = 0; rev < 2; rev++) {
+			struct order_spec spec;
+			struct order o;
+			uint32_t prev = 0;
+
+			tbl = table_new();
+			assert_non_null(tbl);
+			/* Same TTL, bytes and rate; sources inserted in a
+			 * scrambled order. */
+			for (uint32_t i = 0; i < 1000; i++) {
+				uint32_t a = (i * 7919) % 1000 + 1;
+				struct flow f;
+
+				memset(&f, 0, sizeof(f));
+				f.family = FLOW_IPV4;
+				f.protonum = FLOW_P_TCP;
+				f.orig.src.b[0] = 10;
+				f.orig.src.b[1] = (uint8_t)(a >> 16);
+				f.orig.src.b[2] = (uint8_t)(a >> 8);
+				f.orig.src.b[3] = (uint8_t)a;
+				f.orig.dst.b[0] = 192;
+				f.orig.sport = 1000;
+				f.orig.dport = 80;
+				f.timeout = 60;
+				f.orig_bytes = 500;
+				f.id = 1000 - i;
+				assert_non_null(table_upsert(tbl, &f, 5));
+			}
+			order_init(&o);
+			order_spec_init(&spec, cols[c], rev, 0);
+			order_set(&o, &spec, NULL, NULL, NULL);
+			assert_int_equal(order_rebuild(&o, tbl), 0);
+			assert_int_equal(order_count(&o), 1000);
+			for (size_t i = 0; i < 1000; i++) {
+				const struct table_flow *r = order_at(&o, i);
+				const uint8_t *b = r->f.orig.src.b;
+				uint32_t a = (uint32_t)b[1] << 16 |
+					     (uint32_t)b[2] << 8 | b[3];
+
+				assert_true(a > prev);
+				prev = a;
+				assert_int_equal(order_find(&o, r), i);
+			}
+			order_free(&o);
+			table_free(tbl);
+		}
+}
+
+/* Two records of one key (two tables, or a tuple reused by a newer
+ * connection) differ by their conntrack id: still a total order. */
+static void test_same_key_by_id(void **state)
+{
+	struct table_flow a, b;
+	struct order_spec spec;
+	int cols[] = { COL_TTL, COL_SRC, ORDER_COL_RATE };
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	a.f.family = FLOW_IPV4;
+	a.f.protonum = FLOW_P_UDP;
+	a.f.orig.src.b[0] = 10;
+	a.f.orig.sport = 5353;
+	a.f.id = 5;
+	b = a;
+	b.f.id = 9;
+	for (size_t c = 0; c < 3; c++)
+		for (int rev = 0; rev < 2; rev++) {
+			order_spec_init(&spec, cols[c], rev, 0);
+			assert_true(order_compare(&spec, &a, &b) < 0);
+			assert_true(order_compare(&spec, &b, &a) > 0);
+			assert_int_equal(order_compare(&spec, &a, &a), 0);
+		}
+	/* The rate decides first, in the direction asked. */
+	b.bps = 10;
+	order_spec_init(&spec, ORDER_COL_RATE, true, 0);
+	assert_true(order_compare(&spec, &b, &a) < 0);
+	order_spec_init(&spec, ORDER_COL_RATE, false, 0);
+	assert_true(order_compare(&spec, &b, &a) > 0);
+}
+
+/* A record changed in place without being told is still found (by the
+ * scan), so it can be taken out and put back. */
+static void test_find_after_untold_change(void **state)
+{
+	struct fixture fx;
+	struct order o;
+	struct table_flow *r;
+	struct flow f;
+
+	(void)state;
+	rng_state = 99;
+	fx_start(&fx, &o, COL_TTL, false, NULL, NULL, 500);
+	r = (struct table_flow *)order_at(&o, 0);
+	f = r->f;
+	f.timeout = 999999;	/* from first to last */
+	assert_ptr_equal(table_upsert(fx.tbl, &f, fx.now_ms), r);
+	assert_int_equal(order_find(&o, r), 0);
+	assert_true(order_remove(&o, r));
+	assert_int_equal(order_insert(&o, r), 1);
+	assert_int_equal(order_find(&o, r), order_count(&o) - 1);
+	check_order(&fx, &o);
+	order_free(&o);
+	fx_free(&fx);
+}
+
+static void test_insert_unwanted(void **state)
+{
+	struct fixture fx;
+	struct order o;
+	struct table_flow *r;
+	struct flow f;
+
+	(void)state;
+	rng_state = 5;
+	fx_start(&fx, &o, COL_SRC, false, "udp", NULL, 300);
+	do
+		rand_flow(&f);
+	while (f.protonum != FLOW_P_TCP || table_find(fx.tbl, &f));
+	r = table_upsert(fx.tbl, &f, fx.now_ms);
+	assert_non_null(r);
+	assert_int_equal(order_insert(&o, r), 0);
+	assert_int_equal(order_find(&o, r), order_count(&o));
+	check_order(&fx, &o);
+	order_free(&o);
+	fx_free(&fx);
+}
+
+/* The set of changes: one entry per record, and past its bound it gives
+ * up, which order_update reports so the caller rebuilds. */
+static void test_changes_bound(void **state)
+{
+	struct table_flow *recs = calloc(20000, sizeof(*recs));
+	struct order_changes ch = { 0 };
+	struct order o;
+	size_t i;
+
+	(void)state;
+	assert_non_null(recs);
+	order_changes_add(&ch, &recs[0], 1000000);
+	order_changes_add(&ch, &recs[0], 1000000);
+	assert_int_equal(ch.n, 1);
+	assert_true(order_changes_has(&ch, &recs[0]));
+	assert_false(order_changes_has(&ch, &recs[1]));
+	/* A big table: 10000 changes are fewer than 1/8, still patched. */
+	for (i = 0; i < 10000; i++)
+		order_changes_add(&ch, &recs[i], 1000000);
+	assert_false(ch.all);
+	assert_int_equal(ch.n, 10000);
+	for (i = 0; i < 10000; i++)
+		assert_true(order_changes_has(&ch, &recs[i]));
+	assert_false(order_changes_has(&ch, &recs[10000]));
+	order_changes_clear(&ch);
+	assert_int_equal(ch.n, 0);
+	assert_false(order_changes_has(&ch, &recs[5]));
+	/* A table of 20000: past 4096 changes and 1/8, a rebuild is
+	 * cheaper. */
+	for (i = 0; i < 20000 && !ch.all; i++)
+		order_changes_add(&ch, &recs[i], 20000);
+	assert_true(ch.all);
+	assert_int_equal(i, 4097);
+	order_init(&o);
+	assert_int_equal(order_update(&o, &ch), -1);
+	order_changes_clear(&ch);
+	assert_false(ch.all);
+	assert_int_equal(order_update(&o, &ch), 0);
+	order_free(&o);
+	order_changes_free(&ch);
+	free(recs);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_all_removed),
+		cmocka_unit_test(test_ties_by_key),
+		cmocka_unit_test(test_same_key_by_id),
+		cmocka_unit_test(test_find_after_untold_change),
+		cmocka_unit_test(test_insert_unwanted),
+		cmocka_unit_test(test_changes_bound),
+		cmocka_unit_test(test_random_batch),
+		cmocka_unit_test(test_random_one_at_a_time),
+	};
+
+	return cmocka_run_group_tests_name("order", tests, NULL, NULL);
+}
