@@ -739,6 +739,23 @@ void source_put_tuple(void *msg, unsigned int attr, const struct flow *f,
 	mnl_attr_nest_end(nlh, tuple);
 }
 
+/* A request about one flow: its original tuple and zone, and with_id
+ * its conntrack id, acknowledged. */
+static struct nlmsghdr *tuple_request(struct source *src, uint16_t type,
+				      uint32_t seq, const struct flow *f,
+				      bool with_id)
+{
+	struct nlmsghdr *nlh;
+
+	nlh = msg_start(src->buf, type, NLM_F_ACK, seq, f->family);
+	source_put_tuple(nlh, CTA_TUPLE_ORIG, f, &f->orig);
+	if (f->zone)
+		mnl_attr_put_u16(nlh, CTA_ZONE, htons(f->zone));
+	if (with_id)
+		mnl_attr_put_u32(nlh, CTA_ID, htonl(f->id));
+	return nlh;
+}
+
 int source_delete(struct source *src, const struct flow *f,
 		  struct ctop_err *err)
 {
@@ -747,13 +764,8 @@ int source_delete(struct source *src, const struct flow *f,
 	ssize_t n;
 	int len, error = 0;
 
-	nlh = msg_start(src->buf, IPCTNL_MSG_CT_DELETE, NLM_F_ACK, seq,
-			f->family);
-	source_put_tuple(nlh, CTA_TUPLE_ORIG, f, &f->orig);
-	if (f->zone)
-		mnl_attr_put_u16(nlh, CTA_ZONE, htons(f->zone));
 	/* With the id, a newer connection on the same tuple survives. */
-	mnl_attr_put_u32(nlh, CTA_ID, htonl(f->id));
+	nlh = tuple_request(src, IPCTNL_MSG_CT_DELETE, seq, f, true);
 	if (sock_send(src, nlh) < 0)
 		return errno_message(errno, "conntrack delete failed", err);
 	for (;;) {
@@ -790,11 +802,7 @@ int source_get(struct source *src, const struct flow *key, struct flow *out,
 	ssize_t n;
 	int len, error = 0;
 
-	nlh = msg_start(src->buf, IPCTNL_MSG_CT_GET, NLM_F_ACK, seq,
-			key->family);
-	source_put_tuple(nlh, CTA_TUPLE_ORIG, key, &key->orig);
-	if (key->zone)
-		mnl_attr_put_u16(nlh, CTA_ZONE, htons(key->zone));
+	nlh = tuple_request(src, IPCTNL_MSG_CT_GET, seq, key, false);
 	if (sock_send(src, nlh) < 0)
 		return errno_message(errno, "conntrack get failed", err);
 	/* The answer is the flow, then the ACK (or only an error). */
