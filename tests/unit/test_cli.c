@@ -122,6 +122,34 @@ static void test_errors(void **state)
 			   "too many columns (at most 32)");
 }
 
+/* Event and screen options: values, defaults, and which were given. */
+static void test_event_options(void **state)
+{
+	struct ctop_err err = { 0 };
+	struct cli cli;
+
+	(void)state;
+	assert_int_equal(PARSE(&cli, &err, "-1"), 0);
+	assert_false(cli.resync_set);
+	assert_true(cli.resync > 59.9 && cli.resync < 60.1);
+	assert_false(cli.events);
+	cli_free(&cli);
+	assert_int_equal(PARSE(&cli, &err, "--resync", "300", "--readonly",
+			       "--no-color", "-l"), 0);
+	assert_true(cli.resync_set);
+	assert_true(cli.resync > 299.9 && cli.resync < 300.1);
+	assert_true(cli.readonly);
+	assert_true(cli.no_color);
+	assert_true(cli.resolve);
+	cli_free(&cli);
+	assert_int_equal(PARSE(&cli, &err, "-E", "-o", "json", "udp"), 0);
+	assert_true(cli.events);
+	assert_int_equal(cli.format, BATCH_JSON);
+	assert_string_equal(cli.filter, "udp");
+	cli_free(&cli);
+	expect_usage_error(ARGC("--resync", "0.5"), ARGV("--resync", "0.5"), "--resync wants");
+}
+
 /* Options that would be silently ignored together are refused. */
 static void test_conflicts(void **state)
 {
@@ -148,6 +176,7 @@ int main(void)
 		cmocka_unit_test(test_columns),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_conflicts),
+		cmocka_unit_test(test_event_options),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
