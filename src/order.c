@@ -8,6 +8,9 @@
  * comparisons grow with what changed only. Every path uses the same total
  * order as the full sort, so a repaired order is exactly what a rebuild
  * would give, which test_order checks.
+ *
+ * The array is sized to the table plus a little, and grows by a quarter:
+ * at a million rows a doubling would cost 8 MB for a few more flows.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +18,7 @@
 #include "order.h"
 
 #define ORDER_MIN_CAP	1024
+#define ORDER_SLACK(n)	((n) / 64 + ORDER_MIN_CAP)	/* room for churn */
 #define CHANGES_MIN	256
 #define CHANGES_FLOOR	4096	/* past this and 1/8 of the table: rebuild */
 
@@ -79,7 +83,7 @@ void order_free(struct order *o)
 {
 	free(o->v);
 	o->v = NULL;
-	o->n = o->cap = 0;
+	o->n = o->cap = o->known = o->ktop = o->nheap = 0;
 }
 
 void order_set(struct order *o, const struct order_spec *spec,
@@ -101,18 +105,15 @@ bool order_wants(const struct order *o, const struct flow *f)
 void order_clear(struct order *o)
 {
 	o->n = 0;
+	o->known = 0;
+	o->ktop = 0;
+	o->nheap = 0;
 }
 
-static bool order_grow(struct order *o, size_t need)
+static bool order_resize(struct order *o, size_t cap)
 {
-	const struct flow **v;
-	size_t cap = o->cap ? o->cap : ORDER_MIN_CAP;
+	const struct flow **v = realloc(o->v, cap * sizeof(*v));
 
-	if (need <= o->cap)
-		return true;
-	while (cap < need)
-		cap *= 2;
-	v = realloc(o->v, cap * sizeof(*v));
 	if (!v)
 		return false;
 	o->v = v;
@@ -120,19 +121,110 @@ static bool order_grow(struct order *o, size_t need)
 	return true;
 }
 
+static bool order_grow(struct order *o, size_t need)
+{
+	size_t cap = o->cap ? o->cap : ORDER_MIN_CAP;
+
+	if (need <= o->cap)
+		return true;
+	while (cap < need)
+		cap += cap / 4;
+	return order_resize(o, cap);
+}
+
+/* The heap of order_begin_top: v[0, nheap), the row that sorts last on
+ * top, and every row of the heap sorts before every row after it. It
+ * holds the best ktop rows offered, or fewer after order_top_fix. */
+static bool heap_after(const struct order *o, size_t a, size_t b)
+{
+	return order_compare(&o->spec, rec(o->v[a]), rec(o->v[b])) > 0;
+}
+
+static void heap_swap(struct order *o, size_t a, size_t b)
+{
+	const struct flow *x = o->v[a];
+
+	o->v[a] = o->v[b];
+	o->v[b] = x;
+}
+
+static void heap_up(struct order *o, size_t i)
+{
+	while (i && heap_after(o, i, (i - 1) / 2)) {
+		heap_swap(o, i, (i - 1) / 2);
+		i = (i - 1) / 2;
+	}
+}
+
+static void heap_down(struct order *o, size_t i, size_t h)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+
+		if (l < h && heap_after(o, l, m))
+			m = l;
+		if (l + 1 < h && heap_after(o, l + 1, m))
+			m = l + 1;
+		if (m == i)
+			return;
+		heap_swap(o, i, m);
+		i = m;
+	}
+}
+
+/* The row just appended at v[n - 1] joins the heap if it belongs there. */
+static void heap_offer(struct order *o)
+{
+	size_t last = o->n - 1;
+
+	if (o->nheap == last && o->nheap < o->ktop) {
+		/* Nothing after the heap yet: every row is among the best. */
+		heap_up(o, o->nheap++);
+	} else if (o->nheap && heap_after(o, 0, last)) {
+		if (o->nheap < o->ktop) {
+			/* Room (rows were dropped): it moves in, the first
+			 * row after the heap moves to the end. */
+			heap_swap(o, o->nheap, last);
+			heap_up(o, o->nheap++);
+		} else {
+			/* It takes the place of the last of the best, which
+			 * joins the rest. */
+			heap_swap(o, 0, last);
+			heap_down(o, 0, o->nheap);
+		}
+	}
+	/* Else it sorts after the whole heap (or the heap was emptied and
+	 * nothing tells): it stays with the rest. */
+}
+
 static bool order_push(struct order *o, const struct table_flow *r)
 {
 	if (o->n == o->cap && !order_grow(o, o->n + 1))
 		return false;
 	o->v[o->n++] = &r->f;
+	if (o->ktop)
+		heap_offer(o);
 	return true;
 }
 
 void order_begin(struct order *o, size_t hint)
 {
+	size_t cap = hint + ORDER_SLACK(hint);
+
 	o->n = 0;
-	/* Only a hint: order_push grows on demand. */
-	order_grow(o, hint);
+	o->known = 0;
+	o->ktop = 0;
+	o->nheap = 0;
+	/* Only a hint: order_push grows on demand. An array far larger
+	 * than the table (a flood has ended) is given back. */
+	if (cap > o->cap || (o->cap > 2 * cap && o->cap > 4 * ORDER_MIN_CAP))
+		order_resize(o, cap);
+}
+
+void order_begin_top(struct order *o, size_t hint, size_t k)
+{
+	order_begin(o, hint);
+	o->ktop = k;
 }
 
 bool order_offer(struct order *o, const struct table_flow *r)
@@ -140,9 +232,82 @@ bool order_offer(struct order *o, const struct table_flow *r)
 	return order_wants(o, &r->f) && order_push(o, r);
 }
 
+void order_top_forget(struct order *o, const struct table_flow *r)
+{
+	size_t last;
+
+	for (size_t i = 0; i < o->nheap; i++) {
+		if (o->v[i] != &r->f)
+			continue;
+		/* Found by address, not by key: its key may have changed.
+		 * The last heap row takes its place and r goes just past
+		 * the heap, with the rest. */
+		last = --o->nheap;
+		heap_swap(o, i, last);
+		if (i < last) {
+			heap_up(o, i);
+			heap_down(o, i, last);
+		}
+		return;
+	}
+}
+
+int order_top_fix(struct order *o, const struct order_changes *c)
+{
+	size_t keep = 0, hkeep = 0;
+
+	if (c->all)
+		return -1;
+	if (!c->n)
+		return 0;
+	/* Drop the changed rows by address, the heap's first: the heap
+	 * stays in front and still sorts before the rest. */
+	for (size_t i = 0; i < o->n; i++) {
+		if (order_changes_has(c, o->v[i]))
+			continue;
+		hkeep += i < o->nheap;
+		o->v[keep++] = o->v[i];
+	}
+	o->n = keep;
+	o->nheap = hkeep;
+	for (size_t i = hkeep / 2; i-- > 0;)
+		heap_down(o, i, hkeep);
+	/* Offer the live ones again. */
+	for (size_t i = 0; i < c->cap; i++) {
+		const struct table_flow *r = c->v[i];
+
+		if (r && r->f.family && order_wants(o, &r->f) &&
+		    !order_push(o, r))
+			return -1;
+	}
+	return 0;
+}
+
+size_t order_top_count(const struct order *o)
+{
+	return o->nheap;
+}
+
+void order_finish_top(struct order *o)
+{
+	/* Every row past the heap sorts after every row in it. */
+	order_sort(&o->spec, o->v, o->nheap);
+	o->known = o->nheap;
+	o->ktop = 0;
+	o->nheap = 0;
+}
+
 void order_finish(struct order *o)
 {
-	order_sort(&o->spec, o->v, o->n);
+	if (o->ktop)
+		order_finish_top(o);
+	order_sort(&o->spec, o->v + o->known, o->n - o->known);
+	o->known = o->n;
+}
+
+bool order_pending(const struct order *o)
+{
+	return o->known < o->n;
 }
 
 int order_rebuild(struct order *o, struct table *t)
@@ -178,7 +343,7 @@ static size_t order_upper(const struct order *o, const struct table_flow *r,
 
 size_t order_find(const struct order *o, const struct table_flow *r)
 {
-	size_t lo = 0, hi = o->n;
+	size_t lo = 0, hi = o->known;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -188,11 +353,11 @@ size_t order_find(const struct order *o, const struct table_flow *r)
 		else
 			hi = mid;
 	}
-	if (lo < o->n && o->v[lo] == &r->f)
+	if (lo < o->known && o->v[lo] == &r->f)
 		return lo;
 	/* r's key changed since it was placed (a record updated in place
 	 * and not yet told): it can be anywhere. */
-	for (size_t i = 0; i < o->n; i++)
+	for (size_t i = 0; i < o->known; i++)
 		if (o->v[i] == &r->f)
 			return i;
 	return o->n;
@@ -204,6 +369,7 @@ int order_insert(struct order *o, const struct table_flow *r)
 
 	if (!order_wants(o, &r->f))
 		return 0;
+	order_finish(o);
 	pos = order_upper(o, r, o->n);
 	/* Equal only to itself: already there. */
 	if (pos && o->v[pos - 1] == &r->f)
@@ -213,17 +379,21 @@ int order_insert(struct order *o, const struct table_flow *r)
 	memmove(&o->v[pos + 1], &o->v[pos], (o->n - pos) * sizeof(*o->v));
 	o->v[pos] = &r->f;
 	o->n++;
+	o->known = o->n;
 	return 1;
 }
 
 bool order_remove(struct order *o, const struct table_flow *r)
 {
-	size_t i = order_find(o, r);
+	size_t i;
 
+	order_finish(o);
+	i = order_find(o, r);
 	if (i == o->n)
 		return false;
 	memmove(&o->v[i], &o->v[i + 1], (o->n - i - 1) * sizeof(*o->v));
 	o->n--;
+	o->known = o->n;
 	return true;
 }
 
@@ -236,11 +406,13 @@ int order_update(struct order *o, const struct order_changes *c)
 		return -1;
 	if (!c->n)
 		return 0;
+	order_finish(o);
 	/* Changed records may sort anywhere now: drop them by address. */
 	for (size_t i = 0; i < o->n; i++)
 		if (!order_changes_has(c, o->v[i]))
 			o->v[keep++] = o->v[i];
 	o->n = keep;
+	o->known = keep;
 	ins = malloc(c->n * sizeof(*ins));
 	if (!ins)
 		return -1;
@@ -268,6 +440,7 @@ int order_update(struct order *o, const struct order_changes *c)
 		hi = pos;
 	}
 	o->n += m;
+	o->known = o->n;
 	free(ins);
 	return 0;
 }
@@ -279,7 +452,7 @@ size_t order_count(const struct order *o)
 
 const struct table_flow *order_at(const struct order *o, size_t row)
 {
-	return row < o->n ? rec(o->v[row]) : NULL;
+	return row < o->known ? rec(o->v[row]) : NULL;
 }
 
 /* ---- the set of changed records ---- */

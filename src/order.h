@@ -50,6 +50,9 @@ typedef bool (*order_keep_fn)(const struct flow *f, void *arg);
 struct order {
 	const struct flow **v;	/* each the flow of a struct table_flow */
 	size_t n, cap;
+	size_t known;		/* rows in place: n, or fewer while pending */
+	size_t ktop;		/* order_begin_top: best rows kept in front */
+	size_t nheap;		/* ... how many are kept now */
 	struct order_spec spec;
 	const struct filter *flt;
 	order_keep_fn keep;
@@ -84,6 +87,30 @@ void order_begin(struct order *o, size_t hint);
 bool order_offer(struct order *o, const struct table_flow *r);
 void order_finish(struct order *o);
 
+/* A first screen needs its first page of rows, not a million sorted ones.
+ * order_begin_top(o, hint, k) begins like order_begin but keeps the best k
+ * rows offered so far at the front (a heap: one comparison per record
+ * offered, on a record the caller has just read). order_finish_top then
+ * sorts only those: rows [0, k) are in place and the sort of the rest is
+ * pending (order_pending) until order_finish, which sorts only the rest.
+ * While pending, order_count is the full count, order_at gives NULL past
+ * the known rows and order_find finds only those; order_insert,
+ * order_remove and order_update finish the sort first. */
+void order_begin_top(struct order *o, size_t hint, size_t k);
+void order_finish_top(struct order *o);
+bool order_pending(const struct order *o);
+/* An order begun with order_begin_top can be filled while the records
+ * still change (a dump under way, events): offer each new record as it
+ * is inserted, and collect the records changed or removed meanwhile in
+ * a set (order_changes_add) and tell order_top_forget, before the next
+ * offer; before order_finish_top, order_top_fix drops those and offers
+ * the live ones again. The best rows kept may then be fewer than k
+ * (order_top_count): rows taken from the front are not replaced from the
+ * rest. -1 when the set gave up or memory ran out: rebuild then. */
+void order_top_forget(struct order *o, const struct table_flow *r);
+int order_top_fix(struct order *o, const struct order_changes *c);
+size_t order_top_count(const struct order *o);
+
 /* Bring the order up to date with a batch of changed records: drop them,
  * then put back the live ones still wanted, each at its place. Returns
  * 0, or -1 when the set gave up or memory ran out: rebuild then (the
@@ -97,10 +124,11 @@ int order_update(struct order *o, const struct order_changes *c);
 int order_insert(struct order *o, const struct table_flow *r);
 bool order_remove(struct order *o, const struct table_flow *r);
 
-/* The row of r, or order_count() when it is not in the order. */
+/* The row of r, or order_count() when it is not in the order (or, while
+ * the sort is pending, not among the known rows). */
 size_t order_find(const struct order *o, const struct table_flow *r);
 size_t order_count(const struct order *o);
-/* The record at row, or NULL past the end. */
+/* The record at row, or NULL past the end (or past the known rows). */
 const struct table_flow *order_at(const struct order *o, size_t row);
 
 /* total: the table's size, for the bound (see struct order_changes).

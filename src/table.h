@@ -12,13 +12,14 @@
 
 #include "flow.h"
 
-/* One stored flow. Kept small: at a million flows every byte is a MB. */
+/* One stored flow. Kept small: at a million flows every byte is a MB.
+ * 168 bytes, no padding: which dump last saw a record is a bit kept
+ * beside the records, not a field in them. */
 struct table_flow {
 	struct flow f;
 	uint64_t prev_bytes;	/* orig+reply bytes at the previous sample */
 	uint32_t prev_packets;	/* low 32 bits suffice for a delta */
 	uint32_t sample_ms;	/* ms since the table's epoch, last sample */
-	uint32_t gen;		/* dump generation that last saw it */
 	float bps, pps;		/* rates from the last two samples */
 };
 
@@ -29,6 +30,11 @@ void table_free(struct table *t);
 
 /* Number of live flows. */
 size_t table_count(const struct table *t);
+
+/* Size the index for N flows now (e.g. the kernel's count before a first
+ * dump), so that loading them does not grow and rehash it on the way.
+ * Never shrinks. 0, or -1 with errno ENOMEM (the table is unchanged). */
+int table_reserve(struct table *t, size_t n);
 
 /* Insert or update a flow (from a dump, an event or a targeted get).
  * now_ms is a monotonic clock in ms; rates are computed when the previous
@@ -42,9 +48,14 @@ struct table_flow *table_upsert(struct table *t, const struct flow *f,
  * was present. */
 bool table_remove(struct table *t, const struct flow *key);
 struct table_flow *table_find(struct table *t, const struct flow *key);
+/* A hint that F is upserted or looked up soon: start loading its place in
+ * the index. Applying a batch, a few flows ahead, hides most of the cache
+ * misses of a big index. */
+void table_prefetch(const struct table *t, const struct flow *f);
 
 /* Mark-and-sweep: begin before a full dump, upsert every dumped flow, end
- * after it; flows the dump did not hold are removed. Returns how many. */
+ * after it; flows the dump did not hold are removed. Returns how many.
+ * When the dump saw every flow (a first load), ending costs no pass. */
 void table_sweep_begin(struct table *t);
 size_t table_sweep_end(struct table *t);
 

@@ -8,17 +8,29 @@
  * only resynchronize (sync.c says when). The queue is bounded:
  * a worker that runs ahead waits, so memory stays at a few batches
  * however large the table is.
+ *
+ * Batches are mapped, not allocated: freed by another thread than the one
+ * that allocated them, malloc'd batches would leave megabytes resident in
+ * the worker's arena after the dump. Applied batches go back to a spare
+ * list for the worker's next ones, and the spares are unmapped when the
+ * dump is over.
  */
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 
 #include "tui_int.h"
 
-#define BATCH_FLOWS 8192
-#define QUEUE_MAX 8
+/* Small batches: the UI thread applies each as it comes, while the
+ * kernel fills the next, so when the dump ends only the last one is left
+ * between it and the first screen. At most 32768 flows (4.7 MB) queued. */
+#define BATCH_FLOWS 2048
+#define QUEUE_MAX 16
+#define PREFETCH_AHEAD 8	/* flows: about one index miss's worth */
+#define BATCH_BYTES (sizeof(struct batch) + BATCH_FLOWS * sizeof(struct flow))
 
 struct batch {
 	struct batch *next;
@@ -39,8 +51,15 @@ struct fetch {
 	bool stop, want, busy, replayed;
 	struct batch *head, *tail;
 	size_t queued;
+	struct batch *spare;	/* applied batches, for reuse */
 	struct batch *cur;	/* the batch being filled (worker only) */
 };
+
+static void fbatch_unmap(struct batch *b)
+{
+	if (b)
+		munmap(b, BATCH_BYTES);
+}
 
 static void wake(struct fetch *f)
 {
@@ -56,7 +75,7 @@ static int push(struct fetch *f, struct batch *b)
 	while (!f->stop && f->queued >= QUEUE_MAX)
 		pthread_cond_wait(&f->cond, &f->lock);
 	if (f->stop) {
-		free(b);
+		fbatch_unmap(b);
 		return -1;
 	}
 	b->next = NULL;
@@ -70,16 +89,50 @@ static int push(struct fetch *f, struct batch *b)
 	return 0;
 }
 
-static struct batch *fbatch_new(void)
+/* A batch to fill: a spare one, or a new mapping. */
+static struct batch *fbatch_new(struct fetch *f)
 {
-	struct batch *b = malloc(sizeof(*b) + BATCH_FLOWS * sizeof(struct flow));
+	struct batch *b;
 
-	if (b) {
-		b->n = 0;
-		b->last = b->failed = false;
-		b->msg[0] = '\0';
+	pthread_mutex_lock(&f->lock);
+	b = f->spare;
+	if (b)
+		f->spare = b->next;
+	pthread_mutex_unlock(&f->lock);
+	if (!b) {
+		b = mmap(NULL, BATCH_BYTES, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		if (b == MAP_FAILED)
+			return NULL;
 	}
+	b->n = 0;
+	b->last = b->failed = false;
+	b->msg[0] = '\0';
 	return b;
+}
+
+/* An applied batch goes back to the spares; the last one of a dump
+ * unmaps them all, as the worker needs none until the next dump. */
+static void fbatch_done(struct fetch *f, struct batch *b)
+{
+	struct batch *list = NULL;
+
+	pthread_mutex_lock(&f->lock);
+	if (b->last) {
+		list = f->spare;
+		f->spare = NULL;
+	} else {
+		b->next = f->spare;
+		f->spare = b;
+		b = NULL;
+	}
+	pthread_mutex_unlock(&f->lock);
+	fbatch_unmap(b);
+	while (list) {
+		b = list;
+		list = b->next;
+		fbatch_unmap(b);
+	}
 }
 
 static int on_flow(const struct flow *fl, void *data)
@@ -87,7 +140,7 @@ static int on_flow(const struct flow *fl, void *data)
 	struct fetch *f = data;
 	int r = 0;
 
-	if (!f->cur && !(f->cur = fbatch_new()))
+	if (!f->cur && !(f->cur = fbatch_new(f)))
 		return 1;
 	f->cur->v[f->cur->n++] = *fl;
 	if (f->cur->n == BATCH_FLOWS) {
@@ -110,7 +163,7 @@ static void dump_one(struct fetch *f)
 		r = source_replay(f->replay, on_flow, f, &err);
 	else
 		r = source_dump(f->src, NULL, on_flow, f, &err);
-	b = f->cur ? f->cur : fbatch_new();
+	b = f->cur ? f->cur : fbatch_new(f);
 	f->cur = NULL;
 	pthread_mutex_lock(&f->lock);
 	if (!b) {
@@ -190,9 +243,13 @@ void fetch_free(struct fetch *f)
 	pthread_join(f->thread, NULL);
 	while ((b = f->head)) {
 		f->head = b->next;
-		free(b);
+		fbatch_unmap(b);
 	}
-	free(f->cur);
+	while ((b = f->spare)) {
+		f->spare = b->next;
+		fbatch_unmap(b);
+	}
+	fbatch_unmap(f->cur);
 	pthread_mutex_destroy(&f->lock);
 	pthread_cond_destroy(&f->cond);
 	free(f);
@@ -258,6 +315,7 @@ int fetch_apply(struct tui *t, char *msg, size_t len)
 {
 	uint64_t now = tui_now_ms();
 	struct batch *b;
+	size_t removed;
 	int done = 0;
 
 	msg[0] = '\0';
@@ -275,8 +333,11 @@ int fetch_apply(struct tui *t, char *msg, size_t len)
 		}
 		/* Changes in place need no tracking: the view is rebuilt
 		 * when the sweep ends. New flows do (tui_upsert). */
-		for (size_t k = 0; k < b->n; k++)
+		for (size_t k = 0; k < b->n; k++) {
+			if (k + PREFETCH_AHEAD < b->n)
+				table_prefetch(t->tbl, &b->v[k + PREFETCH_AHEAD]);
 			tui_upsert(t, &b->v[k], now, false);
+		}
 		if (b->last) {
 			/* A failed dump saw only part of the table: keep
 			 * what it did not reach rather than sweep it. */
@@ -287,11 +348,11 @@ int fetch_apply(struct tui *t, char *msg, size_t len)
 			} else {
 				done = 1;
 			}
-			table_sweep_end(t->tbl);
+			removed = table_sweep_end(t->tbl);
 			t->sweeping = false;
-			sync_dump_done(t, done, msg);
+			sync_dump_done(t, done, msg, removed);
 		}
-		free(b);
+		fbatch_done(t->fetch, b);
 	}
 	return done;
 }

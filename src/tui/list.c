@@ -312,11 +312,17 @@ static void titles_flows(struct tui *t, int y)
 static void row_flow(struct tui *t, int y, size_t i)
 {
 	const struct table_flow *tf = VREC(t, i);
-	bool sel = i == t->sel, tag = view_is_tagged(t, &tf->f);
-	int base = tui_attr(t, sel ? ROLE_SELECTED :
-				tag ? ROLE_TAGGED : ROLE_NORMAL);
+	bool sel, tag;
+	int base;
 	char cell[160];
 
+	/* Past the rows a first-screen preview sorted (view_prepare): a
+	 * terminal that grew meanwhile. The next draw has them. */
+	if (!tf)
+		return;
+	sel = i == t->sel;
+	tag = view_is_tagged(t, &tf->f);
+	base = tui_attr(t, sel ? ROLE_SELECTED : tag ? ROLE_TAGGED : ROLE_NORMAL);
 	screen_fill(y, 0, COLS, base);
 	screen_put(y, 0, 1, tag ? "*" : " ", base, false);
 	for (size_t c = 0; c < t->nvis; c++) {

@@ -84,8 +84,17 @@ struct table_flow *tui_upsert(struct tui *t, const struct flow *f,
 		return NULL;
 	if (table_count(t->tbl) != before) {
 		t->nproto[view_proto_slot(r->f.protonum)]++;
-		dirty_add(t, r);
-	} else if (track && table_version(t->tbl) != v) {
+		if (t->collecting)
+			view_collect(t, r);
+		else
+			dirty_add(t, r);
+	} else if (table_version(t->tbl) == v) {
+		/* Nothing changed. */
+	} else if (t->collecting) {
+		/* A first dump's changes in place are tracked too: the list
+		 * it gathers is not rebuilt at its end. */
+		view_collect_changed(t, r);
+	} else if (track) {
 		dirty_add(t, r);
 	}
 	return r;
@@ -97,7 +106,10 @@ bool tui_remove(struct tui *t, const struct flow *key)
 	size_t slot;
 
 	if (r) {
-		dirty_add(t, r);
+		if (t->collecting)
+			view_collect_changed(t, r);
+		else
+			dirty_add(t, r);
 		slot = view_proto_slot(r->f.protonum);
 		if (t->nproto[slot])
 			t->nproto[slot]--;
@@ -232,12 +244,20 @@ static void request_dump(struct tui *t, uint64_t now)
 	table_sweep_begin(t->tbl);
 	t->sweeping = true;
 	t->dump_started_ms = now;
+	if (!t->dumped_once)
+		view_collect_begin(t);
 	t->dump_is_resync = t->dumped_once && !t->polling;
 	t->need_resync = false;
 	t->lost_in_sweep = false;
 }
 
-void sync_dump_done(struct tui *t, int r, const char *msg)
+void sync_start(struct tui *t)
+{
+	if (!t->dumped_once && !t->sweeping)
+		request_dump(t, tui_now_ms());
+}
+
+void sync_dump_done(struct tui *t, int r, const char *msg, size_t removed)
 {
 	uint64_t now = tui_now_ms();
 
@@ -256,8 +276,11 @@ void sync_dump_done(struct tui *t, int r, const char *msg)
 	t->fetch_error = r < 0;
 	if (r < 0)
 		status_set(t, true, "refresh failed: %s", msg);
-	/* The sweep removed flows and may have moved records. */
-	t->dirty.all = true;
+	/* The sweep removed flows and may have moved records; and records
+	 * the dump changed in place were not tracked, but by the first
+	 * dump, which gathered the list as it went. */
+	if (removed || r < 0 || !t->collecting)
+		t->dirty.all = true;
 	t->redraw = true;
 }
 

@@ -128,6 +128,16 @@ static void draw(struct tui *t)
 	refresh();
 }
 
+/* Draw what changed. The first list after the first dump is drawn as
+ * soon as its first page is sorted, and the rest sorted after. */
+static void paint(struct tui *t)
+{
+	view_prepare(t);
+	t->redraw = false;
+	draw(t);
+	view_settle(t);
+}
+
 static void dispatch(struct tui *t, int key, bool fkey)
 {
 	if (fkey && key == KEY_RESIZE) {
@@ -221,7 +231,10 @@ static void loop(struct tui *t)
 		int r;
 
 		more = sync_events(t);
-		fetch_apply(t, msg, sizeof(msg));
+		/* The first dump is in: show it before anything else (the
+		 * statistics and the rows' targeted reads come after). */
+		if (fetch_apply(t, msg, sizeof(msg)) && !t->view_built)
+			paint(t);
 		delete_step(t);
 		sync_tick(t, now);
 		if (t->res && resolve_version(t->res) != t->res_version) {
@@ -238,11 +251,8 @@ static void loop(struct tui *t)
 			t->status[0] = '\0';
 			t->redraw = true;
 		}
-		if (t->redraw) {
-			view_update(t);
-			t->redraw = false;
-			draw(t);
-		}
+		if (t->redraw)
+			paint(t);
 		pfd[3].fd = sync_fd(t);
 		r = poll(pfd, 4, more ? 0 : poll_timeout(t, now));
 		if (r < 0 && errno != EINTR)
@@ -261,6 +271,21 @@ static void loop(struct tui *t)
 	}
 }
 
+/* Size the table's index for the kernel's count before the first dump:
+ * growing it on the way means rehashing up to 700,000 flows at a million,
+ * on the thread that must keep up with the dump. A little room for what
+ * comes meanwhile. Without statistics the index grows as it goes. */
+static void table_presize(struct tui *t)
+{
+	struct ctop_err err = { 0 };
+	struct table_stats st;
+
+	if (t->usrc && !source_stats(t->usrc, &st, &err)) {
+		table_reserve(t->tbl, (size_t)st.count + st.count / 32 + 1024);
+		t->collect_hint = st.count;
+	}
+}
+
 static void tui_free(struct tui *t)
 {
 	fetch_free(t->fetch);
@@ -272,6 +297,7 @@ static void tui_free(struct tui *t)
 		group_free(t->grouper);
 	table_free(t->tbl);
 	order_free(&t->ord);
+	order_free(&t->collect);
 	table_free(t->tags);
 	free(t->victims);
 	filter_free(t->own_flt);
@@ -327,11 +353,13 @@ int tui_run(const struct cli *cli, struct source *src, struct filter *flt,
 		status = CTOP_EXIT_RUNTIME;
 		goto out;
 	}
+	table_presize(&t);
 	if (!cli->replay) {
 		t.acct_off = source_sysctl("nf_conntrack_acct") == 0;
 		/* Subscribe before the first dump is asked for. */
 		sync_open(&t);
 	}
+	sync_start(&t);
 	signals_set(old);
 	if (screen_init(&t)) {
 		signals_restore(old);

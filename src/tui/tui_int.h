@@ -166,6 +166,10 @@ struct tui {
 	uint64_t view_version;
 	uint64_t view_res_version;
 	bool view_dirty;
+	bool view_built;		/* the list was built once */
+	struct order collect;		/* the list gathered by the first dump */
+	bool collecting, collect_failed;
+	size_t collect_hint;		/* flows the kernel had at start */
 	size_t nproto[4];		/* tcp, udp, icmp, other */
 	enum group_by group;
 	struct grouper *grouper;
@@ -252,6 +256,9 @@ void sync_close(struct tui *t);
 int sync_fd(const struct tui *t);	/* -1 when not listening */
 /* Apply queued events within a time budget; true if more are queued. */
 bool sync_events(struct tui *t);
+/* Ask for the first dump now, before the terminal is set up: the screen
+ * waits for it, and it runs meanwhile. */
+void sync_start(struct tui *t);
 /* Start dumps and refresh what is on screen when due. */
 void sync_tick(struct tui *t, uint64_t now);
 /* When sync_tick has something to do next (for poll()). */
@@ -261,8 +268,9 @@ uint64_t sync_next_ms(const struct tui *t);
 uint64_t sync_resync_ms(const struct tui *t);
 /* A full dump now (r key, opening T). */
 void sync_resync(struct tui *t);
-/* Called by fetch_apply when a dump ended (r as fetch_apply's). */
-void sync_dump_done(struct tui *t, int r, const char *msg);
+/* Called by fetch_apply when a dump ended (r as fetch_apply's), after
+ * its sweep removed REMOVED flows. */
+void sync_dump_done(struct tui *t, int r, const char *msg, size_t removed);
 /* TTL of a flow now: the stored one counted down since it was read. */
 uint32_t sync_ttl(const struct tui *t, const struct table_flow *tf);
 /* Whether the view's order or filter needs every flow's counters or
@@ -287,7 +295,19 @@ const struct filter *tui_filter(const struct tui *t);
 /* Index in t->nproto: tcp, udp, icmp, other. */
 size_t view_proto_slot(uint8_t protonum);
 void view_invalidate(struct tui *t);
+/* Bring the view up to date with the table. */
 void view_update(struct tui *t);
+/* The same for a draw: the first list after the first dump may leave the
+ * sort of the rows past the first page pending (order.h) ... */
+void view_prepare(struct tui *t);
+/* ... until this, right after the draw. */
+void view_settle(struct tui *t);
+/* The first dump gathers the list as its flows come in (view.c): begin
+ * when it is asked for, then each record inserted (tui_upsert), and each
+ * record changed in place or about to be removed meanwhile. */
+void view_collect_begin(struct tui *t);
+void view_collect(struct tui *t, const struct table_flow *r);
+void view_collect_changed(struct tui *t, const struct table_flow *r);
 size_t view_rows(const struct tui *t);
 void view_select(struct tui *t, size_t row);
 void view_remember(struct tui *t);

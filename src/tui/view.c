@@ -5,6 +5,11 @@
  * only the visible rows. The selection is remembered by flow key (or
  * group key) so the cursor stays on the same connection while rows move
  * around it from one refresh to the next.
+ *
+ * The first screen is the one a user waits for: the list is gathered
+ * while the first dump runs, with its first rows kept sorted in front,
+ * so that the screen is drawn as soon as the dump ends and the rest of
+ * the rows are sorted just after (view_prepare, view_settle).
  */
 #include <string.h>
 #include <time.h>
@@ -18,8 +23,18 @@ const struct filter *tui_filter(const struct tui *t)
 	return t->own_flt ? t->own_flt : t->base_flt;
 }
 
+static void collect_drop(struct tui *t)
+{
+	t->collecting = false;
+	order_free(&t->collect);
+}
+
 void view_invalidate(struct tui *t)
 {
+	/* The list gathered so far follows the old settings (and may point
+	 * to a filter just freed): the end of the dump rebuilds instead. */
+	if (t->collecting)
+		collect_drop(t);
 	t->view_dirty = true;
 	t->redraw = true;
 }
@@ -36,9 +51,12 @@ void view_remember(struct tui *t)
 		if (t->sel_gvalid)
 			t->sel_gkey = t->grows[t->sel].key;
 	} else {
-		t->sel_valid = t->sel < order_count(&t->ord);
-		if (t->sel_valid)
-			t->sel_key = order_at(&t->ord, t->sel)->f;
+		/* NULL also past the rows of a preview (order_pending). */
+		const struct table_flow *r = order_at(&t->ord, t->sel);
+
+		t->sel_valid = r != NULL;
+		if (r)
+			t->sel_key = r->f;
 	}
 }
 
@@ -75,7 +93,7 @@ static bool drill_keep(const struct flow *f, void *arg)
 }
 
 /* The order's settings as the user chose them: sort, filter, drill. */
-static void order_setup(struct tui *t)
+static void order_setup(struct tui *t, struct order *o)
 {
 	struct order_spec spec;
 	struct timespec ts;
@@ -84,8 +102,7 @@ static void order_setup(struct tui *t)
 	order_spec_init(&spec, t->sort_col, t->sort_rev,
 			(uint64_t)ts.tv_sec * 1000000000ull +
 			(uint64_t)ts.tv_nsec);
-	order_set(&t->ord, &spec, tui_filter(t), t->drill ? drill_keep : NULL,
-		  t);
+	order_set(o, &spec, tui_filter(t), t->drill ? drill_keep : NULL, t);
 }
 
 static bool follow_flow(struct tui *t)
@@ -132,7 +149,83 @@ static void follow_selection(struct tui *t)
 	view_remember(t);
 }
 
-static void rebuild(struct tui *t)
+/* Rows sorted ahead of the rest by a preview: the page, with room for a
+ * terminal that grows before the rest is sorted. */
+#define PREVIEW_SLACK 256
+/* Rows the first dump keeps sorted ahead (the terminal's size may not be
+ * known yet when it starts). */
+#define COLLECT_TOP 512
+
+/* The first dump: the list is gathered as the flows come in, on the UI
+ * thread that otherwise waits for the kernel, so that when the dump ends
+ * only its first page is left to sort before the first screen. Records
+ * inserted go to the order being collected (t->collect, not t->ord: the
+ * screen shows none until the dump is complete); records changed or
+ * removed meanwhile go to the set of changes as usual (tui_upsert,
+ * tui_remove), and are put right at the end (order_top_fix). */
+void view_collect_begin(struct tui *t)
+{
+	if (t->group != GROUP_NONE || t->collecting)
+		return;
+	order_init(&t->collect);
+	order_setup(t, &t->collect);
+	order_begin_top(&t->collect, table_count(t->tbl) +
+			t->collect_hint, COLLECT_TOP);
+	dirty_clear(t);
+	t->collecting = true;
+	t->collect_failed = false;
+}
+
+void view_collect(struct tui *t, const struct table_flow *r)
+{
+	if (t->collecting && !order_offer(&t->collect, r) &&
+	    order_wants(&t->collect, &r->f))
+		t->collect_failed = true;	/* out of memory */
+}
+
+void view_collect_changed(struct tui *t, const struct table_flow *r)
+{
+	dirty_add(t, r);
+	order_top_forget(&t->collect, r);
+}
+
+/* The collected list as the view, if nothing spoiled it: the sort, the
+ * filter or the grouping changed meanwhile, too much changed, or the
+ * sweep removed flows behind our back. False: rebuild. */
+static bool collect_take(struct tui *t, bool preview)
+{
+	size_t need = t->top + (t->list_h > 0 ? (size_t)t->list_h :
+				 PREVIEW_SLACK);
+	bool ok;
+
+	if (!t->collecting)
+		return false;
+	ok = !t->collect_failed && !t->view_dirty && !t->dirty.all &&
+	     t->group == GROUP_NONE && !t->sel_valid &&
+	     !order_top_fix(&t->collect, &t->dirty);
+	if (!ok) {
+		collect_drop(t);
+		return false;
+	}
+	t->collecting = false;
+	order_free(&t->ord);
+	t->ord = t->collect;
+	memset(&t->collect, 0, sizeof(t->collect));
+	/* Too few rows kept in front for the page: sort them all now. */
+	if (preview && order_top_count(&t->ord) >= need)
+		order_finish_top(&t->ord);
+	else
+		order_finish(&t->ord);
+	t->grows = NULL;
+	t->ngrows = 0;
+	dirty_clear(t);
+	follow_selection(t);
+	return true;
+}
+
+/* PREVIEW: the sort of the rows past the first page may stay pending
+ * (order.h) until view_settle, so that the page is drawn first. */
+static void rebuild(struct tui *t, bool preview)
 {
 	struct table_flow *tf;
 	size_t cur = 0;
@@ -140,12 +233,16 @@ static void rebuild(struct tui *t)
 	memset(t->nproto, 0, sizeof(t->nproto));
 	t->grows = NULL;
 	t->ngrows = 0;
-	order_setup(t);
+	order_setup(t, &t->ord);
 	if (t->group != GROUP_NONE) {
 		if (t->grouper)
 			group_free(t->grouper);
 		t->grouper = group_new(t->group);
 		order_clear(&t->ord);
+	} else if (preview) {
+		order_begin_top(&t->ord, table_count(t->tbl), t->top +
+				(t->list_h > 0 ? (size_t)t->list_h : 0) +
+				PREVIEW_SLACK);
 	} else {
 		order_begin(&t->ord, table_count(t->tbl));
 	}
@@ -161,6 +258,8 @@ static void rebuild(struct tui *t)
 	if (t->group != GROUP_NONE && t->grouper) {
 		t->grows = group_rows(t->grouper, &t->ngrows);
 		t->gtotal = group_total(t->grouper);
+	} else if (preview) {
+		order_finish_top(&t->ord);
 	} else {
 		order_finish(&t->ord);
 	}
@@ -173,14 +272,16 @@ static void rebuild(struct tui *t)
 static void patch(struct tui *t)
 {
 	if (order_update(&t->ord, &t->dirty)) {
-		rebuild(t);
+		rebuild(t, false);
 		return;
 	}
 	dirty_clear(t);
 	follow_selection(t);
 }
 
-void view_update(struct tui *t)
+/* PREVIEW: see rebuild(); only the first list after the first dump is
+ * built so (nothing is selected yet, so nothing has to be followed). */
+static void update(struct tui *t, bool preview)
 {
 	uint64_t now, took;
 
@@ -191,10 +292,15 @@ void view_update(struct tui *t)
 		order_clear(&t->ord);
 		t->ngrows = 0;
 		t->grows = NULL;
-		dirty_clear(t);
+		/* While collecting, the changes are the collection's. */
+		if (!t->collecting)
+			dirty_clear(t);
 		return;
 	}
-	if (t->group != GROUP_NONE) {
+	view_settle(t);
+	if (!t->view_built && collect_take(t, preview)) {
+		/* The list gathered during the first dump. */
+	} else if (t->group != GROUP_NONE) {
 		/* Group rows hold keys, not records: stale ones are safe
 		 * to draw, so the whole-table pass is rate-limited. */
 		if (t->dirty.n || t->dirty.all) {
@@ -204,22 +310,42 @@ void view_update(struct tui *t)
 		now = tui_now_ms();
 		if (!t->view_dirty && !(t->groups_stale && now >= t->next_group_ms))
 			return;
-		rebuild(t);
+		rebuild(t, false);
 		took = tui_now_ms() - now;
 		t->next_group_ms = now + (uint64_t)(t->delay * 1000);
 		if (t->next_group_ms < now + 10 * took)
 			t->next_group_ms = now + 10 * took;
 		t->groups_stale = false;
-	} else if (t->view_dirty || t->dirty.all) {
-		rebuild(t);
+	} else if (t->view_dirty || t->dirty.all || !t->view_built) {
+		rebuild(t, preview && !t->view_built && !t->sel_valid);
 	} else if (t->dirty.n) {
 		patch(t);
 	} else {
 		return;
 	}
+	t->view_built = true;
 	t->view_version = table_version(t->tbl);
 	t->view_dirty = false;
 	t->redraw = true;
+}
+
+void view_update(struct tui *t)
+{
+	update(t, false);
+	view_settle(t);
+}
+
+void view_prepare(struct tui *t)
+{
+	update(t, true);
+}
+
+void view_settle(struct tui *t)
+{
+	if (!order_pending(&t->ord))
+		return;
+	order_finish(&t->ord);
+	follow_selection(t);
 }
 
 /* Tags: flow keys in a table of their own, so tagging thousands of rows

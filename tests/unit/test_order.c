@@ -434,6 +434,164 @@ static void test_random_one_at_a_time(void **state)
 	run_matrix(TELL_ONE, ROUNDS / 2);
 }
 
+/* ---- a first dump: rows gathered while the table changes ---- */
+
+/* The rows a preview has in place: the first `known` of the full sort,
+ * nothing past them, and then, finished, the full sort itself. */
+static void check_top(struct fixture *fx, struct order *o, size_t known)
+{
+	size_t n = expected(fx);
+
+	assert_int_equal(order_count(o), n);
+	assert_int_equal(order_pending(o), known < n);
+	for (size_t i = 0; i < known; i++) {
+		assert_ptr_equal(order_at(o, i), fx->exp[i]);
+		assert_int_equal(order_find(o, fx->exp[i]), i);
+	}
+	if (known < n) {
+		assert_null(order_at(o, known));
+		/* Rows past the known ones are not found yet. */
+		assert_int_equal(order_find(o, fx->exp[n - 1]), n);
+	}
+	order_finish(o);
+	assert_false(order_pending(o));
+	check_order(fx, o);
+}
+
+/* As the screen's first dump does it: each new record is offered as it
+ * is inserted; records changed in place or removed meanwhile go to the
+ * set of changes; removed slots are reused by later inserts. */
+static void collect_round(struct fixture *fx, struct order *o,
+			  struct order_changes *ch, size_t nops,
+			  unsigned churn)
+{
+	for (size_t i = 0; i < nops; i++) {
+		uint32_t what = rnd(100);
+		struct table_flow *r;
+		struct flow f;
+		size_t k;
+
+		if (what >= churn || fx->nkeys < 2) {
+			rand_flow(&f);
+			if ((r = table_find(fx->tbl, &f))) {
+				/* Seen again (an event, then the dump): told
+				 * after the change, as the screen does. */
+				assert_ptr_equal(table_upsert(fx->tbl, &f,
+							      fx->now_ms), r);
+				order_changes_add(ch, r, table_count(fx->tbl));
+				order_top_forget(o, r);
+				continue;
+			}
+			fx->keys[fx->nkeys++] = f;
+			r = table_upsert(fx->tbl, &f, fx->now_ms);
+			assert_non_null(r);
+			order_offer(o, r);
+			continue;
+		}
+		k = rnd((uint32_t)fx->nkeys);
+		r = table_find(fx->tbl, &fx->keys[k]);
+		assert_non_null(r);
+		order_changes_add(ch, r, table_count(fx->tbl));
+		order_top_forget(o, r);
+		if (what < churn / 2) {
+			assert_true(table_remove(fx->tbl, &fx->keys[k]));
+			fx->keys[k] = fx->keys[--fx->nkeys];
+			continue;
+		}
+		/* In place: a new TTL, or counters (so a new rate). */
+		f = r->f;
+		if (rnd(2)) {
+			f.timeout = rnd(2) ? 0 : rnd(200000);
+		} else {
+			f.orig_bytes += (uint64_t)rnd(4) * 5000;
+			f.orig_packets += 3;
+		}
+		assert_ptr_equal(table_upsert(fx->tbl, &f, fx->now_ms), r);
+	}
+}
+
+static unsigned long run_collect(int column, bool reverse, const char *expr,
+				 order_keep_fn keep, size_t k, unsigned churn)
+{
+	struct fixture fx;
+	struct order_changes ch = { 0 };
+	struct order o;
+	size_t kept;
+
+	fx_init(&fx, column, reverse, expr, keep);
+	order_for(&fx, &o);
+	order_begin_top(&o, 0, k);
+	for (int round = 0; round < 4; round++) {
+		fx.now_ms += 150;
+		collect_round(&fx, &o, &ch, NFLOWS / 4, churn);
+	}
+	assert_false(ch.all);
+	assert_int_equal(order_top_fix(&o, &ch), 0);
+	kept = order_top_count(&o);
+	assert_true(kept <= k);
+	/* Without changes every row of the best k is there. */
+	if (!ch.n)
+		assert_int_equal(kept, k < expected(&fx) ? k : expected(&fx));
+	order_finish_top(&o);
+	check_top(&fx, &o, kept);
+	order_changes_free(&ch);
+	order_free(&o);
+	fx_free(&fx);
+	return kept;
+}
+
+static void test_collect(void **state)
+{
+	static const size_t ks[] = { 1, 7, 64, 512 };
+	static const unsigned churns[] = { 0, 2, 30 };
+	unsigned long kept = 0, runs = 0;
+
+	(void)state;
+	rng_state = 0x5eed5eed12345678ull;
+	for (size_t c = 0; c < NCOLUMNS; c++)
+		for (int rev = 0; rev < 2; rev++)
+			for (size_t i = 0; i < 4; i++, runs++)
+				kept += run_collect(columns[c], rev,
+						    filters[i % NFILTERS],
+						    i == 3 ? keep_zone0 : NULL,
+						    ks[i], churns[(c + i) % 3]);
+	print_message("%lu collections, %lu rows kept in front\n", runs, kept);
+}
+
+/* A preview (order_begin_top ... order_finish_top on a plain pass) has
+ * its first k rows in place; every change finishes the sort first. */
+static void test_preview_then_change(void **state)
+{
+	struct fixture fx;
+	struct teller tl = { .how = TELL_ONE };
+	struct table_flow *r;
+	size_t cur = 0;
+	struct order o;
+
+	(void)state;
+	rng_state = 77;
+	fx_init(&fx, COL_TTL, true, "tcp or udp", NULL);
+	fill(&fx, 2000);
+	order_for(&fx, &o);
+	order_begin_top(&o, table_count(fx.tbl), 40);
+	while ((r = table_next(fx.tbl, &cur)))
+		order_offer(&o, r);
+	assert_int_equal(order_top_count(&o), 40);
+	order_finish_top(&o);
+	assert_true(order_pending(&o));
+	expected(&fx);
+	for (size_t i = 0; i < 40; i++)
+		assert_ptr_equal(order_at(&o, i), fx.exp[i]);
+	assert_null(order_at(&o, 40));
+	/* One change told while pending: the order is whole after it. */
+	tl.o = &o;
+	op_update(&fx, &tl);
+	assert_false(order_pending(&o));
+	check_order(&fx, &o);
+	order_free(&o);
+	fx_free(&fx);
+}
+
 /* ---- edge cases ---- */
 
 static void test_empty(void **state)
@@ -693,6 +851,8 @@ int main(void)
 		cmocka_unit_test(test_changes_bound),
 		cmocka_unit_test(test_random_batch),
 		cmocka_unit_test(test_random_one_at_a_time),
+		cmocka_unit_test(test_collect),
+		cmocka_unit_test(test_preview_then_change),
 	};
 
 	return cmocka_run_group_tests_name("order", tests, NULL, NULL);

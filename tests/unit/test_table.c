@@ -411,6 +411,131 @@ static void test_sweep_large(void **state)
 	table_free(t);
 }
 
+/* Sweeps against a model, with what happens while a dump is under way:
+ * flows removed (by events) before or after the dump saw them, their
+ * slots reused by new flows, sweeps begun twice (a dump asked again),
+ * and dumps that see everything (their end has nothing to remove). */
+static void test_sweep_model(void **state)
+{
+	enum { N = 3000, SWEEPS = 120 };
+	struct table *t = table_new();
+	struct flow *keys = malloc(N * sizeof(*keys));
+	bool *in = calloc(N, sizeof(*in)), *seen = calloc(N, sizeof(*seen));
+	size_t count = 0;
+
+	(void)state;
+	for (uint32_t i = 0; i < N; i++)
+		keys[i] = key_n(i);
+	for (uint32_t i = 0; i < N; i += 2) {
+		assert_non_null(table_upsert(t, &keys[i], 0));
+		in[i] = true;
+		count++;
+	}
+	for (uint32_t sw = 0; sw < SWEEPS; sw++) {
+		/* Every fourth dump sees the whole table. */
+		unsigned miss = sw % 4 == 0 ? 0 : 1 + (unsigned)(rng() % 5);
+		size_t gone = 0;
+
+		table_sweep_begin(t);
+		if (sw % 7 == 3) {
+			/* Asked again before it ended: starts over. */
+			assert_non_null(table_upsert(t, &keys[0], sw));
+			count += !in[0];
+			in[0] = true;
+			table_sweep_begin(t);
+		}
+		memset(seen, 0, N * sizeof(*seen));
+		for (uint32_t op = 0; op < 4 * N; op++) {
+			uint32_t i = (uint32_t)(rng() % N);
+
+			switch (rng() % 8) {
+			case 0:	/* DESTROY event: removed, whoever saw it */
+				assert_int_equal(table_remove(t, &keys[i]),
+						 in[i]);
+				count -= in[i];
+				in[i] = seen[i] = false;
+				break;
+			case 1:	/* NEW event: a new connection id */
+				keys[i].id++;
+				count += !in[i];
+				in[i] = seen[i] = true;
+				assert_non_null(table_upsert(t, &keys[i], sw));
+				break;
+			default:	/* the dump: only what it holds */
+				if (!in[i] || (miss && i % 5 < miss))
+					break;
+				assert_non_null(table_upsert(t, &keys[i], sw));
+				seen[i] = true;
+				break;
+			}
+		}
+		for (uint32_t i = 0; i < N; i++) {
+			if (in[i] && !seen[i] && (!miss || i % 5 >= miss)) {
+				/* The dump reaches the rest of its part. */
+				assert_non_null(table_upsert(t, &keys[i], sw));
+				seen[i] = true;
+			}
+			gone += in[i] && !seen[i];
+		}
+		assert_int_equal(table_sweep_end(t), gone);
+		if (!miss)
+			assert_int_equal(gone, 0);
+		for (uint32_t i = 0; i < N; i++) {
+			in[i] = in[i] && seen[i];
+			assert_int_equal(table_find(t, &keys[i]) != NULL, in[i]);
+		}
+		count -= gone;
+		assert_int_equal(table_count(t), count);
+		/* Between sweeps, refill: freed slots are reused. */
+		for (uint32_t i = sw % 3; i < N; i += 3)
+			if (!in[i]) {
+				assert_non_null(table_upsert(t, &keys[i], sw));
+				in[i] = true;
+				count++;
+			}
+		assert_int_equal(table_count(t), count);
+	}
+	free(seen);
+	free(in);
+	free(keys);
+	table_free(t);
+}
+
+/* Sizing the index ahead changes nothing but the memory. */
+static void test_reserve(void **state)
+{
+	enum { N = 40000 };
+	struct table *t = table_new();
+	struct flow *keys = malloc(N * sizeof(*keys));
+	size_t before;
+
+	(void)state;
+	for (uint32_t i = 0; i < N; i++)
+		keys[i] = key_n(i);
+	for (uint32_t i = 0; i < 100; i++)
+		assert_non_null(table_upsert(t, &keys[i], 0));
+	before = table_memory(t);
+	assert_int_equal(table_reserve(t, N), 0);
+	/* At least N index entries of 4 bytes, at a load of at most 0.7. */
+	assert_true(table_memory(t) >= before + N * 4 * 10 / 7 - 64 * 4);
+	for (uint32_t i = 0; i < 100; i++)
+		assert_int_equal(table_find(t, &keys[i])->f.mark, i);
+	before = table_memory(t);
+	for (uint32_t i = 100; i < N; i++)
+		assert_non_null(table_upsert(t, &keys[i], 0));
+	/* Only records were added: the index did not grow. */
+	assert_true(table_memory(t) - before <=
+		    (size_t)N * sizeof(struct table_flow));
+	for (uint32_t i = 0; i < N; i++)
+		assert_int_equal(table_find(t, &keys[i])->f.mark, i);
+	/* It never shrinks. */
+	before = table_memory(t);
+	assert_int_equal(table_reserve(t, 10), 0);
+	assert_int_equal(table_memory(t), before);
+	free(keys);
+	table_free(t);
+}
+
 static void test_tombstone(void **state)
 {
 	struct table *t = table_new();
@@ -655,6 +780,10 @@ static void test_memory_million(void **state)
 	/* The records alone are the floor; the index must stay small. */
 	assert_true(mem >= MILLION * sizeof(struct table_flow));
 	assert_true(per_flow < 200.0);
+	/* A record is the flow and its rate state, no padding: the sweep
+	 * marks live beside the records. */
+	assert_true(sizeof(struct table_flow) <=
+		    sizeof(struct flow) + 8 + 4 * 4);
 	table_free(t);
 }
 
@@ -668,6 +797,8 @@ int main(void)
 		cmocka_unit_test(test_churn_model),
 		cmocka_unit_test(test_sweep),
 		cmocka_unit_test(test_sweep_large),
+		cmocka_unit_test(test_sweep_model),
+		cmocka_unit_test(test_reserve),
 		cmocka_unit_test(test_tombstone),
 		cmocka_unit_test(test_tombstone_many),
 		cmocka_unit_test(test_rates),
