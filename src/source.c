@@ -756,61 +756,27 @@ static struct nlmsghdr *tuple_request(struct source *src, uint16_t type,
 	return nlh;
 }
 
-int source_delete(struct source *src, const struct flow *f,
-		  struct ctop_err *err)
+/* Send a one-flow request and read until its acknowledgement. Returns
+ * the kernel's answer (0 or an errno value such as ENOENT), with *out
+ * filled and *found set when a flow came back; -1 with err filled when
+ * the socket itself failed. */
+static int tuple_exchange(struct source *src, uint16_t type,
+			  const struct flow *f, bool with_id,
+			  struct flow *out, bool *found, const char *what,
+			  struct ctop_err *err)
 {
 	uint32_t seq = ++src->seq;
 	struct nlmsghdr *nlh;
 	ssize_t n;
 	int len, error = 0;
 
-	/* With the id, a newer connection on the same tuple survives. */
-	nlh = tuple_request(src, IPCTNL_MSG_CT_DELETE, seq, f, true);
+	nlh = tuple_request(src, type, seq, f, with_id);
 	if (sock_send(src, nlh) < 0)
-		return errno_message(errno, "conntrack delete failed", err);
+		return errno_message(errno, what, err);
 	for (;;) {
 		n = sock_recv(src);
 		if (n <= 0)
-			return errno_message(n < 0 ? errno : EPIPE,
-					     "conntrack delete failed", err);
-		len = (int)n;
-		for (nlh = (struct nlmsghdr *)src->buf; mnl_nlmsg_ok(nlh, len);
-		     nlh = mnl_nlmsg_next(nlh, &len)) {
-			if (msg_classify(src, nlh, seq, &error) != MSG_ERROR)
-				continue;
-			if (error == 0)
-				return 1;
-			if (error == ENOENT)
-				return 0;
-			if (error == EPERM)
-				return err_set(err, CTOP_EXIT_RUNTIME,
-					       "deleting conntrack entries needs CAP_NET_ADMIN (run as root)");
-			return errno_message(error, "conntrack delete failed",
-					     err);
-		}
-	}
-}
-
-/* ---- get one ---- */
-
-int source_get(struct source *src, const struct flow *key, struct flow *out,
-	       struct ctop_err *err)
-{
-	uint32_t seq = ++src->seq;
-	struct nlmsghdr *nlh;
-	bool found = false;
-	ssize_t n;
-	int len, error = 0;
-
-	nlh = tuple_request(src, IPCTNL_MSG_CT_GET, seq, key, false);
-	if (sock_send(src, nlh) < 0)
-		return errno_message(errno, "conntrack get failed", err);
-	/* The answer is the flow, then the ACK (or only an error). */
-	for (;;) {
-		n = sock_recv(src);
-		if (n <= 0)
-			return errno_message(n < 0 ? errno : EPIPE,
-					     "conntrack get failed", err);
+			return errno_message(n < 0 ? errno : EPIPE, what, err);
 		len = (int)n;
 		for (nlh = (struct nlmsghdr *)src->buf; mnl_nlmsg_ok(nlh, len);
 		     nlh = mnl_nlmsg_next(nlh, &len)) {
@@ -818,20 +784,55 @@ int source_get(struct source *src, const struct flow *key, struct flow *out,
 			case MSG_SKIP:
 				continue;
 			case MSG_DATA:
-				if (source_parse_flow(nlh, out) == 0)
-					found = true;
+				if (out && source_parse_flow(nlh, out) == 0)
+					*found = true;
 				continue;
 			case MSG_DONE:
 			case MSG_ERROR:
-				break;
+				return error;
 			}
-			if (error == 0)
-				return found ? 1 : 0;
-			if (error == ENOENT)
-				return 0;
-			return errno_message(error, "conntrack get failed", err);
 		}
 	}
+}
+
+int source_delete(struct source *src, const struct flow *f,
+		  struct ctop_err *err)
+{
+	const char *what = "conntrack delete failed";
+	int r;
+
+	/* With the id, a newer connection on the same tuple survives. */
+	r = tuple_exchange(src, IPCTNL_MSG_CT_DELETE, f, true, NULL, NULL,
+			   what, err);
+	if (r <= 0)
+		return r < 0 ? -1 : 1;
+	if (r == ENOENT)
+		return 0;
+	if (r == EPERM)
+		return err_set(err, CTOP_EXIT_RUNTIME,
+			       "deleting conntrack entries needs CAP_NET_ADMIN (run as root)");
+	return errno_message(r, what, err);
+}
+
+/* ---- get one ---- */
+
+int source_get(struct source *src, const struct flow *key, struct flow *out,
+	       struct ctop_err *err)
+{
+	const char *what = "conntrack get failed";
+	bool found = false;
+	int r;
+
+	/* The answer is the flow, then the ACK (or only an error). */
+	r = tuple_exchange(src, IPCTNL_MSG_CT_GET, key, false, out, &found,
+			   what, err);
+	if (r < 0)
+		return -1;
+	if (r == 0)
+		return found ? 1 : 0;
+	if (r == ENOENT)
+		return 0;
+	return errno_message(r, what, err);
 }
 
 /* ---- sysctl ---- */
