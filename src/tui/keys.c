@@ -1,4 +1,5 @@
 /* Keys and mouse in the list. Every key here is listed in help.c. */
+#include <limits.h>
 #include <curses.h>
 
 #include "tui_int.h"
@@ -42,18 +43,64 @@ void tui_refresh_now(struct tui *t)
 	t->redraw = true;
 }
 
+size_t keys_moved(size_t sel, long delta, size_t n)
+{
+	long s = (long)sel + delta;
+
+	if (s < 0)
+		s = 0;
+	if (n && s >= (long)n)
+		s = (long)n - 1;
+	return (size_t)s;
+}
+
+bool keys_nav_delta(int key, long page, long *delta)
+{
+	switch (key) {
+	case KEY_UP:
+		*delta = -1;
+		return true;
+	case KEY_DOWN:
+		*delta = 1;
+		return true;
+	case KEY_PPAGE:
+		*delta = -page;
+		return true;
+	case KEY_NPAGE:
+		*delta = page;
+		return true;
+	case KEY_HOME:
+		*delta = LONG_MIN / 2;
+		return true;
+	case KEY_END:
+		*delta = LONG_MAX / 2;
+		return true;
+	}
+	return false;
+}
+
+bool keys_open_view(struct tui *t, int key)
+{
+	switch (key) {
+	case 'P':
+		views_open(t, MODE_PRESSURE);
+		return true;
+	case 'T':
+		views_open(t, MODE_TIMEOUTS);
+		return true;
+	case 'E':
+		views_open(t, MODE_EXPECT);
+		return true;
+	}
+	return false;
+}
+
 static void move_sel(struct tui *t, long delta)
 {
 	size_t n = view_rows(t);
-	long s = (long)t->sel + delta;
 
-	if (!n)
-		return;
-	if (s < 0)
-		s = 0;
-	if (s >= (long)n)
-		s = (long)n - 1;
-	view_select(t, (size_t)s);
+	if (n)
+		view_select(t, keys_moved(t->sel, delta, n));
 }
 
 /* Next or previous column of the view as the sort key. */
@@ -135,27 +182,13 @@ static void search_next(struct tui *t)
 /* Function keys and the keys that have no letter. */
 static bool special_key(struct tui *t, int key)
 {
-	long page = t->list_h > 1 ? t->list_h - 1 : 1;
+	long page = t->list_h > 1 ? t->list_h - 1 : 1, delta;
 
+	if (keys_nav_delta(key, page, &delta)) {
+		move_sel(t, delta);
+		return true;
+	}
 	switch (key) {
-	case KEY_UP:
-		move_sel(t, -1);
-		break;
-	case KEY_DOWN:
-		move_sel(t, 1);
-		break;
-	case KEY_PPAGE:
-		move_sel(t, -page);
-		break;
-	case KEY_NPAGE:
-		move_sel(t, page);
-		break;
-	case KEY_HOME:
-		view_select(t, 0);
-		break;
-	case KEY_END:
-		move_sel(t, (long)view_rows(t));
-		break;
 	case KEY_F(1):
 		t->mode = MODE_HELP;
 		break;
@@ -249,13 +282,9 @@ void keys_list(struct tui *t, int key, bool fkey)
 		view_leave_group(t);
 		break;
 	case 'P':
-		views_open(t, MODE_PRESSURE);
-		break;
 	case 'T':
-		views_open(t, MODE_TIMEOUTS);
-		break;
 	case 'E':
-		views_open(t, MODE_EXPECT);
+		keys_open_view(t, key);
 		break;
 	case 'd':
 	case 'x':

@@ -285,6 +285,14 @@ void dirty_free(struct tui *t);
 
 /* views.c: P, T and E */
 void views_open(struct tui *t, enum tui_mode mode);
+/* Shared by the flow list and the P/T/E views (keys.c). */
+/* Row sel moved by delta, kept within n rows. */
+size_t keys_moved(size_t sel, long delta, size_t n);
+/* The move a navigation key asks for (Home and End as moves past either
+ * end, which keys_moved clamps); false for other keys. */
+bool keys_nav_delta(int key, long page, long *delta);
+/* P, T and E open their views; false for other keys. */
+bool keys_open_view(struct tui *t, int key);
 void views_refresh(struct tui *t);
 void views_key(struct tui *t, int key, bool fkey);
 void views_draw(struct tui *t);

@@ -165,40 +165,22 @@ static size_t view_len(const struct tui *t)
 static void vmove(struct tui *t, long delta)
 {
 	size_t n = view_len(t);
-	long s = (long)t->vw.sel + delta;
 
-	if (!n)
-		return;
-	if (s < 0)
-		s = 0;
-	if (s >= (long)n)
-		s = (long)n - 1;
-	t->vw.sel = (size_t)s;
+	if (n)
+		t->vw.sel = keys_moved(t->vw.sel, delta, n);
 }
 
 void views_key(struct tui *t, int key, bool fkey)
 {
+	long delta;
+
 	t->redraw = true;
 	if (fkey) {
+		if (keys_nav_delta(key, 10, &delta)) {
+			vmove(t, delta);
+			return;
+		}
 		switch (key) {
-		case KEY_UP:
-			vmove(t, -1);
-			break;
-		case KEY_DOWN:
-			vmove(t, 1);
-			break;
-		case KEY_PPAGE:
-			vmove(t, -10);
-			break;
-		case KEY_NPAGE:
-			vmove(t, 10);
-			break;
-		case KEY_HOME:
-			t->vw.sel = 0;
-			break;
-		case KEY_END:
-			vmove(t, (long)view_len(t));
-			break;
 		case KEY_BACKSPACE:
 			t->mode = MODE_LIST;
 			break;
@@ -221,13 +203,9 @@ void views_key(struct tui *t, int key, bool fkey)
 		t->mode = MODE_LIST;
 		break;
 	case 'P':
-		views_open(t, MODE_PRESSURE);
-		break;
 	case 'T':
-		views_open(t, MODE_TIMEOUTS);
-		break;
 	case 'E':
-		views_open(t, MODE_EXPECT);
+		keys_open_view(t, key);
 		break;
 	case 'h':
 	case '?':
