@@ -39,60 +39,118 @@ struct follow {
 	struct source *src;
 	struct source_events *ev;
 	struct follow_opts opts;
-	struct follow_stats st;
+	struct follow_state s;
 	struct table *dirty;		/* keys touched, during follow_check */
 	struct table *check;		/* the kernel's copy, in follow_check */
 	struct ctop_err *err;		/* for errors inside callbacks */
 	uint64_t now_ms;
 	uint64_t last_dump_ms;
 	size_t dumped;			/* flows of the dump under way */
-	bool need_resync;
-	bool sweeping;
-	bool lost_in_sweep;
 	bool changed;
 	bool failed;			/* an event read failed in a dump */
 	bool oom;
 };
 
-static void apply_destroy(struct follow *fw, const struct flow *f)
-{
-	struct table_flow *r = table_find(fw->t, f);
+/* ---- the rules ---- */
 
-	fw->st.destroys++;
+void follow_state_init(struct follow_state *s, struct table *t,
+		       const struct follow_hooks *hooks, void *ctx)
+{
+	memset(s, 0, sizeof(*s));
+	s->t = t;
+	s->hooks = hooks;
+	s->ctx = ctx;
+	s->st.events_sysctl = -1;
+}
+
+static struct table_flow *upsert(struct follow_state *s, const struct flow *f,
+				 uint64_t now_ms)
+{
+	if (s->hooks)
+		return s->hooks->upsert(s->ctx, f, now_ms);
+	return table_upsert(s->t, f, now_ms);
+}
+
+static bool destroy(struct follow_state *s, const struct flow *f)
+{
+	struct table_flow *r = table_find(s->t, f);
+	bool removed;
+
+	s->st.destroys++;
 	/* Another id: the DESTROY of an older connection on this tuple,
 	 * queued before the newer one was read. */
 	if (r && r->f.id != f->id)
-		return;
-	if (table_remove(fw->t, f) || fw->sweeping)
-		fw->changed = true;
+		return false;
+	removed = s->hooks ? s->hooks->remove(s->ctx, f) :
+			     table_remove(s->t, f);
+	/* During a sweep the tombstone is a change too. */
+	return removed || s->sweeping;
 }
+
+bool follow_apply(struct follow_state *s, const struct source_event *e,
+		  uint64_t now_ms)
+{
+	if (e->type == SOURCE_EV_OVERFLOW) {
+		s->st.overflows++;
+		s->st.lost += e->lost < 0 ? 1 : (uint64_t)e->lost;
+		s->need_resync = true;
+		if (s->sweeping)
+			s->lost_in_sweep = true;
+		errno = 0;
+		return false;
+	}
+	s->st.events++;
+	if (e->type == SOURCE_EV_DESTROY) {
+		errno = 0;
+		return destroy(s, &e->f);
+	}
+	if (e->type == SOURCE_EV_NEW)
+		s->st.news++;
+	else
+		s->st.updates++;
+	/* NULL with errno 0: a tombstone said the flow is gone. */
+	return upsert(s, &e->f, now_ms) != NULL;
+}
+
+bool follow_dumped(struct follow_state *s, const struct flow *f,
+		   uint64_t now_ms)
+{
+	return upsert(s, f, now_ms) != NULL || errno != ENOMEM;
+}
+
+void follow_sweep_begin(struct follow_state *s)
+{
+	table_sweep_begin(s->t);
+	s->sweeping = true;
+	s->need_resync = false;
+	s->lost_in_sweep = false;
+}
+
+size_t follow_sweep_end(struct follow_state *s, bool resync)
+{
+	size_t removed = table_sweep_end(s->t);
+
+	s->sweeping = false;
+	s->st.swept += removed;
+	s->st.dumps++;
+	if (resync)
+		s->st.resyncs++;
+	/* Lost events may concern flows the dump had already passed. */
+	if (s->lost_in_sweep)
+		s->need_resync = true;
+	return removed;
+}
+
+/* ---- the blocking follower ---- */
 
 static int apply(const struct source_event *e, void *data)
 {
 	struct follow *fw = data;
 
-	if (e->type == SOURCE_EV_OVERFLOW) {
-		fw->st.overflows++;
-		fw->st.lost += e->lost < 0 ? 1 : (uint64_t)e->lost;
-		fw->need_resync = true;
-		if (fw->sweeping)
-			fw->lost_in_sweep = true;
-		return 0;
-	}
-	fw->st.events++;
-	if (fw->dirty && !table_upsert(fw->dirty, &e->f, fw->now_ms) &&
-	    errno == ENOMEM)
+	if (e->type != SOURCE_EV_OVERFLOW && fw->dirty &&
+	    !table_upsert(fw->dirty, &e->f, fw->now_ms) && errno == ENOMEM)
 		fw->oom = true;
-	if (e->type == SOURCE_EV_DESTROY) {
-		apply_destroy(fw, &e->f);
-		return 0;
-	}
-	if (e->type == SOURCE_EV_NEW)
-		fw->st.news++;
-	else
-		fw->st.updates++;
-	/* NULL with errno 0: a tombstone said the flow is gone. */
-	if (table_upsert(fw->t, &e->f, fw->now_ms))
+	if (follow_apply(&fw->s, e, fw->now_ms))
 		fw->changed = true;
 	else if (errno == ENOMEM)
 		fw->oom = true;
@@ -137,6 +195,7 @@ struct follow *follow_new(struct table *t, struct source *src,
 	}
 	fw->t = t;
 	fw->src = src;
+	follow_state_init(&fw->s, t, NULL, NULL);
 	if (opts)
 		fw->opts = *opts;
 	fw->ev = source_events_open(fw->opts.rcvbuf, err);
@@ -144,8 +203,8 @@ struct follow *follow_new(struct table *t, struct source *src,
 		free(fw);
 		return NULL;
 	}
-	fw->st.events_sysctl = source_events_sysctl();
-	fw->st.rcvbuf = source_events_rcvbuf(fw->ev);
+	fw->s.st.events_sysctl = source_events_sysctl();
+	fw->s.st.rcvbuf = source_events_rcvbuf(fw->ev);
 	return fw;
 }
 
@@ -164,21 +223,23 @@ int follow_fd(const struct follow *fw)
 
 bool follow_events_on(const struct follow *fw)
 {
-	return fw->st.events_sysctl != 0;
+	return fw->s.st.events_sysctl != 0;
 }
 
 const struct follow_stats *follow_stats(const struct follow *fw)
 {
-	return &fw->st;
+	return &fw->s.st;
 }
 
 /* Dump callback of a resync: store, and keep the event socket drained. */
 static int on_dump(const struct flow *f, void *data)
 {
 	struct follow *fw = data;
-	struct table *t = fw->check ? fw->check : fw->t;
+	bool stored = fw->check ?
+		table_upsert(fw->check, f, fw->now_ms) || errno != ENOMEM :
+		follow_dumped(&fw->s, f, fw->now_ms);
 
-	if (!table_upsert(t, f, fw->now_ms) && errno == ENOMEM) {
+	if (!stored) {
 		fw->oom = true;
 		return 1;
 	}
@@ -212,7 +273,8 @@ static int dump(struct follow *fw, struct ctop_err *err)
 	return drain(fw, queue_capacity(fw), err) < 0 ? -1 : 0;
 }
 
-static int resync(struct follow *fw, struct ctop_err *err)
+/* AFTER_LOSS: the dump is for lost events (counted as a resync). */
+static int resync(struct follow *fw, bool after_loss, struct ctop_err *err)
 {
 	uint64_t t0;
 	int r;
@@ -221,33 +283,26 @@ static int resync(struct follow *fw, struct ctop_err *err)
 	 * so a flow whose DESTROY was lost is not marked as seen. */
 	if (drain(fw, queue_capacity(fw), err) < 0)
 		return -1;
-	fw->need_resync = false;
-	fw->lost_in_sweep = false;
-	fw->sweeping = true;
 	t0 = clock_monotonic_ms();
-	table_sweep_begin(fw->t);
+	follow_sweep_begin(&fw->s);
 	r = dump(fw, err);
-	fw->st.swept += table_sweep_end(fw->t);
-	fw->sweeping = false;
+	follow_sweep_end(&fw->s, after_loss);
 	fw->changed = true;
-	if (fw->lost_in_sweep)
-		fw->need_resync = true;
 	fw->last_dump_ms = clock_monotonic_ms();
-	fw->st.last_dump_s = (double)(fw->last_dump_ms - t0) / 1000.0;
-	fw->st.dumps++;
-	fw->st.events_sysctl = source_events_sysctl();
-	fw->st.rcvbuf = source_events_rcvbuf(fw->ev);
+	fw->s.st.last_dump_s = (double)(fw->last_dump_ms - t0) / 1000.0;
+	fw->s.st.events_sysctl = source_events_sysctl();
+	fw->s.st.rcvbuf = source_events_rcvbuf(fw->ev);
 	return r;
 }
 
 int follow_start(struct follow *fw, struct ctop_err *err)
 {
-	return resync(fw, err);
+	return resync(fw, false, err);
 }
 
 int follow_resync(struct follow *fw, struct ctop_err *err)
 {
-	return resync(fw, err);
+	return resync(fw, false, err);
 }
 
 int follow_poll(struct follow *fw, struct ctop_err *err)
@@ -262,14 +317,10 @@ int follow_poll(struct follow *fw, struct ctop_err *err)
 	periodic = fw->opts.resync_s > 0 &&
 		   (double)(clock_monotonic_ms() - fw->last_dump_ms) >=
 		   fw->opts.resync_s * 1000.0;
-	if (fw->need_resync) {
-		fw->st.resyncs++;
-		if (resync(fw, err) < 0)
-			return -1;
-	} else if (periodic && resync(fw, err) < 0) {
+	if ((fw->s.need_resync || periodic) &&
+	    resync(fw, fw->s.need_resync, err) < 0)
 		return -1;
-	}
-	fw->st.rcvbuf = source_events_rcvbuf(fw->ev);
+	fw->s.st.rcvbuf = source_events_rcvbuf(fw->ev);
 	return fw->changed ? 1 : 0;
 }
 
@@ -278,10 +329,9 @@ int follow_settle(struct follow *fw, struct ctop_err *err)
 	for (int i = 0; i < SETTLE_ROUNDS; i++) {
 		if (drain(fw, queue_capacity(fw), err) < 0)
 			return -1;
-		if (!fw->need_resync)
+		if (!fw->s.need_resync)
 			return 0;
-		fw->st.resyncs++;
-		if (resync(fw, err) < 0)
+		if (resync(fw, true, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -330,10 +380,10 @@ int follow_check(struct follow *fw, struct follow_check *res,
 		err_set(err, CTOP_EXIT_RUNTIME, "out of memory");
 		goto out;
 	}
-	overflows = fw->st.overflows;
+	overflows = fw->s.st.overflows;
 	if (dump(fw, err) < 0)
 		goto out;
-	res->overflow = fw->st.overflows != overflows;
+	res->overflow = fw->s.st.overflows != overflows;
 	compare(fw, res);
 	r = 0;
 out:

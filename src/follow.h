@@ -42,6 +42,53 @@ struct follow_stats {
 	double last_dump_s;	/* how long the last dump took */
 };
 
+/* ---- the rules, shared with the screen (tui/sync.c) ----
+ *
+ * How events and dumps change a table, whoever reads them: the blocking
+ * follower below (ctop --self-check) and the screen, which reads events
+ * on its UI thread and dumps on a worker. The caller opens a sweep when it
+ * asks for a dump, feeds every event and every dumped flow through here,
+ * and closes the sweep when the dump ends. Hooks let the screen see every
+ * change (its sorted view and per-protocol counts); without hooks the
+ * table is changed directly. */
+struct follow_hooks {
+	struct table_flow *(*upsert)(void *ctx, const struct flow *f,
+				     uint64_t now_ms);
+	bool (*remove)(void *ctx, const struct flow *key);
+};
+
+struct follow_state {
+	struct table *t;
+	const struct follow_hooks *hooks;	/* NULL: the table itself */
+	void *ctx;
+	struct follow_stats st;
+	bool need_resync;	/* events were lost: dump again */
+	bool sweeping;		/* a dump is being applied */
+	bool lost_in_sweep;	/* events were lost while it was */
+};
+
+void follow_state_init(struct follow_state *s, struct table *t,
+		       const struct follow_hooks *hooks, void *ctx);
+/* Apply one event: an overflow asks for a resync; NEW and UPDATE upsert
+ * (a tombstone may refuse); DESTROY removes the stored flow unless its
+ * conntrack id is another. Returns true when the table changed. Sets
+ * errno to ENOMEM and returns false when a flow could not be stored. */
+bool follow_apply(struct follow_state *s, const struct source_event *e,
+		  uint64_t now_ms);
+/* Store one dumped flow (the sweep marks it seen). False with errno
+ * ENOMEM when it could not be stored. */
+bool follow_dumped(struct follow_state *s, const struct flow *f,
+		   uint64_t now_ms);
+/* A dump is asked for: from now on a DESTROY leaves a tombstone. Apply
+ * the events queued before this first: they predate any loss. */
+void follow_sweep_begin(struct follow_state *s);
+/* The dump ended: remove what it did not see, count it (as a resync when
+ * RESYNC), and ask for another when events were lost meanwhile. Returns
+ * the flows removed. */
+size_t follow_sweep_end(struct follow_state *s, bool resync);
+
+/* ---- a blocking follower ---- */
+
 struct follow;
 
 /* Subscribe to events in the current namespace (before the first dump,

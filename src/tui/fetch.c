@@ -327,10 +327,8 @@ int fetch_apply(struct tui *t, char *msg, size_t len)
 		/* The sweep normally opened when the dump was asked for
 		 * (sync.c), so that destroys seen meanwhile leave
 		 * tombstones. */
-		if (!t->sweeping) {
-			table_sweep_begin(t->tbl);
-			t->sweeping = true;
-		}
+		if (!t->fs.sweeping)
+			follow_sweep_begin(&t->fs);
 		/* Changes in place need no tracking: the view is rebuilt
 		 * when the sweep ends. New flows do (tui_upsert). */
 		for (size_t k = 0; k < b->n; k++) {
@@ -348,8 +346,7 @@ int fetch_apply(struct tui *t, char *msg, size_t len)
 			} else {
 				done = 1;
 			}
-			removed = table_sweep_end(t->tbl);
-			t->sweeping = false;
+			removed = follow_sweep_end(&t->fs, t->dump_is_resync);
 			sync_dump_done(t, done, msg, removed);
 		}
 		fbatch_done(t->fetch, b);

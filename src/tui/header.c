@@ -233,8 +233,8 @@ static void line_filter(struct tui *t, bool acct)
 	if (warning_at(t, 3, x) || t->cli->replay)
 		return;
 	snprintf(buf, sizeof(buf), "overflows %" PRIu64 "  resyncs %" PRIu64,
-		 t->overflows, t->resyncs);
-	right(t, 3, x, buf, t->overflows ? ROLE_ERROR : ROLE_NORMAL);
+		 t->fs.st.overflows, t->fs.st.resyncs);
+	right(t, 3, x, buf, t->fs.st.overflows ? ROLE_ERROR : ROLE_NORMAL);
 }
 
 void header_draw(struct tui *t)

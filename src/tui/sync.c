@@ -12,18 +12,15 @@
  * counters or TTL fresh (sorting by bytes, packets, rate or TTL).
  *
  * The rules that keep a dump and the events from contradicting each other
- * are those of follow.c:
+ * live in follow.c (follow_apply, follow_sweep_begin/end), shared with
+ * ctop --self-check; this file decides when they run:
  * - We subscribe before the first dump, so nothing falls between them.
- * - The table's sweep opens when the dump is asked for, not when its first
- *   batch arrives: a DESTROY applied from then on leaves a tombstone, so
- *   the copy the dump read before the destroy cannot bring the flow back.
+ * - The sweep opens when the dump is asked for, not when its first batch
+ *   arrives: a DESTROY applied from then on leaves a tombstone, so the
+ *   copy the dump read before the destroy cannot bring the flow back.
  * - Queued events are applied before a resync opens its sweep: they are
  *   older than the loss and must not mark a flow whose DESTROY was lost
  *   as seen.
- * - Events lost while a dump runs may concern flows the dump had already
- *   passed: the dump is done again.
- * - A DESTROY for another conntrack id than the stored one is about an
- *   older connection on the same tuple.
  *
  * Some changes send no event at all: with nf_conntrack_events=2 a flow
  * created before anyone listened never reports its end. The kernel's
@@ -152,31 +149,36 @@ const char *sync_volatile(const struct tui *t)
 
 /* ---- events ---- */
 
+/* follow.c applies the rules; these hooks keep the view in step. */
+static struct table_flow *hook_upsert(void *ctx, const struct flow *f,
+				      uint64_t now_ms)
+{
+	return tui_upsert(ctx, f, now_ms, true);
+}
+
+static bool hook_remove(void *ctx, const struct flow *key)
+{
+	return tui_remove(ctx, key);
+}
+
+static const struct follow_hooks hooks = {
+	.upsert = hook_upsert,
+	.remove = hook_remove,
+};
+
 static int on_event(const struct source_event *e, void *data)
 {
 	struct tui *t = data;
-	struct table_flow *r;
 
-	if (e->type == SOURCE_EV_OVERFLOW) {
-		t->overflows++;
-		t->lost += e->lost < 0 ? 1 : (uint64_t)e->lost;
-		t->need_resync = true;
-		if (t->sweeping)
-			t->lost_in_sweep = true;
-		return 0;
-	}
-	t->events++;
-	if (e->type == SOURCE_EV_DESTROY) {
-		r = table_find(t->tbl, &e->f);
-		if (r && r->f.id != e->f.id)
-			return 0;
-		tui_remove(t, &e->f);
-		return 0;
-	}
-	/* NULL: a tombstone said the flow is gone, or no memory (the next
-	 * resync tries again). */
-	tui_upsert(t, &e->f, t->ev_now_ms, true);
+	/* A flow not stored for want of memory: the next resync tries
+	 * again. */
+	follow_apply(&t->fs, e, t->ev_now_ms);
 	return 0;
+}
+
+void sync_init(struct tui *t)
+{
+	follow_state_init(&t->fs, t->tbl, &hooks, t);
 }
 
 int sync_open(struct tui *t)
@@ -220,7 +222,7 @@ bool sync_events(struct tui *t)
 		n = source_events_read(t->ev, EV_SLICE, on_event, t, &err);
 		if (n < 0) {
 			status_set(t, true, "%s", err.msg);
-			t->need_resync = true;
+			t->fs.need_resync = true;
 			return false;
 		}
 		if (n < EV_SLICE)
@@ -237,23 +239,20 @@ static void request_dump(struct tui *t, uint64_t now)
 {
 	/* Events queued now are older than any loss: apply them before the
 	 * sweep opens (bounded; the rest is applied during the dump). */
-	if (t->need_resync)
+	if (t->fs.need_resync)
 		sync_events(t);
 	if (!fetch_request(t->fetch))
 		return;
-	table_sweep_begin(t->tbl);
-	t->sweeping = true;
+	follow_sweep_begin(&t->fs);
 	t->dump_started_ms = now;
 	if (!t->dumped_once)
 		view_collect_begin(t);
 	t->dump_is_resync = t->dumped_once && !t->polling;
-	t->need_resync = false;
-	t->lost_in_sweep = false;
 }
 
 void sync_start(struct tui *t)
 {
-	if (!t->dumped_once && !t->sweeping)
+	if (!t->dumped_once && !t->fs.sweeping)
 		request_dump(t, tui_now_ms());
 }
 
@@ -263,16 +262,11 @@ void sync_dump_done(struct tui *t, int r, const char *msg, size_t removed)
 
 	t->last_dump_ms = now;
 	t->last_dump_took_ms = now - t->dump_started_ms;
-	t->dumps++;
-	if (t->dump_is_resync)
-		t->resyncs++;
 	if (!t->dumped_once) {
 		t->dumped_once = true;
 		/* Statistics and the first targeted reads right away. */
 		t->next_refresh_ms = 0;
 	}
-	if (t->lost_in_sweep)
-		t->need_resync = true;
 	t->fetch_error = r < 0;
 	if (r < 0)
 		status_set(t, true, "refresh failed: %s", msg);
@@ -288,7 +282,7 @@ void sync_resync(struct tui *t)
 {
 	if (t->cli->replay)
 		return;
-	t->need_resync = true;
+	t->fs.need_resync = true;
 }
 
 uint64_t sync_resync_ms(const struct tui *t)
@@ -310,7 +304,7 @@ static uint64_t dump_due(const struct tui *t)
 {
 	uint64_t wait;
 
-	if (!t->dumped_once || t->need_resync)
+	if (!t->dumped_once || t->fs.need_resync)
 		return 0;
 	if (t->polling) {
 		/* A dump that takes longer than the interval would keep a
@@ -331,7 +325,7 @@ uint64_t sync_next_ms(const struct tui *t)
 
 	if (t->paused || t->cli->replay)
 		return UINT64_MAX;
-	if (!t->sweeping) {
+	if (!t->fs.sweeping) {
 		d = dump_due(t);
 		if (d < next)
 			next = d;
@@ -393,7 +387,7 @@ static void read_sysctls(struct tui *t)
 	/* Flows made while events were off never send any: start over
 	 * from a dump when they come back on. */
 	if (t->events_sysctl == 0 && ev != 0)
-		t->need_resync = true;
+		t->fs.need_resync = true;
 	t->events_sysctl = ev;
 	t->events_on = ev != 0;
 }
@@ -424,7 +418,7 @@ static void check_drift(struct tui *t, uint64_t now)
 {
 	uint64_t gap;
 
-	if (t->polling || t->sweeping || !t->dumped_once || !t->have_stats ||
+	if (t->polling || t->fs.sweeping || !t->dumped_once || !t->have_stats ||
 	    fetch_busy(t->fetch))
 		return;
 	if (t->stats.count == table_count(t->tbl)) {
@@ -436,7 +430,7 @@ static void check_drift(struct tui *t, uint64_t now)
 	gap = 20 * t->last_dump_took_ms;
 	t->next_drift_ms = now + (gap > DRIFT_MIN_MS ? gap : DRIFT_MIN_MS);
 	t->drift_ticks = 0;
-	t->need_resync = true;
+	t->fs.need_resync = true;
 }
 
 void sync_tick(struct tui *t, uint64_t now)
@@ -444,7 +438,7 @@ void sync_tick(struct tui *t, uint64_t now)
 	const char *why = NULL;
 
 	if (t->cli->replay) {
-		if (!t->dumped_once && !t->sweeping)
+		if (!t->dumped_once && !t->fs.sweeping)
 			request_dump(t, now);
 		return;
 	}
@@ -456,7 +450,7 @@ void sync_tick(struct tui *t, uint64_t now)
 	t->poll_why = why;
 	if (t->paused)
 		return;
-	if (!t->sweeping && now >= dump_due(t))
+	if (!t->fs.sweeping && now >= dump_due(t))
 		request_dump(t, now);
 	if (now < t->next_refresh_ms)
 		return;

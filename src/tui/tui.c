@@ -354,6 +354,7 @@ int tui_run(const struct cli *cli, struct source *src, struct filter *flt,
 		goto out;
 	}
 	table_presize(&t);
+	sync_init(&t);
 	if (!cli->replay) {
 		t.acct_off = source_sysctl("nf_conntrack_acct") == 0;
 		/* Subscribe before the first dump is asked for. */

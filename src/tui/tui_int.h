@@ -10,6 +10,7 @@
 #include "../cli.h"
 #include "../columns.h"
 #include "../filter.h"
+#include "../follow.h"
 #include "../group.h"
 #include "../order.h"
 #include "../resolve.h"
@@ -114,7 +115,6 @@ struct tui {
 	/* refresh */
 	double delay;
 	bool paused;
-	bool sweeping;			/* a dump is being applied */
 	bool fetch_error;
 	uint64_t next_refresh_ms;
 	uint64_t refresh_asked_ms;	/* when the last dump ended */
@@ -132,10 +132,8 @@ struct tui {
 	bool polling;			/* full dump every interval */
 	const char *poll_why;		/* why, for the header */
 	bool dumped_once;		/* the first dump is in */
-	bool need_resync;		/* events were lost */
-	bool lost_in_sweep;		/* ... while a dump was under way */
+	struct follow_state fs;		/* events and dumps: follow.c's rules */
 	bool dump_is_resync;
-	uint64_t events, overflows, lost, resyncs, dumps;
 	uint64_t last_dump_ms;		/* when the last dump ended */
 	uint64_t last_dump_took_ms;
 	uint64_t epoch_ms;		/* the table's clock origin */
@@ -251,6 +249,8 @@ int fetch_apply(struct tui *t, char *msg, size_t len);
 /* sync.c: the table kept from events, dumps to resynchronize, targeted
  * reads of the rows on screen. Every change to t->tbl goes through
  * tui_upsert/tui_remove so the view knows what moved. */
+/* The rules of follow.c, applied to t->tbl (once the table exists). */
+void sync_init(struct tui *t);
 int sync_open(struct tui *t);
 void sync_close(struct tui *t);
 int sync_fd(const struct tui *t);	/* -1 when not listening */
