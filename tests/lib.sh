@@ -7,9 +7,17 @@ set -u
 
 _namespaces=()
 _tmux_sessions=()
+# Each test has a tmux server of its own (a function shadows the command
+# for every script that sources this file): a server shared between
+# tests exits when its last session ends, and a session started while it
+# is exiting fails ("server exited unexpectedly"). An idle session keeps
+# ours up until the cleanup kills it.
+_tmux_sock=ctop-test-$$
+tmux() { command tmux -L "$_tmux_sock" "$@"; }
 _cleanup() {
 	local s n
 	for s in "${_tmux_sessions[@]}"; do tmux kill-session -t "$s" 2>/dev/null; done
+	[ ${#_tmux_sessions[@]} -gt 0 ] && tmux kill-server 2>/dev/null
 	for n in "${_namespaces[@]}"; do ip netns delete "$n" 2>/dev/null; done
 	[ -n "${TMPD:-}" ] && rm -rf "$TMPD"
 	return 0
@@ -50,6 +58,11 @@ assert_eq() {
 # tmux_new VAR WIDTH HEIGHT COMMAND: start COMMAND in a detached session.
 tmux_new() {
 	local s="ctop-t$$-${#_tmux_sessions[@]}"
+	if [ ${#_tmux_sessions[@]} -eq 0 ]; then
+		tmux new-session -d -s idle -x 80 -y 24 "sleep 100000" ||
+			fail "tmux failed"
+		_tmux_sessions+=(idle)
+	fi
 	tmux new-session -d -s "$s" -x "$2" -y "$3" "$4" || fail "tmux failed"
 	_tmux_sessions+=("$s")
 	printf -v "$1" '%s' "$s"
