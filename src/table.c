@@ -767,6 +767,11 @@ size_t table_sweep_end(struct table *t)
 	return removed;
 }
 
+uint64_t table_written_ms(const struct table *t, const struct table_flow *r)
+{
+	return t->epoch_ms + r->sample_ms;
+}
+
 struct table_flow *table_next(struct table *t, size_t *cursor)
 {
 	for (size_t s = *cursor; s < t->nslots; s++) {

@@ -59,6 +59,11 @@ void table_prefetch(const struct table *t, const struct flow *f);
 void table_sweep_begin(struct table *t);
 size_t table_sweep_end(struct table *t);
 
+/* When R was last written, on the clock of the now_ms given to
+ * table_upsert, to within the rate sampling step (100 ms): the moment its
+ * timeout was read. */
+uint64_t table_written_ms(const struct table *t, const struct table_flow *r);
+
 /* Monotonic change counter: bumps on every insert, update that changed a
  * field, or remove, so views can skip work when nothing changed. */
 uint64_t table_version(const struct table *t);

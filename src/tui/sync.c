@@ -32,6 +32,10 @@
  * refreshed by a packet. So once per refresh the rows on screen are read
  * again one by one (IPCTNL_MSG_CT_GET): a few dozen short requests,
  * whatever the size of the table. A row the kernel no longer has goes.
+ * The same is done for flows anywhere in the table whose timeout ran out
+ * since it was read (expiry.c, a slice of the table per refresh): the
+ * silent ends of nf_conntrack_events=2 are mostly expiries, and these
+ * reads find them without a dump. While they do, a count drift waits.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +47,8 @@
 #define DRIFT_TICKS	3
 #define DRIFT_MIN_MS	10000
 #define RESYNC_DUMP_FACTOR 100	/* default resync: at least 100 dumps' time */
+#define EXPIRY_SLICE	65536	/* flows looked at per refresh for expiry */
+#define EXPIRY_READS	256	/* expired flows read again per refresh */
 
 /* ---- the set of changed records (order.h) ---- */
 
@@ -70,12 +76,6 @@ struct table_flow *tui_upsert(struct tui *t, const struct flow *f,
 	uint64_t v = table_version(t->tbl);
 	struct table_flow *r;
 
-	/* The table counts time from its first upsert: so do we, to tell
-	 * when a flow was read (sync_ttl). */
-	if (!t->epoch_set) {
-		t->epoch_ms = now;
-		t->epoch_set = true;
-	}
 	r = table_upsert(t->tbl, f, now);
 	if (!r)
 		return NULL;
@@ -118,11 +118,9 @@ uint32_t sync_ttl(const struct tui *t, const struct table_flow *tf)
 {
 	uint64_t read, now, gone;
 
-	if (!t->epoch_set || !(tf->f.has & FLOW_HAS_TIMEOUT))
+	if (!(tf->f.has & FLOW_HAS_TIMEOUT))
 		return tf->f.timeout;
-	/* sample_ms is when the record was last written, to within the
-	 * table's rate sampling step (100 ms). */
-	read = t->epoch_ms + tf->sample_ms;
+	read = table_written_ms(t->tbl, tf);
 	now = tui_now_ms();
 	gone = now > read ? (now - read) / 1000 : 0;
 	return gone >= tf->f.timeout ? 0 : tf->f.timeout - (uint32_t)gone;
@@ -342,12 +340,36 @@ static bool list_visible(const struct tui *t)
 	       t->group == GROUP_NONE;
 }
 
-static void refresh_rows(struct tui *t, uint64_t now)
+/* Read KEYS again one by one: a flow the kernel no longer has goes, the
+ * others are updated. Returns how many went. */
+static size_t reread(struct tui *t, const struct flow *keys, size_t n,
+		     uint64_t now)
 {
 	struct ctop_err err = { 0 };
-	struct flow *keys, out;
-	size_t from, n = 0;
+	struct flow out;
+	size_t gone = 0;
 	int r;
+
+	for (size_t i = 0; i < n; i++) {
+		r = source_get(t->usrc, &keys[i], &out, &err);
+		if (r < 0) {
+			status_set(t, true, "reading a flow: %s", err.msg);
+			break;
+		}
+		if (r == 0) {
+			tui_remove(t, &keys[i]);	/* gone, unreported */
+			gone++;
+		} else {
+			tui_upsert(t, &out, now, true);
+		}
+	}
+	return gone;
+}
+
+static void refresh_rows(struct tui *t, uint64_t now)
+{
+	struct flow *keys;
+	size_t from, n = 0;
 
 	view_update(t);
 	from = t->top;
@@ -362,18 +384,24 @@ static void refresh_rows(struct tui *t, uint64_t now)
 		return;
 	for (size_t i = 0; i < n; i++)
 		keys[i] = order_at(&t->ord, from + i)->f;
-	for (size_t i = 0; i < n; i++) {
-		r = source_get(t->usrc, &keys[i], &out, &err);
-		if (r < 0) {
-			status_set(t, true, "reading a flow: %s", err.msg);
-			break;
-		}
-		if (r == 0)
-			tui_remove(t, &keys[i]);	/* gone, unreported */
-		else
-			tui_upsert(t, &out, now, true);
-	}
+	reread(t, keys, n, now);
 	free(keys);
+}
+
+/* Flows whose timeout ran out since they were read: gone without an
+ * event (nf_conntrack_events=2 and older than our subscription), or
+ * refreshed by traffic. A slice of the table per refresh; returns how
+ * many went. */
+static size_t reread_expired(struct tui *t, uint64_t now)
+{
+	static struct flow due[EXPIRY_READS];
+	size_t n;
+
+	if (!t->usrc || t->polling || t->fs.sweeping || !t->dumped_once)
+		return 0;
+	n = expiry_due(t->tbl, &t->expiry, now, EXPIRY_SLICE, due,
+		       EXPIRY_READS);
+	return n ? reread(t, due, n, now) : 0;
 }
 
 static void read_sysctls(struct tui *t)
@@ -413,11 +441,15 @@ static void read_stats(struct tui *t, uint64_t now)
 	t->have_stats = true;
 }
 
-/* Resynchronize when the kernel's count and ours keep disagreeing. */
-static void check_drift(struct tui *t, uint64_t now)
+/* Resynchronize when the kernel's count and ours keep disagreeing.
+ * EXPIRED: flows the expiry pass just found gone; while it finds some,
+ * it is closing the gap, and a dump would cost more. */
+static void check_drift(struct tui *t, uint64_t now, size_t expired)
 {
 	uint64_t gap;
 
+	if (expired)
+		t->drift_ticks = 0;
 	if (t->polling || t->fs.sweeping || !t->dumped_once || !t->have_stats ||
 	    fetch_busy(t->fetch))
 		return;
@@ -436,6 +468,7 @@ static void check_drift(struct tui *t, uint64_t now)
 void sync_tick(struct tui *t, uint64_t now)
 {
 	const char *why = NULL;
+	size_t expired;
 
 	if (t->cli->replay) {
 		if (!t->dumped_once && !t->fs.sweeping)
@@ -456,9 +489,10 @@ void sync_tick(struct tui *t, uint64_t now)
 		return;
 	t->next_refresh_ms = now + (uint64_t)(t->delay * 1000);
 	t->refresh_asked_ms = now;
+	expired = reread_expired(t, now);
 	read_stats(t, now);
 	read_sysctls(t);
-	check_drift(t, now);
+	check_drift(t, now, expired);
 	/* While polling, the dumps refresh every row anyway. */
 	if (t->dumped_once && !t->polling && list_visible(t))
 		refresh_rows(t, now);

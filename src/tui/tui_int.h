@@ -9,6 +9,7 @@
 
 #include "../cli.h"
 #include "../columns.h"
+#include "../expiry.h"
 #include "../filter.h"
 #include "../follow.h"
 #include "../group.h"
@@ -136,8 +137,7 @@ struct tui {
 	bool dump_is_resync;
 	uint64_t last_dump_ms;		/* when the last dump ended */
 	uint64_t last_dump_took_ms;
-	uint64_t epoch_ms;		/* the table's clock origin */
-	bool epoch_set;
+	struct expiry_scan expiry;	/* where the expiry pass goes on */
 	struct order_changes dirty;	/* records changed since view_update */
 	uint64_t ev_now_ms;		/* clock of the events being applied */
 	unsigned drift_ticks;		/* refreshes the kernel's count differed */

@@ -12,26 +12,11 @@
 #include <string.h>
 
 #include "follow.h"
+#include "testflow.h"
 
 static struct flow mk(uint16_t sport, uint32_t id)
 {
-	struct flow f;
-	uint32_t src = 0x0100000a, dst = 0x0200000a;	/* 10.0.0.1, .2 */
-
-	memset(&f, 0, sizeof(f));
-	f.family = FLOW_IPV4;
-	f.protonum = FLOW_P_TCP;
-	f.id = id;
-	memcpy(f.orig.src.b, &src, 4);
-	memcpy(f.orig.dst.b, &dst, 4);
-	f.orig.sport = sport;
-	f.orig.dport = 80;
-	f.reply.src = f.orig.dst;
-	f.reply.dst = f.orig.src;
-	f.reply.sport = 80;
-	f.reply.dport = sport;
-	f.timeout = 120;
-	return f;
+	return test_flow4(0x0100000a, 0x0200000a, sport, 80, FLOW_P_TCP, 0, id);
 }
 
 static struct source_event ev(enum source_event_type type, uint16_t sport,

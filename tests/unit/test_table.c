@@ -11,27 +11,12 @@
 #include <string.h>
 
 #include "table.h"
+#include "testflow.h"
 
 static struct flow mk4(uint32_t src, uint32_t dst, uint16_t sport,
 		       uint16_t dport, uint8_t proto, uint16_t zone, uint32_t id)
 {
-	struct flow f;
-
-	memset(&f, 0, sizeof(f));
-	f.family = FLOW_IPV4;
-	f.protonum = proto;
-	f.zone = zone;
-	f.id = id;
-	memcpy(f.orig.src.b, &src, 4);
-	memcpy(f.orig.dst.b, &dst, 4);
-	f.orig.sport = sport;
-	f.orig.dport = dport;
-	f.reply.src = f.orig.dst;
-	f.reply.dst = f.orig.src;
-	f.reply.sport = dport;
-	f.reply.dport = sport;
-	f.timeout = 120;
-	return f;
+	return test_flow4(src, dst, sport, dport, proto, zone, id);
 }
 
 /* IPv6 flows that differ only in the last address word, so the whole

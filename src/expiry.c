@@ -1,0 +1,38 @@
+/* Flows whose timeout has run out since it was read (see expiry.h). */
+#include "expiry.h"
+
+static bool due(const struct table *t, const struct table_flow *r,
+		uint64_t now_ms)
+{
+	if (!(r->f.has & FLOW_HAS_TIMEOUT))
+		return false;
+	return table_written_ms(t, r) + (uint64_t)r->f.timeout * 1000 +
+	       EXPIRY_GRACE_MS <= now_ms;
+}
+
+size_t expiry_due(struct table *t, struct expiry_scan *sc, uint64_t now_ms,
+		  size_t max_scan, struct flow *out, size_t cap)
+{
+	size_t n = 0, seen = 0, start = sc->cursor;
+	bool wrapped = false;
+	struct table_flow *r;
+
+	while (seen < max_scan && n < cap) {
+		r = table_next(t, &sc->cursor);
+		if (!r) {
+			sc->cursor = 0;
+			if (wrapped || start == 0)
+				break;
+			wrapped = true;
+			continue;
+		}
+		if (wrapped && sc->cursor - 1 >= start) {
+			sc->cursor--;	/* seen at the start of this call */
+			break;
+		}
+		seen++;
+		if (due(t, r, now_ms))
+			out[n++] = r->f;
+	}
+	return n;
+}
