@@ -51,8 +51,9 @@ static void events_text(const struct tui *t, char *buf, size_t len,
 	} else if (!t->events_on) {
 		snprintf(buf, len, "events off: polling");
 		*role = ROLE_ERROR;
-	} else if (t->polling) {
-		snprintf(buf, len, "events on, polling (%s)", t->poll_why);
+	} else if (t->volatile_why) {
+		snprintf(buf, len, "events on, re-read %.0fs (%s)",
+			 (double)sync_volatile_ms(t) / 1000, t->volatile_why);
 	} else {
 		snprintf(buf, len, "events on");
 	}

@@ -51,6 +51,10 @@ static void resync_line(const struct tui *t, char *buf, size_t len)
 	else if (t->polling)
 		snprintf(buf, len, "Whole table re-read every refresh (%s).",
 			 t->poll_why);
+	else if (t->volatile_why)
+		snprintf(buf, len, "Rows on screen read every refresh, whole "
+			 "table every %.0f s (%s: 20 x the last dump).",
+			 (double)sync_volatile_ms(t) / 1000, t->volatile_why);
 	else if (t->cli->resync <= 0)
 		snprintf(buf, len, "Whole table re-read only after lost events "
 			 "or a count drift (--resync 0).");

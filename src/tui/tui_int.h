@@ -132,6 +132,7 @@ struct tui {
 	bool events_on;			/* subscribed and the kernel sends */
 	bool polling;			/* full dump every interval */
 	const char *poll_why;		/* why, for the header */
+	const char *volatile_why;	/* the order needs every flow fresh */
 	bool dumped_once;		/* the first dump is in */
 	struct follow_state fs;		/* events and dumps: follow.c's rules */
 	bool dump_is_resync;
@@ -266,6 +267,9 @@ uint64_t sync_next_ms(const struct tui *t);
 /* The interval of periodic resyncs in ms: --resync as given, else the
  * longer of its default and 100 times the last full dump (0: none). */
 uint64_t sync_resync_ms(const struct tui *t);
+/* The interval of full dumps while the order or filter needs every flow's
+ * counters or TTL (t->volatile_why), in ms. */
+uint64_t sync_volatile_ms(const struct tui *t);
 /* A full dump now (r key, opening T). */
 void sync_resync(struct tui *t);
 /* Called by fetch_apply when a dump ended (r as fetch_apply's), after

@@ -55,6 +55,9 @@ wait_screen "$sess" 'sort TTL ascending'
 assert_eq "sorted by ttl" \
 	"10.0.2.1 10.0.1.1 10.0.0.5 10.0.0.4 10.0.0.3 10.0.0.2 10.0.0.1 " \
 	"$(sources)"
+# A TTL order needs every flow's TTL: the header says how often the
+# whole table is re-read for it.
+wait_screen "$sess" 'events on, re-read [0-9]+s \(TTL sort\)' 3
 tmux send-keys -t "$sess" I
 wait_screen "$sess" 'sort TTL descending'
 assert_eq "ttl inverted" \
@@ -63,6 +66,7 @@ assert_eq "ttl inverted" \
 # Back to the source column with '<' and check the order again.
 tmux send-keys -t "$sess" '<' '<' '<' I
 wait_screen "$sess" 'sort SOURCE ascending'
+wait_screen "$sess" 'events on( |$)' 3
 assert_eq "back to source" \
 	"10.0.0.1 10.0.0.2 10.0.0.3 10.0.0.4 10.0.0.5 10.0.1.1 10.0.2.1 " \
 	"$(sources)"
