@@ -175,8 +175,7 @@ static void search_next(struct tui *t)
 		prompt_open(t, PROMPT_SEARCH);
 		return;
 	}
-	if (!view_search(t, t->search, t->sel + 1, true))
-		status_set(t, true, "not found: %s", t->search);
+	view_search(t, t->search, t->sel + 1, false);
 }
 
 /* Function keys and the keys that have no letter. */
@@ -231,6 +230,8 @@ static bool special_key(struct tui *t, int key)
 
 void keys_list(struct tui *t, int key, bool fkey)
 {
+	/* A key while a search is under way: the user moved on. */
+	view_search_stop(t);
 	if (fkey) {
 		special_key(t, key);
 		return;

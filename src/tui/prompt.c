@@ -40,11 +40,11 @@ static void search_live(struct tui *t)
 {
 	t->perr[0] = '\0';
 	if (!t->plen) {
+		view_search_stop(t);
 		view_select(t, t->psaved_sel);
 		return;
 	}
-	if (!view_search(t, t->pbuf, t->psaved_sel, true))
-		snprintf(t->perr, sizeof(t->perr), "not found");
+	view_search(t, t->pbuf, t->psaved_sel, true);
 }
 
 void prompt_open(struct tui *t, enum prompt_kind kind)
@@ -122,8 +122,10 @@ static void enter(struct tui *t)
 
 static void cancel(struct tui *t)
 {
-	if (t->pkind == PROMPT_SEARCH)
+	if (t->pkind == PROMPT_SEARCH) {
+		view_search_stop(t);
 		view_select(t, t->psaved_sel);
+	}
 	t->mode = MODE_LIST;
 }
 

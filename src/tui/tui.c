@@ -231,6 +231,11 @@ static void loop(struct tui *t)
 		int r;
 
 		more = sync_events(t);
+		/* A long search goes on a step per turn, keys in between. */
+		if (view_search_pending(t)) {
+			view_search_step(t);
+			more = true;
+		}
 		/* The first dump is in: show it before anything else (the
 		 * statistics and the rows' targeted reads come after). */
 		if (fetch_apply(t, msg, sizeof(msg)) && !t->view_built)

@@ -193,6 +193,11 @@ struct tui {
 
 	/* search, prompt */
 	char search[512];
+	struct {
+		char needle[512];
+		size_t next, left;	/* row to look at, rows to go */
+		bool active, live;
+	} finding;			/* a search under way (view.c) */
 	enum prompt_kind pkind;
 	char pbuf[512];
 	size_t plen, pcur;
@@ -333,7 +338,16 @@ void view_enter_group(struct tui *t);
 bool view_leave_group(struct tui *t);
 /* Text of a row for search (cells joined by spaces). */
 void view_row_text(struct tui *t, size_t row, char *buf, size_t len);
-bool view_search(struct tui *t, const char *needle, size_t from, bool wrap);
+/* Search the rows' text from row FROM on, going round once. A search
+ * runs in steps of a few milliseconds, so a million rows never hold up
+ * the keys: view_search starts one and takes a first step; the loop
+ * calls view_search_step while view_search_pending. A match is selected;
+ * "not found" goes to the prompt (LIVE, while it is open) or the status
+ * line. */
+void view_search(struct tui *t, const char *needle, size_t from, bool live);
+bool view_search_pending(const struct tui *t);
+void view_search_step(struct tui *t);
+void view_search_stop(struct tui *t);
 
 /* list.c */
 const char *col_title(int col);

@@ -464,26 +464,82 @@ void view_row_text(struct tui *t, size_t row, char *buf, size_t len)
 	}
 }
 
-bool view_search(struct tui *t, const char *needle, size_t from, bool wrap)
+/* The time one search step may take: well under a key repeat. */
+#define SEARCH_STEP_MS	20
+
+void view_search(struct tui *t, const char *needle, size_t from, bool live)
 {
-	size_t n = view_rows(t);
+	snprintf(t->finding.needle, sizeof(t->finding.needle), "%s", needle);
+	t->finding.next = from;
+	t->finding.left = view_rows(t);
+	t->finding.live = live;
+	t->finding.active = true;
+	view_search_step(t);
+}
+
+bool view_search_pending(const struct tui *t)
+{
+	return t->finding.active;
+}
+
+void view_search_stop(struct tui *t)
+{
+	t->finding.active = false;
+}
+
+static void search_ended(struct tui *t, bool found)
+{
+	t->finding.active = false;
+	t->redraw = true;
+	if (t->finding.live && t->mode == MODE_PROMPT) {
+		snprintf(t->perr, sizeof(t->perr), "%s",
+			 found ? "" : "not found");
+		return;
+	}
+	if (!found)
+		status_set(t, true, "not found: %s", t->finding.needle);
+	else if (!t->finding.live)
+		t->status[0] = '\0';	/* the "searching" note */
+}
+
+void view_search_step(struct tui *t)
+{
+	uint64_t until = tui_now_ms() + SEARCH_STEP_MS;
+	size_t n = view_rows(t), i;
 	char text[1024];
 
-	if (!*needle || !n)
-		return false;
-	for (size_t k = 0; k < n; k++) {
-		size_t i = from + k;
-
-		if (i >= n) {
-			if (!wrap)
-				break;
-			i -= n;
-		}
-		view_row_text(t, i, text, sizeof(text));
-		if (strcasestr(text, needle)) {
-			view_select(t, i);
-			return true;
-		}
+	if (!t->finding.active)
+		return;
+	if (!*t->finding.needle || !n) {
+		search_ended(t, false);
+		return;
 	}
-	return false;
+	/* The view may have shrunk since the last step. */
+	if (t->finding.left > n)
+		t->finding.left = n;
+	for (size_t k = 0; t->finding.left; k++) {
+		i = t->finding.next % n;
+		t->finding.next = i + 1;
+		t->finding.left--;
+		view_row_text(t, i, text, sizeof(text));
+		if (strcasestr(text, t->finding.needle)) {
+			view_select(t, i);
+			search_ended(t, true);
+			return;
+		}
+		if (k % 256 == 255 && tui_now_ms() >= until)
+			break;
+	}
+	if (!t->finding.left) {
+		search_ended(t, false);
+		return;
+	}
+	/* Under way: say so, with how far it got. */
+	if (t->finding.live && t->mode == MODE_PROMPT)
+		snprintf(t->perr, sizeof(t->perr), "searching %zu%%",
+			 100 - t->finding.left * 100 / n);
+	else
+		status_set(t, false, "searching %zu%%",
+			   100 - t->finding.left * 100 / n);
+	t->redraw = true;
 }

@@ -22,6 +22,31 @@ screen_of "$sess" | grep -q "tcp $tcp  udp $udp  " ||
 	fail "per-protocol counts (kernel tcp $tcp udp $udp): $(screen_of "$sess" | sed -n 3p)"
 ok "header counts tcp $tcp udp $udp"
 
+# Search runs in steps on a big view: a needle that matches nothing ends
+# with "not found"; one that matches a single flow selects it, which the
+# delete dialog then names.
+tmux send-keys -t "$sess" '/' 'no-such-row'
+wait_screen "$sess" 'not found' 10
+tmux send-keys -t "$sess" Escape
+line=$(ct "$ns" -L -p udp 2>/dev/null | tail -1)
+src=$(grep -o 'src=[0-9.]*' <<<"$line" | head -1 | cut -d= -f2)
+sport=$(grep -o 'sport=[0-9]*' <<<"$line" | head -1 | cut -d= -f2)
+[ -n "$src" ] && [ -n "$sport" ] || fail "no UDP flow to search for: $line"
+tmux send-keys -t "$sess" '/' "$src:$sport " Enter
+# A key stops a search under way: wait until it has ended.
+sleep 0.3
+for _ in $(seq 100); do
+	screen_of "$sess" | grep -qE 'searching [0-9]+%' || break
+	sleep 0.1
+done
+tmux send-keys -t "$sess" d
+wait_screen "$sess" 'Delete this flow from the kernel' 10
+screen_of "$sess" | grep -q "udp  $src:$sport -> " ||
+	fail "search selected another flow: $(screen_of "$sess" | grep -A2 'Delete this')"
+tmux send-keys -t "$sess" n
+wait_screen "$sess" 'nothing deleted'
+ok "search: not found, then $src:$sport selected"
+
 # Group by protocol (g four times: src, dst, dport, proto).
 tmux send-keys -t "$sess" g g g g
 wait_screen "$sess" 'group proto'
