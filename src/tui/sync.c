@@ -143,6 +143,9 @@ const char *sync_volatile(const struct tui *t)
 		default:
 			break;
 		}
+	} else if (!t->acct_off) {
+		/* Group rows add up counters, which events do not carry. */
+		return "group counters";
 	}
 	if (strcasestr(filter_text(tui_filter(t)), "ttl"))
 		return "TTL filter";
