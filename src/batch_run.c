@@ -4,8 +4,12 @@
  *    first holds back FIT_ROWS flows to size its columns on them);
  *  - sorted: matching flows are kept in one array, then sorted;
  *  - grouped: only the group keys are kept (a few MB at a million flows).
+ * And ctop --delete FILTER, which keeps the matching flows like the sorted
+ * shape, deletes them one by one and writes those it deleted.
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -198,8 +202,8 @@ static int snapshot(const struct cli *cli, struct source *src,
 	return 0;
 }
 
-int batch_run(const struct cli *cli, struct source *src,
-	      const struct filter *flt, struct ctop_err *err)
+/* The writer on stdout, as the options ask. */
+static struct batch *output_new(const struct cli *cli)
 {
 	struct batch_opts opts = {
 		.format = cli->format,
@@ -207,10 +211,17 @@ int batch_run(const struct cli *cli, struct source *src,
 		.cols = cli->cols,
 		.ncols = cli->ncols,
 	};
+
+	return batch_new(stdout, &opts);
+}
+
+int batch_run(const struct cli *cli, struct source *src,
+	      const struct filter *flt, struct ctop_err *err)
+{
 	struct run r = { .flt = flt };
 	int status = CTOP_EXIT_OK;
 
-	r.out = batch_new(stdout, &opts);
+	r.out = output_new(cli);
 	if (cli->group != GROUP_NONE)
 		r.grouper = group_new(cli->group);
 	if (!r.out || (cli->group != GROUP_NONE && !r.grouper)) {
@@ -239,6 +250,87 @@ int batch_run(const struct cli *cli, struct source *src,
 	}
 out:
 	group_free(r.grouper);
+	if (r.out)
+		batch_free(r.out);
+	free(r.kept);
+	return status;
+}
+
+/* Delete the kept flows by tuple, zone and conntrack id (a connection
+ * that reused a tuple since the dump is left alone), writing each one
+ * deleted. */
+static void delete_kept(struct source *src, struct run *r, size_t *gone,
+			size_t *failed, struct ctop_err *first)
+{
+	struct ctop_err e;
+
+	for (size_t i = 0; i < r->nkept; i++) {
+		memset(&e, 0, sizeof(e));
+		switch (source_delete(src, &r->kept[i], &e)) {
+		case 1:
+			r->shown++;
+			batch_flow(r->out, &r->kept[i]);
+			break;
+		case 0:
+			(*gone)++;	/* went by itself meanwhile */
+			break;
+		default:
+			if (!(*failed)++)
+				*first = e;
+			break;
+		}
+	}
+}
+
+int batch_delete(const struct cli *cli, struct source *src,
+		 const struct filter *flt, struct ctop_err *err)
+{
+	struct batch_snapshot snap = {
+		.netns = cli->netns,
+		.filter = filter_text(flt),
+	};
+	struct run r = { .flt = flt };
+	struct ctop_err first = { 0 };
+	const struct flow **order = NULL;
+	size_t gone = 0, failed = 0;
+	int status = CTOP_EXIT_OK;
+
+	if (!(r.out = output_new(cli))) {
+		err_set(err, CTOP_EXIT_RUNTIME, "out of memory");
+		status = CTOP_EXIT_RUNTIME;
+		goto out;
+	}
+	snap.time_ns = clock_realtime_ns();
+	if (read_flows(cli, src, flt, on_flow_keep, &r, err)) {
+		status = err->status;
+		goto out;
+	}
+	order = malloc((r.nkept ? r.nkept : 1) * sizeof(*order));
+	if (r.oom || !order) {
+		err_set(err, CTOP_EXIT_RUNTIME, "out of memory keeping %zu flows", r.nkept);
+		status = CTOP_EXIT_RUNTIME;
+		goto out;
+	}
+	/* Text columns sized on every flow that may go. */
+	for (size_t i = 0; i < r.nkept; i++)
+		order[i] = &r.kept[i];
+	batch_fit(r.out, order, r.nkept);
+	batch_begin(r.out, &snap);
+	delete_kept(src, &r, &gone, &failed, &first);
+	batch_end(r.out, r.shown, r.seen);
+	if (batch_flush(r.out) && errno != EPIPE) {
+		err_set(err, CTOP_EXIT_RUNTIME, "writing output: %s", strerror(errno));
+		status = CTOP_EXIT_RUNTIME;
+	}
+	fprintf(stderr, "ctop: deleted %" PRIu64 " of %zu matching flows (%zu already gone, %zu failed)\n",
+		r.shown, r.nkept, gone, failed);
+	if (failed && !status) {
+		err_set(err, CTOP_EXIT_RUNTIME, "%zu of %zu deletes failed: %s",
+			failed, r.nkept, first.msg);
+		status = CTOP_EXIT_RUNTIME;
+	}
+out:
+	free(order);
 	if (r.out)
 		batch_free(r.out);
 	free(r.kept);

@@ -13,4 +13,10 @@
 int batch_run(const struct cli *cli, struct source *src,
 	      const struct filter *flt, struct ctop_err *err);
 
+/* ctop --delete FILTER: delete every flow the filter matches (by tuple,
+ * zone and conntrack id), write those deleted in the output format, and
+ * a summary line on stderr. Exit status 1 when a delete failed. */
+int batch_delete(const struct cli *cli, struct source *src,
+		 const struct filter *flt, struct ctop_err *err);
+
 #endif

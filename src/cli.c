@@ -48,6 +48,7 @@ static const struct option long_opts[] = {
 	{ "buffer-size", required_argument, NULL, OPT_BUFFER_SIZE },
 	{ "self-check", required_argument, NULL, OPT_SELF_CHECK },
 	{ "resync", required_argument, NULL, OPT_RESYNC },
+	{ "delete", no_argument, NULL, 'D' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -104,6 +105,11 @@ void cli_usage(FILE *out)
 "                          8M; grows on overflow up to 64M)\n"
 "      --self-check SECONDS  keep a table from events for SECONDS, then\n"
 "                          compare it with a fresh dump (exit 1 if differs)\n"
+"\n"
+"Deleting:\n"
+"  -D, --delete            delete every flow FILTER matches (a filter is\n"
+"                          required), by tuple, zone and conntrack id; the\n"
+"                          flows deleted are printed, a summary on stderr\n"
 "\n"
 "Screen:\n"
 "      --readonly          disable every delete key\n"
@@ -207,11 +213,36 @@ static int usage_error(struct ctop_err *err, const char *fmt, const char *arg)
 	return err_set(err, CTOP_EXIT_USAGE, fmt, arg);
 }
 
+/* The first option given that --delete does not take, or NULL. It is a
+ * mode of its own: one dump, the deletes, the flows deleted written. */
+static const char *delete_conflict(const struct cli *cli, bool once)
+{
+	if (once || cli->batch || cli->iterations >= 0)
+		return "-1, -b or -n";
+	if (cli->group != GROUP_NONE || cli->top)
+		return "-g or --top";
+	if (cli->sort_set || cli->reverse)
+		return "-s or -r";
+	if (cli->events || cli->self_check > 0)
+		return "-E or --self-check";
+	if (cli->stats || cli->timeouts || cli->expect || cli->openmetrics)
+		return "--stats, --timeouts, --expect or -o openmetrics";
+	if (cli->replay || cli->record)
+		return "--replay or --record";
+	if (cli->readonly)
+		return "--readonly";
+	return NULL;
+}
+
 /* Options that would be silently ignored together are refused, so a
  * script never gets something other than what it asked for. */
 static int cli_conflicts(const struct cli *cli, bool once,
 			 struct ctop_err *err)
 {
+	const char *with;
+
+	if (cli->delete && (with = delete_conflict(cli, once)))
+		return usage_error(err, "--delete does not go with %s", with);
 	if (once && cli->iterations != 1)
 		return usage_error(err, "%s", "-1 prints one snapshot: drop -1 or -n");
 	if (cli->top && cli->group == GROUP_NONE && !cli->stats)
@@ -243,7 +274,7 @@ int cli_parse(int argc, char **argv, struct cli *cli, struct ctop_err *err)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":1bn:d:o:Hc:s:rg:lhVE", long_opts,
+	while ((c = getopt_long(argc, argv, ":1bn:d:o:Hc:s:rg:lhVED", long_opts,
 				NULL)) != -1) {
 		switch (c) {
 		case '1':
@@ -347,6 +378,9 @@ int cli_parse(int argc, char **argv, struct cli *cli, struct ctop_err *err)
 		case 'E':
 			cli->events = true;
 			break;
+		case 'D':
+			cli->delete = true;
+			break;
 		case OPT_BUFFER_SIZE:
 			if (parse_size(optarg, 4096, 1L << 30, &v))
 				return usage_error(err, "--buffer-size wants bytes between 4K and 1G, not '%s'", optarg);
@@ -389,6 +423,11 @@ int cli_parse(int argc, char **argv, struct cli *cli, struct ctop_err *err)
 	cli->filter = join_args(argc - optind, argv + optind);
 	if (!cli->filter)
 		return err_set(err, CTOP_EXIT_RUNTIME, "out of memory");
+	/* An empty filter matches every flow: too easy to type by mistake. */
+	if (cli->delete && !cli->filter[strspn(cli->filter, " \t")]) {
+		cli_free(cli);
+		return usage_error(err, "%s", "--delete needs a filter (every flow: 'ipv4 or ipv6')");
+	}
 	return 0;
 }
 

@@ -41,6 +41,7 @@ struct cli {
 	 * were lost). */
 	double resync;
 	bool resync_set;	/* given: honoured exactly, else adaptive */
+	bool delete;		/* -D: delete what the filter matches */
 };
 
 /* Parse argv into *cli. Returns 0, or -1 with err (status 2) filled. */

@@ -144,7 +144,9 @@ int main(int argc, char **argv)
 			source_record(src, rec);
 		}
 	}
-	if (report_wanted(&cli) && cli.batch)
+	if (cli.delete)
+		status = batch_delete(&cli, src, flt, &err);
+	else if (report_wanted(&cli) && cli.batch)
 		status = report_run(&cli, src, flt, &err);
 	else if (cli.batch)
 		status = batch_run(&cli, src, flt, &err);

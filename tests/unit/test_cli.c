@@ -167,6 +167,28 @@ static void test_conflicts(void **state)
 	cli_free(&cli);
 }
 
+/* --delete is a mode of its own and wants a filter. */
+static void test_delete(void **state)
+{
+	struct ctop_err err = { 0 };
+	struct cli cli;
+
+	(void)state;
+	expect_usage_error(ARGC("-D"), ARGV("-D"), "--delete needs a filter");
+	expect_usage_error(ARGC("-D", " "), ARGV("-D", " "), "--delete needs a filter");
+	expect_usage_error(ARGC("-D", "-1", "tcp"), ARGV("-D", "-1", "tcp"), "does not go with -1, -b or -n");
+	expect_usage_error(ARGC("-D", "-g", "src", "tcp"), ARGV("-D", "-g", "src", "tcp"), "does not go with -g");
+	expect_usage_error(ARGC("-D", "-s", "ttl", "tcp"), ARGV("-D", "-s", "ttl", "tcp"), "does not go with -s");
+	expect_usage_error(ARGC("-D", "-E", "tcp"), ARGV("-D", "-E", "tcp"), "does not go with -E");
+	expect_usage_error(ARGC("--stats", "-D", "tcp"), ARGV("--stats", "-D", "tcp"), "does not go with --stats");
+	expect_usage_error(ARGC("--readonly", "--delete", "tcp"), ARGV("--readonly", "--delete", "tcp"), "does not go with --readonly");
+	assert_int_equal(PARSE(&cli, &err, "--netns", "r1", "-o", "json", "-D", "udp", "and", "dport", "53"), 0);
+	assert_true(cli.delete);
+	assert_string_equal(cli.filter, "udp and dport 53");
+	assert_false(cli.batch);
+	cli_free(&cli);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -176,6 +198,7 @@ int main(void)
 		cmocka_unit_test(test_columns),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_conflicts),
+		cmocka_unit_test(test_delete),
 		cmocka_unit_test(test_event_options),
 	};
 
