@@ -286,32 +286,12 @@ static void out_name(const char *name, void *data)
 		out_chr(c->b, '"');
 }
 
-static void json_flow(struct batch *b, const struct flow *f)
+/* "src" .. "dport" of the original tuple, then the reply tuple as an
+ * object. */
+static void json_tuples(struct batch *b, const struct flow *f)
 {
 	bool ports = flow_proto_has_ports(f->protonum);
-	struct names_ctx names = { b, ",", true, 0 };
-	const char *s;
-	size_t nbits;
 	char *p;
-
-	if (b->nflows)
-		out_chr(b, ',');
-	out_lit(b, "{\"id\":");
-	out_u64(b, f->id);
-	out_str(b, f->family == FLOW_IPV6 ? ",\"family\":\"ipv6\"" :
-					    ",\"family\":\"ipv4\"");
-	out_lit(b, ",\"proto\":\"");
-	p = out_reserve(b, 16);
-	b->len += format_proto(p, 16, f->protonum);
-	out_chr(b, '"');
-	json_u64(b, "protonum", f->protonum);
-	out_lit(b, ",\"state\":");
-	json_name_or_null(b, flow_state_name(f));
-	out_lit(b, ",\"timeout\":");
-	if (f->has & FLOW_HAS_TIMEOUT)
-		out_u64(b, f->timeout);
-	else
-		out_lit(b, "null");
 
 	json_addr(b, "src", f->family, &f->orig.src);
 	json_addr(b, "dst", f->family, &f->orig.dst);
@@ -325,15 +305,11 @@ static void json_flow(struct batch *b, const struct flow *f)
 	json_port(b, "sport", ports, f->reply.sport);
 	json_port(b, "dport", ports, f->reply.dport);
 	out_chr(b, '}');
+}
 
-	out_lit(b, ",\"flags\":[");
-	flow_flag_names(f, out_name, &names);
-	out_chr(b, ']');
-	json_u64(b, "mark", f->mark);
-	json_u64(b, "zone", f->zone);
-	out_lit(b, ",\"nat\":");
-	json_name_or_null(b, flow_nat_name(flow_nat(f)));
-
+/* What only ICMP and GRE flows have. */
+static void json_proto_fields(struct batch *b, const struct flow *f)
+{
 	if (flow_is_icmp(f->protonum)) {
 		out_lit(b, ",\"icmp\":{\"type\":");
 		out_u64(b, f->orig.icmp_type);
@@ -346,6 +322,16 @@ static void json_flow(struct batch *b, const struct flow *f)
 		json_u64(b, "dst_key", f->orig.dport);
 		out_chr(b, '}');
 	}
+}
+
+/* Fields the kernel sends only when enabled or set: counters (with
+ * accounting), start (with timestamps), helper, labels. */
+static void json_optional_fields(struct batch *b, const struct flow *f)
+{
+	const char *s;
+	size_t nbits;
+	char *p;
+
 	if (f->has & FLOW_HAS_COUNTERS) {
 		out_lit(b, ",\"counters\":{\"orig\":{\"packets\":");
 		out_u64(b, f->orig_packets);
@@ -371,6 +357,41 @@ static void json_flow(struct batch *b, const struct flow *f)
 		b->len += format_labels(p, BATCH_FIELD, f);
 		out_chr(b, ']');
 	}
+}
+
+static void json_flow(struct batch *b, const struct flow *f)
+{
+	struct names_ctx names = { b, ",", true, 0 };
+	char *p;
+
+	if (b->nflows)
+		out_chr(b, ',');
+	out_lit(b, "{\"id\":");
+	out_u64(b, f->id);
+	out_str(b, f->family == FLOW_IPV6 ? ",\"family\":\"ipv6\"" :
+					    ",\"family\":\"ipv4\"");
+	out_lit(b, ",\"proto\":\"");
+	p = out_reserve(b, 16);
+	b->len += format_proto(p, 16, f->protonum);
+	out_chr(b, '"');
+	json_u64(b, "protonum", f->protonum);
+	out_lit(b, ",\"state\":");
+	json_name_or_null(b, flow_state_name(f));
+	out_lit(b, ",\"timeout\":");
+	if (f->has & FLOW_HAS_TIMEOUT)
+		out_u64(b, f->timeout);
+	else
+		out_lit(b, "null");
+	json_tuples(b, f);
+	out_lit(b, ",\"flags\":[");
+	flow_flag_names(f, out_name, &names);
+	out_chr(b, ']');
+	json_u64(b, "mark", f->mark);
+	json_u64(b, "zone", f->zone);
+	out_lit(b, ",\"nat\":");
+	json_name_or_null(b, flow_nat_name(flow_nat(f)));
+	json_proto_fields(b, f);
+	json_optional_fields(b, f);
 	out_chr(b, '}');
 }
 

@@ -256,14 +256,192 @@ static int cli_conflicts(const struct cli *cli, bool once,
 	return 0;
 }
 
+/* Seconds as a decimal number within [min, max]; ZERO_OK also takes 0. */
+static int parse_seconds(const char *s, double min, double max, bool zero_ok,
+			 double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || v > max ||
+	    !(v >= min || (zero_ok && v == 0)))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_sort(const char *name, struct cli *cli, struct ctop_err *err)
+{
+	const struct column *col = column_by_name(name);
+
+	if (!col)
+		return err_set(err, CTOP_EXIT_USAGE,
+			       "unknown sort column '%s' (columns: %s)",
+			       name, columns_names());
+	cli->sort = col->id;
+	cli->sort_set = true;
+	return 0;
+}
+
+static int parse_columns(const char *list, struct cli *cli,
+			 struct ctop_err *err)
+{
+	char bad[64];
+	int r = columns_parse(list, cli->cols, &cli->ncols, CLI_MAX_COLS, bad,
+			      sizeof(bad));
+
+	if (r == -2)
+		return err_set(err, CTOP_EXIT_USAGE,
+			       "too many columns (at most %d)", CLI_MAX_COLS);
+	if (r)
+		return err_set(err, CTOP_EXIT_USAGE,
+			       "unknown column '%s' (columns: %s)", bad,
+			       columns_names());
+	return 0;
+}
+
+/* Options of the output: format, columns, order, grouping. Returns 0,
+ * -1 with err filled, or 1 when C is not one of them. */
+static int output_option(int c, const char *arg, struct cli *cli,
+			 struct ctop_err *err)
+{
+	long v;
+	int ok;
+
+	switch (c) {
+	case 'o':
+		/* openmetrics is a report (report.c), not a flow writer: it
+		 * leaves format as it was. */
+		cli->openmetrics = !strcasecmp(arg, "openmetrics");
+		if (!cli->openmetrics && parse_format(arg, &cli->format))
+			return usage_error(err, "unknown format '%s' (text, json, csv, openmetrics)", arg);
+		return 0;
+	case 'H':
+		cli->header = false;
+		return 0;
+	case 'c':
+		return parse_columns(arg, cli, err);
+	case 's':
+		return parse_sort(arg, cli, err);
+	case 'r':
+		cli->reverse = true;
+		return 0;
+	case 'g':
+		cli->group = group_by_name(arg, &ok);
+		if (!ok || cli->group == GROUP_NONE)
+			return usage_error(err, "unknown group '%s' (src, dst, pair, sport, dport, proto, state, mark, zone)", arg);
+		return 0;
+	case OPT_TOP:
+		if (parse_long(arg, 1, 1000000000L, &v))
+			return usage_error(err, "--top wants a positive count, not '%s'", arg);
+		cli->top = v;
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+/* Every other option. Returns 0, -1 with err filled, or 1 when C is not
+ * an option at all. */
+static int mode_option(int c, const char *arg, struct cli *cli, bool *once,
+		       struct ctop_err *err)
+{
+	long v;
+
+	switch (c) {
+	case '1':
+		cli->batch = true;
+		*once = true;
+		if (cli->iterations < 0)
+			cli->iterations = 1;
+		return 0;
+	case 'b':
+		cli->batch = true;
+		return 0;
+	case 'n':
+		if (parse_long(arg, 0, 1000000000L, &v))
+			return usage_error(err, "-n wants a count, not '%s'", arg);
+		cli->iterations = v;
+		return 0;
+	case 'd':
+		if (parse_seconds(arg, 0.05, 86400, false, &cli->delay))
+			return usage_error(err, "-d wants seconds between 0.05 and 86400, not '%s'", arg);
+		return 0;
+	case OPT_NETNS:
+		if (!*arg)
+			return usage_error(err, "--netns wants a name or path%s", "");
+		cli->netns = arg;
+		return 0;
+	case OPT_READONLY:
+		cli->readonly = true;
+		return 0;
+	case OPT_NO_COLOR:
+		cli->no_color = true;
+		return 0;
+	case 'l':
+		cli->resolve = true;
+		return 0;
+	case OPT_RECORD:
+		cli->record = arg;
+		return 0;
+	case OPT_REPLAY:
+		cli->replay = arg;
+		return 0;
+	case OPT_STATS:
+		cli->stats = true;
+		return 0;
+	case OPT_TIMEOUTS:
+		cli->timeouts = true;
+		return 0;
+	case OPT_EXPECT:
+		cli->expect = true;
+		return 0;
+	case 'E':
+		cli->events = true;
+		return 0;
+	case 'D':
+		cli->delete = true;
+		return 0;
+	case OPT_BUFFER_SIZE:
+		if (parse_size(arg, 4096, 1L << 30, &v))
+			return usage_error(err, "--buffer-size wants bytes between 4K and 1G, not '%s'", arg);
+		cli->buffer_size = v;
+		return 0;
+	case OPT_SELF_CHECK:
+		if (parse_seconds(arg, 0.1, 86400, false, &cli->self_check))
+			return usage_error(err, "--self-check wants seconds between 0.1 and 86400, not '%s'", arg);
+		return 0;
+	case OPT_RESYNC:
+		cli->resync_set = true;
+		if (parse_seconds(arg, 1, 86400, true, &cli->resync))
+			return usage_error(err, "--resync wants 0 or seconds between 1 and 86400, not '%s'", arg);
+		return 0;
+	case 'h':
+		cli->help = true;
+		return 0;
+	case 'V':
+		cli->version = true;
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+static int bad_option(int c, char **argv, struct ctop_err *err)
+{
+	if (c == ':')
+		return usage_error(err, "option '%s' needs a value", argv[optind - 1]);
+	if (optopt)
+		return err_set(err, CTOP_EXIT_USAGE, "unknown option '-%c'", optopt);
+	return err_set(err, CTOP_EXIT_USAGE, "unknown option '%s'", argv[optind - 1]);
+}
+
 int cli_parse(int argc, char **argv, struct cli *cli, struct ctop_err *err)
 {
 	bool once = false;
-	int r;
-	char bad[64];
-	long v;
-	int c, ok;
-	char *end;
+	int c, r;
 
 	memset(cli, 0, sizeof(*cli));
 	cli->delay = 1.0;
@@ -276,147 +454,15 @@ int cli_parse(int argc, char **argv, struct cli *cli, struct ctop_err *err)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":1bn:d:o:Hc:s:rg:lhVED", long_opts,
 				NULL)) != -1) {
-		switch (c) {
-		case '1':
-			cli->batch = true;
-			once = true;
-			if (cli->iterations < 0)
-				cli->iterations = 1;
-			break;
-		case 'b':
-			cli->batch = true;
-			break;
-		case 'n':
-			if (parse_long(optarg, 0, 1000000000L, &v))
-				return usage_error(err, "-n wants a count, not '%s'", optarg);
-			cli->iterations = v;
-			break;
-		case 'd':
-			errno = 0;
-			cli->delay = strtod(optarg, &end);
-			if (errno || end == optarg || *end || !(cli->delay >= 0.05) ||
-			    cli->delay > 86400)
-				return usage_error(err, "-d wants seconds between 0.05 and 86400, not '%s'", optarg);
-			break;
-		case 'o':
-			/* openmetrics is a report (report.c), not a flow
-			 * writer: it leaves format as it was. */
-			cli->openmetrics = !strcasecmp(optarg, "openmetrics");
-			if (!cli->openmetrics && parse_format(optarg, &cli->format))
-				return usage_error(err, "unknown format '%s' (text, json, csv, openmetrics)", optarg);
-			break;
-		case 'H':
-			cli->header = false;
-			break;
-		case 'c':
-			r = columns_parse(optarg, cli->cols, &cli->ncols,
-					  CLI_MAX_COLS, bad, sizeof(bad));
-			if (r == -2)
-				return err_set(err, CTOP_EXIT_USAGE,
-					       "too many columns (at most %d)",
-					       CLI_MAX_COLS);
-			if (r)
-				return err_set(err, CTOP_EXIT_USAGE,
-					       "unknown column '%s' (columns: %s)",
-					       bad, columns_names());
-			break;
-		case 's': {
-			const struct column *col = column_by_name(optarg);
-
-			if (!col) {
-				err_set(err, CTOP_EXIT_USAGE,
-					"unknown sort column '%s' (columns: %s)",
-					optarg, columns_names());
-				return -1;
-			}
-			cli->sort = col->id;
-			cli->sort_set = true;
-			break;
-		}
-		case 'r':
-			cli->reverse = true;
-			break;
-		case 'g':
-			cli->group = group_by_name(optarg, &ok);
-			if (!ok || cli->group == GROUP_NONE)
-				return usage_error(err, "unknown group '%s' (src, dst, pair, sport, dport, proto, state, mark, zone)", optarg);
-			break;
-		case OPT_TOP:
-			if (parse_long(optarg, 1, 1000000000L, &v))
-				return usage_error(err, "--top wants a positive count, not '%s'", optarg);
-			cli->top = v;
-			break;
-		case OPT_NETNS:
-			if (!*optarg)
-				return usage_error(err, "--netns wants a name or path%s", "");
-			cli->netns = optarg;
-			break;
-		case OPT_READONLY:
-			cli->readonly = true;
-			break;
-		case OPT_NO_COLOR:
-			cli->no_color = true;
-			break;
-		case 'l':
-			cli->resolve = true;
-			break;
-		case OPT_RECORD:
-			cli->record = optarg;
-			break;
-		case OPT_REPLAY:
-			cli->replay = optarg;
-			break;
-		case OPT_STATS:
-			cli->stats = true;
-			break;
-		case OPT_TIMEOUTS:
-			cli->timeouts = true;
-			break;
-		case OPT_EXPECT:
-			cli->expect = true;
-			break;
-		case 'E':
-			cli->events = true;
-			break;
-		case 'D':
-			cli->delete = true;
-			break;
-		case OPT_BUFFER_SIZE:
-			if (parse_size(optarg, 4096, 1L << 30, &v))
-				return usage_error(err, "--buffer-size wants bytes between 4K and 1G, not '%s'", optarg);
-			cli->buffer_size = v;
-			break;
-		case OPT_SELF_CHECK:
-			errno = 0;
-			cli->self_check = strtod(optarg, &end);
-			if (errno || end == optarg || *end ||
-			    !(cli->self_check >= 0.1) || cli->self_check > 86400)
-				return usage_error(err, "--self-check wants seconds between 0.1 and 86400, not '%s'", optarg);
-			break;
-		case OPT_RESYNC:
-			errno = 0;
-			cli->resync = strtod(optarg, &end);
-			cli->resync_set = true;
-			if (errno || end == optarg || *end ||
-			    !(cli->resync == 0 || cli->resync >= 1) ||
-			    cli->resync > 86400)
-				return usage_error(err, "--resync wants 0 or seconds between 1 and 86400, not '%s'", optarg);
-			break;
-		case 'h':
-			cli->help = true;
-			return 0;
-		case 'V':
-			cli->version = true;
-			return 0;
-		case ':':
-			return usage_error(err, "option '%s' needs a value", argv[optind - 1]);
-		default:
-			if (optopt)
-				err_set(err, CTOP_EXIT_USAGE, "unknown option '-%c'", optopt);
-			else
-				err_set(err, CTOP_EXIT_USAGE, "unknown option '%s'", argv[optind - 1]);
+		r = output_option(c, optarg, cli, err);
+		if (r == 1)
+			r = mode_option(c, optarg, cli, &once, err);
+		if (r == 1)
+			return bad_option(c, argv, err);
+		if (r)
 			return -1;
-		}
+		if (cli->help || cli->version)
+			return 0;
 	}
 	if (cli_conflicts(cli, once, err))
 		return -1;
