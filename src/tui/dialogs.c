@@ -1,4 +1,5 @@
-/* Boxes drawn over the list: the delete confirmation and the sort menu.
+/* Boxes drawn over the list: the delete confirmation, the sort menu and
+ * the columns menu.
  * They are modes of the main loop, not loops of their own, so refreshes,
  * resizes and signals go on while they are open. */
 #include <stdio.h>
@@ -115,7 +116,7 @@ void confirm_draw(struct tui *t)
 			   a | (i == 0 || i == n - 1 ? A_BOLD : 0), false);
 }
 
-/* ---- sort menu ---- */
+/* ---- menus: a list of every column in a box on the left ---- */
 
 static int menu_col(size_t i)
 {
@@ -123,6 +124,56 @@ static int menu_col(size_t i)
 }
 
 #define MENU_ITEMS (COL_COUNT + 1)
+
+/* Up/Down/Home/End move the menu's selection. True when KEY did. */
+static bool menu_move(struct tui *t, int key)
+{
+	switch (key) {
+	case KEY_UP:
+		if (t->menu_sel)
+			t->menu_sel--;
+		return true;
+	case KEY_DOWN:
+		if (t->menu_sel + 1 < MENU_ITEMS)
+			t->menu_sel++;
+		return true;
+	case KEY_HOME:
+		t->menu_sel = 0;
+		return true;
+	case KEY_END:
+		t->menu_sel = MENU_ITEMS - 1;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The box, scrolled to keep the selection in view; MARK gives the two
+ * characters before a column's title. */
+static void menu_draw(struct tui *t, const char *title, int w,
+		      const char *(*mark)(const struct tui *t, int col))
+{
+	int h = LINES - t->list_y - 2, y = t->list_y, x = 0;
+	int a = tui_attr(t, ROLE_DIALOG), rows = h - 2, first = 0;
+
+	if (rows < 1)
+		return;
+	if ((int)t->menu_sel >= rows)
+		first = (int)t->menu_sel - rows + 1;
+	box_at(t, y, x, h, w, title);
+	for (int r = 0; r < rows && first + r < (int)MENU_ITEMS; r++) {
+		size_t i = (size_t)(first + r);
+		char line[64];
+
+		snprintf(line, sizeof(line), " %s %s", mark(t, menu_col(i)),
+			 col_title(menu_col(i)));
+		screen_put(y + 1 + r, x + 1, w - 2, line,
+			   i == t->menu_sel ? tui_attr(t, ROLE_SELECTED) : a,
+			   false);
+	}
+}
+
+/* ---- sort menu ---- */
 
 void sortmenu_open(struct tui *t)
 {
@@ -142,30 +193,14 @@ void sortmenu_key(struct tui *t, int key, bool fkey)
 {
 	t->redraw = true;
 	if (fkey) {
-		switch (key) {
-		case KEY_UP:
-			if (t->menu_sel)
-				t->menu_sel--;
+		if (menu_move(t, key))
 			return;
-		case KEY_DOWN:
-			if (t->menu_sel + 1 < MENU_ITEMS)
-				t->menu_sel++;
-			return;
-		case KEY_HOME:
-			t->menu_sel = 0;
-			return;
-		case KEY_END:
-			t->menu_sel = MENU_ITEMS - 1;
-			return;
-		case KEY_ENTER:
-			break;
-		case KEY_F(6):
-		case KEY_F(10):
+		if (key == KEY_F(6) || key == KEY_F(10)) {
 			t->mode = MODE_LIST;
 			return;
-		default:
-			return;
 		}
+		if (key != KEY_ENTER)
+			return;
 	} else if (key == 27 || key == 'q') {
 		t->mode = MODE_LIST;
 		return;
@@ -179,26 +214,83 @@ void sortmenu_key(struct tui *t, int key, bool fkey)
 	view_set_sort(t, menu_col(t->menu_sel), t->sort_rev);
 }
 
+static const char *sort_mark(const struct tui *t, int col)
+{
+	if (col != t->sort_col)
+		return " ";
+	return t->sort_rev ? "-" : "+";
+}
+
 void sortmenu_draw(struct tui *t)
 {
-	int h = LINES - t->list_y - 2, w = 20, y = t->list_y, x = 0;
-	int a = tui_attr(t, ROLE_DIALOG), rows = h - 2, first = 0;
+	menu_draw(t, "Sort by", 20, sort_mark);
+}
 
-	if (rows < 1)
+/* ---- columns menu ---- */
+
+/* Where COL is among the shown columns, or -1. */
+static int shown_at(const struct tui *t, int col)
+{
+	for (size_t c = 0; c < t->ncols; c++)
+		if (t->cols[c] == col)
+			return (int)c;
+	return -1;
+}
+
+void colmenu_open(struct tui *t)
+{
+	if (t->group != GROUP_NONE) {
+		status_set(t, false, "group rows have columns of their own");
 		return;
-	if ((int)t->menu_sel >= rows)
-		first = (int)t->menu_sel - rows + 1;
-	box_at(t, y, x, h, w, "Sort by");
-	for (int r = 0; r < rows && first + r < (int)MENU_ITEMS; r++) {
-		size_t i = (size_t)(first + r);
-		char line[64];
-
-		snprintf(line, sizeof(line), " %s %s",
-			 menu_col(i) == t->sort_col ? (t->sort_rev ? "-" : "+")
-						    : " ",
-			 col_title(menu_col(i)));
-		screen_put(y + 1 + r, x + 1, w - 2, line,
-			   i == t->menu_sel ? tui_attr(t, ROLE_SELECTED) : a,
-			   false);
 	}
+	t->mode = MODE_COLMENU;
+	t->menu_sel = 0;
+	t->redraw = true;
+}
+
+/* Show the column (at the end) or hide it; one stays, at least. */
+static void col_toggle(struct tui *t, int col)
+{
+	int at = shown_at(t, col);
+
+	if (at < 0) {
+		if (t->ncols < TUI_MAX_COLS)
+			t->cols[t->ncols++] = col;
+		return;
+	}
+	if (t->ncols == 1) {
+		status_set(t, true, "one column at least");
+		return;
+	}
+	memmove(&t->cols[at], &t->cols[at + 1],
+		(t->ncols - (size_t)at - 1) * sizeof(t->cols[0]));
+	t->ncols--;
+}
+
+void colmenu_key(struct tui *t, int key, bool fkey)
+{
+	t->redraw = true;
+	if (fkey) {
+		if (menu_move(t, key))
+			return;
+		if (key == KEY_F(2) || key == KEY_F(10))
+			t->mode = MODE_LIST;
+		else if (key == KEY_ENTER)
+			col_toggle(t, menu_col(t->menu_sel));
+		return;
+	}
+	if (key == 27 || key == 'q' || key == 'C')
+		t->mode = MODE_LIST;
+	else if (key == ' ' || key == '\r' || key == '\n')
+		col_toggle(t, menu_col(t->menu_sel));
+}
+
+static const char *col_mark(const struct tui *t, int col)
+{
+	return shown_at(t, col) >= 0 ? "[x]" : "[ ]";
+}
+
+void colmenu_draw(struct tui *t)
+{
+	menu_draw(t, "Columns", 22, col_mark);
 }

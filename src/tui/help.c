@@ -31,6 +31,7 @@ static const char *const lines[] = {
 	"              + -  faster/slower   s  set the interval",
 	"              (Space tags, as in htop: it does not refresh)",
 	"Display       l  host names (reverse DNS, in the background)",
+	"              F2 or C  columns menu: Space or Enter shows/hides",
 	"              Ctrl-L  redraw   h, ? or F1  this help",
 	"Quit          q or F10 (Ctrl-C too)",
 	"",

@@ -15,6 +15,7 @@ static const struct {
 	bool deletes;
 } keys[] = {
 	{ "F1", "Help", KEY_F(1), false },
+	{ "F2", "Cols", KEY_F(2), false },
 	{ "F3", "Search", KEY_F(3), false },
 	{ "F4", "Filter", KEY_F(4), false },
 	{ "F5", "Group", KEY_F(5), false },
@@ -78,7 +79,13 @@ void status_draw(struct tui *t)
 			   false);
 		return;
 	}
-	if (t->group != GROUP_NONE)
+	if (t->mode == MODE_COLMENU)
+		hint = "Up/Down: move  Space or Enter: show/hide the column"
+		       "  Esc or q: close";
+	else if (t->mode == MODE_SORTMENU)
+		hint = "Up/Down: move  Enter: sort by it  I: invert"
+		       "  Esc or q: close";
+	else if (t->group != GROUP_NONE)
 		hint = t->cli->readonly ?
 		       "Enter: open group  g: next grouping  /: search  h: help" :
 		       "Enter: open group  g: next grouping  d: delete group"

@@ -203,6 +203,9 @@ static bool special_key(struct tui *t, int key)
 	case KEY_F(6):
 		sortmenu_open(t);
 		break;
+	case KEY_F(2):
+		colmenu_open(t);
+		break;
 	case KEY_F(9):
 	case KEY_DC:
 		ask_delete(t);
@@ -252,6 +255,9 @@ void keys_list(struct tui *t, int key, bool fkey)
 	case '>':
 	case '.':
 		sort_step(t, 1);
+		break;
+	case 'C':
+		colmenu_open(t);
 		break;
 	case 'I':
 		view_set_sort(t, t->sort_col, !t->sort_rev);

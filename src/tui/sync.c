@@ -358,7 +358,8 @@ uint64_t sync_next_ms(const struct tui *t)
 static bool list_visible(const struct tui *t)
 {
 	return (t->mode == MODE_LIST || t->mode == MODE_PROMPT ||
-		t->mode == MODE_CONFIRM || t->mode == MODE_SORTMENU) &&
+		t->mode == MODE_CONFIRM || t->mode == MODE_SORTMENU ||
+		t->mode == MODE_COLMENU) &&
 	       t->group == GROUP_NONE;
 }
 

@@ -125,6 +125,8 @@ static void draw(struct tui *t)
 		confirm_draw(t);
 	else if (t->mode == MODE_SORTMENU)
 		sortmenu_draw(t);
+	else if (t->mode == MODE_COLMENU)
+		colmenu_draw(t);
 	refresh();
 }
 
@@ -166,6 +168,9 @@ static void dispatch(struct tui *t, int key, bool fkey)
 		break;
 	case MODE_SORTMENU:
 		sortmenu_key(t, key, fkey);
+		break;
+	case MODE_COLMENU:
+		colmenu_key(t, key, fkey);
 		break;
 	case MODE_PRESSURE:
 	case MODE_TIMEOUTS:

@@ -39,6 +39,7 @@ enum tui_mode {
 	MODE_PROMPT,
 	MODE_CONFIRM,
 	MODE_SORTMENU,
+	MODE_COLMENU,		/* F2 or C: columns shown */
 	MODE_PRESSURE,		/* P */
 	MODE_TIMEOUTS,		/* T */
 	MODE_EXPECT,		/* E */
@@ -208,7 +209,7 @@ struct tui {
 	struct flow *victims;
 	size_t nvictims;
 
-	size_t menu_sel;		/* sort menu */
+	size_t menu_sel;		/* sort or columns menu */
 	struct views vw;		/* P, T, E */
 
 	char status[256];
@@ -394,6 +395,9 @@ void confirm_draw(struct tui *t);
 void sortmenu_open(struct tui *t);
 void sortmenu_key(struct tui *t, int key, bool fkey);
 void sortmenu_draw(struct tui *t);
+void colmenu_open(struct tui *t);
+void colmenu_key(struct tui *t, int key, bool fkey);
+void colmenu_draw(struct tui *t);
 
 /* delete.c */
 /* Gather the flows a delete key acts on into t->victims. */

@@ -96,6 +96,30 @@ screen_of "$sess" | grep -q 'Space  tag/untag' || fail "help mentions Space"
 tmux send-keys -t "$sess" x
 wait_screen "$sess" '^ PROTO '
 
+# Columns menu (F2): MARK is off, Space shows it at the end of the
+# titles, and again hides it; C opens the same menu.
+title() { screen_of "$sess" | grep -E ' SOURCE.* DESTINATION ' | head -1; }
+title | grep -q ' MARK' && fail "MARK shown before asking: $(title)"
+tmux send-keys -t "$sess" F2
+wait_screen "$sess" 'Columns'
+screen_of "$sess" | grep -q '\[x\] PROTO' || fail "menu marks PROTO shown"
+screen_of "$sess" | grep -q '\[ \] MARK' || fail "menu marks MARK hidden"
+for _ in $(seq 12); do tmux send-keys -t "$sess" Down; done
+tmux send-keys -t "$sess" Space
+wait_screen "$sess" '\[x\] MARK'
+tmux send-keys -t "$sess" Escape
+wait_screen "$sess" '^ PROTO .* MARK'
+ok "columns menu adds MARK: $(title | tr -s ' ')"
+tmux send-keys -t "$sess" C
+wait_screen "$sess" 'Columns'
+for _ in $(seq 12); do tmux send-keys -t "$sess" Down; done
+tmux send-keys -t "$sess" Space
+wait_screen "$sess" '\[ \] MARK'
+tmux send-keys -t "$sess" q
+wait_screen "$sess" '^ PROTO +SOURCE'
+title | grep -q ' MARK' && fail "MARK still shown: $(title)"
+ok "columns menu hides it again"
+
 # Resize below the minimum and back.
 tmux resize-window -t "$sess" -x 60 -y 8
 wait_screen "$sess" 'terminal too small \(need 80x10\)'
