@@ -14,32 +14,15 @@
 
 #include "batch.h"
 #include "group.h"
+#include "testflow.h"
 
 #define T0 1700000000123456789ULL
-
-static void addr_set(union flow_addr *a, uint8_t family, const char *s)
-{
-	memset(a, 0, sizeof(*a));
-	assert_int_equal(inet_pton(family == FLOW_IPV6 ? AF_INET6 : AF_INET,
-				   s, a->b), 1);
-}
 
 static struct flow mkflow(uint8_t family, uint8_t proto, const char *src,
 			  uint16_t sport, const char *dst, uint16_t dport)
 {
-	struct flow f;
+	struct flow f = test_flow(family, proto, src, sport, dst, dport);
 
-	memset(&f, 0, sizeof(f));
-	f.family = family;
-	f.protonum = proto;
-	addr_set(&f.orig.src, family, src);
-	addr_set(&f.orig.dst, family, dst);
-	f.orig.sport = sport;
-	f.orig.dport = dport;
-	f.reply.src = f.orig.dst;
-	f.reply.dst = f.orig.src;
-	f.reply.sport = dport;
-	f.reply.dport = sport;
 	f.status = FLOW_S_SEEN_REPLY | FLOW_S_CONFIRMED;
 	f.has = FLOW_HAS_TIMEOUT;
 	f.timeout = 30;
@@ -71,7 +54,7 @@ static int setup_flows(void **state)
 	f[0].mark = 16;
 
 	f[1] = mkflow(FLOW_IPV4, FLOW_P_UDP, "10.0.0.7", 5353, "192.0.2.1", 53);
-	addr_set(&f[1].reply.src, FLOW_IPV4, "10.0.0.53");
+	test_addr_set(&f[1].reply.src, FLOW_IPV4, "10.0.0.53");
 	f[1].id = 2;
 	f[1].status = FLOW_S_DST_NAT;
 	f[1].helper = intern_helper("he\"lp,er\\");
@@ -683,7 +666,7 @@ static struct grouper *grouped(void)
 	f.reply_bytes = 200;
 	for (i = 0; i < 3; i++)
 		group_add(g, &f);
-	addr_set(&f.orig.src, FLOW_IPV4, "10.0.0.1");
+	test_addr_set(&f.orig.src, FLOW_IPV4, "10.0.0.1");
 	group_add(g, &f);
 	return g;
 }
@@ -776,7 +759,7 @@ static void test_groups_uncounted_top(void **state)
 	f.has &= (uint8_t)~FLOW_HAS_COUNTERS;
 	group_add(g, &f);
 	group_add(g, &f);
-	addr_set(&f.orig.src, FLOW_IPV4, "10.0.0.1");
+	test_addr_set(&f.orig.src, FLOW_IPV4, "10.0.0.1");
 	group_add(g, &f);
 	rows = group_rows(g, &n);
 	assert_int_equal(n, 2);

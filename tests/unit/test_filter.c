@@ -14,35 +14,9 @@
 #include <string.h>
 
 #include "filter.h"
+#include "testflow.h"
 
 /* ---- flow builders ---- */
-
-static void addr_set(union flow_addr *a, uint8_t family, const char *text)
-{
-	memset(a, 0, sizeof(*a));
-	assert_int_equal(inet_pton(family == FLOW_IPV6 ? AF_INET6 : AF_INET,
-				   text, a->b), 1);
-}
-
-/* A flow without NAT: the reply tuple mirrors the original. */
-static struct flow flow_make(uint8_t family, uint8_t proto, const char *src,
-			     uint16_t sport, const char *dst, uint16_t dport)
-{
-	struct flow f;
-
-	memset(&f, 0, sizeof(f));
-	f.family = family;
-	f.protonum = proto;
-	addr_set(&f.orig.src, family, src);
-	addr_set(&f.orig.dst, family, dst);
-	f.orig.sport = sport;
-	f.orig.dport = dport;
-	f.reply.src = f.orig.dst;
-	f.reply.dst = f.orig.src;
-	f.reply.sport = dport;
-	f.reply.dport = sport;
-	return f;
-}
 
 static void flow_set_state(struct flow *f, uint8_t state)
 {
@@ -53,7 +27,7 @@ static void flow_set_state(struct flow *f, uint8_t state)
 /* tcp 10.0.0.1:40000 -> 192.168.1.10:80 ESTABLISHED, assured, mark 0x12 */
 static struct flow flow_tcp4(void)
 {
-	struct flow f = flow_make(FLOW_IPV4, FLOW_P_TCP, "10.0.0.1", 40000,
+	struct flow f = test_flow(FLOW_IPV4, FLOW_P_TCP, "10.0.0.1", 40000,
 				  "192.168.1.10", 80);
 
 	flow_set_state(&f, 3);	/* ESTABLISHED */
@@ -68,7 +42,7 @@ static struct flow flow_tcp4(void)
 /* udp 10.0.0.2:5353 -> 8.8.8.8:53, unreplied, zone 5 */
 static struct flow flow_udp4(void)
 {
-	struct flow f = flow_make(FLOW_IPV4, FLOW_P_UDP, "10.0.0.2", 5353,
+	struct flow f = test_flow(FLOW_IPV4, FLOW_P_UDP, "10.0.0.2", 5353,
 				  "8.8.8.8", 53);
 
 	f.status = FLOW_S_CONFIRMED;
@@ -81,7 +55,7 @@ static struct flow flow_udp4(void)
 /* tcp [2001:db8::1]:1234 -> [2001:db8::ff]:443 SYN_SENT */
 static struct flow flow_tcp6(void)
 {
-	struct flow f = flow_make(FLOW_IPV6, FLOW_P_TCP, "2001:db8::1", 1234,
+	struct flow f = test_flow(FLOW_IPV6, FLOW_P_TCP, "2001:db8::1", 1234,
 				  "2001:db8::ff", 443);
 
 	flow_set_state(&f, 1);	/* SYN_SENT */
@@ -92,7 +66,7 @@ static struct flow flow_tcp6(void)
 /* icmp echo 10.0.0.1 -> 10.0.0.254, id 77 in sport */
 static struct flow flow_icmp4(void)
 {
-	struct flow f = flow_make(FLOW_IPV4, FLOW_P_ICMP, "10.0.0.1", 77,
+	struct flow f = test_flow(FLOW_IPV4, FLOW_P_ICMP, "10.0.0.1", 77,
 				  "10.0.0.254", 0);
 
 	f.reply.sport = 77;
@@ -149,9 +123,9 @@ static void check_error(const char *expr, int column, const char *msg)
 static void test_protocols(void **state)
 {
 	struct flow tcp = flow_tcp4(), udp = flow_udp4(), icmp = flow_icmp4();
-	struct flow icmp6 = flow_make(FLOW_IPV6, FLOW_P_ICMPV6, "::1", 5,
+	struct flow icmp6 = test_flow(FLOW_IPV6, FLOW_P_ICMPV6, "::1", 5,
 				      "::2", 0);
-	struct flow gre = flow_make(FLOW_IPV4, FLOW_P_GRE, "1.1.1.1", 0,
+	struct flow gre = test_flow(FLOW_IPV4, FLOW_P_GRE, "1.1.1.1", 0,
 				    "2.2.2.2", 0);
 
 	(void)state;
@@ -230,7 +204,7 @@ static void test_addresses_v6(void **state)
 static void test_ports(void **state)
 {
 	struct flow tcp = flow_tcp4(), udp = flow_udp4(), icmp = flow_icmp4();
-	struct flow gre = flow_make(FLOW_IPV4, FLOW_P_GRE, "1.1.1.1", 80,
+	struct flow gre = test_flow(FLOW_IPV4, FLOW_P_GRE, "1.1.1.1", 80,
 				    "2.2.2.2", 80);
 
 	(void)state;
@@ -258,9 +232,9 @@ static void test_ports(void **state)
 static void test_states(void **state)
 {
 	struct flow tcp = flow_tcp4(), syn = flow_tcp6(), udp = flow_udp4();
-	struct flow sctp = flow_make(FLOW_IPV4, FLOW_P_SCTP, "1.1.1.1", 1,
+	struct flow sctp = test_flow(FLOW_IPV4, FLOW_P_SCTP, "1.1.1.1", 1,
 				     "2.2.2.2", 2);
-	struct flow dccp = flow_make(FLOW_IPV4, FLOW_P_DCCP, "1.1.1.1", 1,
+	struct flow dccp = test_flow(FLOW_IPV4, FLOW_P_DCCP, "1.1.1.1", 1,
 				     "2.2.2.2", 2);
 	struct flow nostate = flow_tcp4();
 
@@ -305,10 +279,10 @@ static void test_nat(void **state)
 
 	(void)state;
 	/* masquerade: the reply comes back to the router's address */
-	addr_set(&snat.reply.dst, FLOW_IPV4, "203.0.113.1");
+	test_addr_set(&snat.reply.dst, FLOW_IPV4, "203.0.113.1");
 	snat.reply.dport = 61000;
 	/* port forward: the reply comes from the inside server */
-	addr_set(&dnat.reply.src, FLOW_IPV4, "172.16.0.5");
+	test_addr_set(&dnat.reply.src, FLOW_IPV4, "172.16.0.5");
 	dnat.reply.sport = 8080;
 	both.reply.dst = snat.reply.dst;
 	both.reply.src = dnat.reply.src;
@@ -333,7 +307,7 @@ static void test_reply_prefix(void **state)
 	struct flow f = flow_tcp4();
 
 	(void)state;
-	addr_set(&f.reply.dst, FLOW_IPV4, "203.0.113.1");
+	test_addr_set(&f.reply.dst, FLOW_IPV4, "203.0.113.1");
 	f.reply.dport = 61000;
 
 	assert_match("reply dst 203.0.113.1", &f);

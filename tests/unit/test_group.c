@@ -11,31 +11,14 @@
 #include <string.h>
 
 #include "group.h"
-
-static void addr_set(union flow_addr *a, uint8_t family, const char *s)
-{
-	memset(a, 0, sizeof(*a));
-	assert_int_equal(inet_pton(family == FLOW_IPV6 ? AF_INET6 : AF_INET,
-				   s, a->b), 1);
-}
+#include "testflow.h"
 
 /* A flow with the reply tuple mirrored, packets 1+2 and bytes 100+200. */
 static struct flow mkflow(uint8_t family, uint8_t proto, const char *src,
 			  uint16_t sport, const char *dst, uint16_t dport)
 {
-	struct flow f;
+	struct flow f = test_flow(family, proto, src, sport, dst, dport);
 
-	memset(&f, 0, sizeof(f));
-	f.family = family;
-	f.protonum = proto;
-	addr_set(&f.orig.src, family, src);
-	addr_set(&f.orig.dst, family, dst);
-	f.orig.sport = sport;
-	f.orig.dport = dport;
-	f.reply.src = f.orig.dst;
-	f.reply.dst = f.orig.src;
-	f.reply.sport = dport;
-	f.reply.dport = sport;
 	f.orig_packets = 1;
 	f.reply_packets = 2;
 	f.orig_bytes = 100;
@@ -261,11 +244,11 @@ static void test_key_match(void **state)
 		b = a;
 		switch (all[i]) {
 		case GROUP_SRC:
-			addr_set(&b.orig.src, FLOW_IPV4, "10.0.0.8");
+			test_addr_set(&b.orig.src, FLOW_IPV4, "10.0.0.8");
 			break;
 		case GROUP_DST:
 		case GROUP_PAIR:
-			addr_set(&b.orig.dst, FLOW_IPV4, "10.0.0.2");
+			test_addr_set(&b.orig.dst, FLOW_IPV4, "10.0.0.2");
 			break;
 		case GROUP_SPORT:
 			b.orig.sport++;
@@ -293,7 +276,7 @@ static void test_key_match(void **state)
 		b.id = 99;
 		if (all[i] != GROUP_SPORT && all[i] != GROUP_PAIR &&
 		    all[i] != GROUP_SRC)
-			addr_set(&b.orig.src, FLOW_IPV4, "192.0.2.1");
+			test_addr_set(&b.orig.src, FLOW_IPV4, "192.0.2.1");
 		assert_true(group_key_match(all[i], &r->key, &b));
 		group_free(g);
 	}
