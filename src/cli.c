@@ -229,8 +229,10 @@ static const char *delete_conflict(const struct cli *cli, bool once)
 		return "--stats, --timeouts, --expect or -o openmetrics";
 	if (cli->replay || cli->record)
 		return "--replay or --record";
-	if (cli->readonly)
-		return "--readonly";
+	if (cli->readonly || cli->no_color || cli->resolve || cli->resync_set)
+		return "--readonly, --no-color, -l or --resync";
+	if (cli->delay_set || cli->buffer_size)
+		return "-d or --buffer-size";
 	return NULL;
 }
 
@@ -368,6 +370,7 @@ static int mode_option(int c, const char *arg, struct cli *cli, bool *once,
 	case 'd':
 		if (parse_seconds(arg, 0.05, 86400, false, &cli->delay))
 			return usage_error(err, "-d wants seconds between 0.05 and 86400, not '%s'", arg);
+		cli->delay_set = true;
 		return 0;
 	case OPT_NETNS:
 		if (!*arg)

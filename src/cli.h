@@ -17,6 +17,7 @@ struct cli {
 	bool batch;		/* -b, -1, or stdout not a terminal */
 	long iterations;	/* -n; 0 = until interrupted, -1 = not given */
 	double delay;		/* -d seconds between refreshes */
+	bool delay_set;		/* -d given */
 	enum batch_format format;
 	bool header;		/* -H clears */
 	enum column_id cols[CLI_MAX_COLS];

@@ -6,7 +6,7 @@ static bool due(const struct table *t, const struct table_flow *r,
 {
 	if (!(r->f.has & FLOW_HAS_TIMEOUT))
 		return false;
-	return table_written_ms(t, r) + (uint64_t)r->f.timeout * 1000 +
+	return table_written_ms(t, r, now_ms) + (uint64_t)r->f.timeout * 1000 +
 	       EXPIRY_GRACE_MS <= now_ms;
 }
 

@@ -141,6 +141,14 @@ size_t follow_sweep_end(struct follow_state *s, bool resync)
 	return removed;
 }
 
+void follow_sweep_abort(struct follow_state *s)
+{
+	table_sweep_cancel(s->t);
+	s->sweeping = false;
+	if (s->lost_in_sweep)
+		s->need_resync = true;
+}
+
 /* ---- the blocking follower ---- */
 
 static int apply(const struct source_event *e, void *data)
@@ -286,7 +294,10 @@ static int resync(struct follow *fw, bool after_loss, struct ctop_err *err)
 	t0 = clock_monotonic_ms();
 	follow_sweep_begin(&fw->s);
 	r = dump(fw, err);
-	follow_sweep_end(&fw->s, after_loss);
+	if (r < 0)
+		follow_sweep_abort(&fw->s);
+	else
+		follow_sweep_end(&fw->s, after_loss);
 	fw->changed = true;
 	fw->last_dump_ms = clock_monotonic_ms();
 	fw->s.st.last_dump_s = (double)(fw->last_dump_ms - t0) / 1000.0;

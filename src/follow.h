@@ -86,6 +86,9 @@ void follow_sweep_begin(struct follow_state *s);
  * RESYNC), and ask for another when events were lost meanwhile. Returns
  * the flows removed. */
 size_t follow_sweep_end(struct follow_state *s, bool resync);
+/* The dump failed: it saw only part of the table, so nothing is removed
+ * for want of being seen. When to try again is the caller's choice. */
+void follow_sweep_abort(struct follow_state *s);
 
 /* ---- a blocking follower ---- */
 

@@ -719,6 +719,12 @@ void table_sweep_begin(struct table *t)
 	t->seen = 0;
 }
 
+void table_sweep_cancel(struct table *t)
+{
+	tomb_clear(t);
+	t->sweeping = false;
+}
+
 /* Remove every flow the sweep did not see. Then, if the table has shrunk
  * a lot, shrink the index too (never below its minimum). */
 size_t table_sweep_end(struct table *t)
@@ -767,9 +773,14 @@ size_t table_sweep_end(struct table *t)
 	return removed;
 }
 
-uint64_t table_written_ms(const struct table *t, const struct table_flow *r)
+uint64_t table_written_ms(const struct table *t, const struct table_flow *r,
+			  uint64_t now_ms)
 {
-	return t->epoch_ms + r->sample_ms;
+	uint32_t now = now_ms > t->epoch_ms ? (uint32_t)(now_ms - t->epoch_ms)
+					    : 0;
+	uint32_t age = now - r->sample_ms;	/* modulo 2^32 */
+
+	return now_ms > age ? now_ms - age : 0;
 }
 
 struct table_flow *table_next(struct table *t, size_t *cursor)

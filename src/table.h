@@ -58,11 +58,17 @@ void table_prefetch(const struct table *t, const struct flow *f);
  * When the dump saw every flow (a first load), ending costs no pass. */
 void table_sweep_begin(struct table *t);
 size_t table_sweep_end(struct table *t);
+/* Close the sweep without removing anything: a dump that failed saw only
+ * part of the table. */
+void table_sweep_cancel(struct table *t);
 
 /* When R was last written, on the clock of the now_ms given to
  * table_upsert, to within the rate sampling step (100 ms): the moment its
- * timeout was read. */
-uint64_t table_written_ms(const struct table *t, const struct table_flow *r);
+ * timeout was read. NOW_MS is the time now: records keep 32-bit times,
+ * which wrap after 49 days; counted back from now they stay exact for
+ * anything written in the last 49 days. */
+uint64_t table_written_ms(const struct table *t, const struct table_flow *r,
+			  uint64_t now_ms);
 
 /* Monotonic change counter: bumps on every insert, update that changed a
  * field, or remove, so views can skip work when nothing changed. */

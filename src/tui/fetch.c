@@ -297,20 +297,6 @@ static struct batch *take(struct fetch *f)
 	return b;
 }
 
-/* Mark every flow as seen, so closing the sweep removes nothing. The
- * upserts change no key, so iterating meanwhile is safe. */
-static void keep_all(struct tui *t, uint64_t now)
-{
-	struct table_flow *tf;
-	size_t cur = 0;
-
-	while ((tf = table_next(t->tbl, &cur))) {
-		struct flow copy = tf->f;
-
-		tui_upsert(t, &copy, now, false);
-	}
-}
-
 int fetch_apply(struct tui *t, char *msg, size_t len)
 {
 	uint64_t now = tui_now_ms();
@@ -338,15 +324,18 @@ int fetch_apply(struct tui *t, char *msg, size_t len)
 		}
 		if (b->last) {
 			/* A failed dump saw only part of the table: keep
-			 * what it did not reach rather than sweep it. */
+			 * what it did not reach rather than sweep it (the
+			 * records keep their read times, for expiry.c). */
 			if (b->failed) {
 				snprintf(msg, len, "%s", b->msg);
-				keep_all(t, now);
+				follow_sweep_abort(&t->fs);
+				removed = 0;
 				done = -1;
 			} else {
+				removed = follow_sweep_end(&t->fs,
+							   t->dump_is_resync);
 				done = 1;
 			}
-			removed = follow_sweep_end(&t->fs, t->dump_is_resync);
 			sync_dump_done(t, done, msg, removed);
 		}
 		fbatch_done(t->fetch, b);

@@ -52,8 +52,10 @@ static void events_text(const struct tui *t, char *buf, size_t len,
 		snprintf(buf, len, "events off: polling");
 		*role = ROLE_ERROR;
 	} else if (t->volatile_why) {
-		snprintf(buf, len, "events on, re-read %.0fs (%s)",
-			 (double)sync_volatile_ms(t) / 1000, t->volatile_why);
+		double s = (double)sync_volatile_ms(t) / 1000;
+
+		snprintf(buf, len, s < 1 ? "events on, re-read %.1fs (%s)" :
+			 "events on, re-read %.0fs (%s)", s, t->volatile_why);
 	} else {
 		snprintf(buf, len, "events on");
 	}

@@ -53,8 +53,8 @@ static void resync_line(const struct tui *t, char *buf, size_t len)
 		snprintf(buf, len, "Whole table re-read every refresh (%s).",
 			 t->poll_why);
 	else if (t->volatile_why)
-		snprintf(buf, len, "Rows on screen read every refresh, whole "
-			 "table every %.0f s (%s: 20 x the last dump).",
+		snprintf(buf, len, "Rows on screen read every refresh, the "
+			 "whole table every %.1f s (%s).",
 			 (double)sync_volatile_ms(t) / 1000, t->volatile_why);
 	else if (t->cli->resync <= 0)
 		snprintf(buf, len, "Whole table re-read only after lost events "

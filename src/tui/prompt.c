@@ -108,7 +108,10 @@ static void enter(struct tui *t)
 	case PROMPT_SEARCH:
 		snprintf(t->search, sizeof(t->search), "%s", t->pbuf);
 		t->mode = MODE_LIST;
-		if (t->plen && t->perr[0])
+		/* A search still under way reports on the status line. */
+		if (view_search_pending(t))
+			status_set(t, false, "searching %s", t->pbuf);
+		else if (t->plen && t->perr[0])
 			status_set(t, true, "not found: %s", t->pbuf);
 		break;
 	case PROMPT_FILTER:

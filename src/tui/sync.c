@@ -51,6 +51,7 @@
 #define DRIFT_MIN_MS	10000
 #define RESYNC_DUMP_FACTOR 100	/* default resync: at least 100 dumps' time */
 #define VOLATILE_DUMP_FACTOR 20	/* counter or TTL order: 20 dumps' time */
+#define DUMP_RETRY_MS	5000	/* after a failed dump, at least */
 #define EXPIRY_SLICE	65536	/* flows looked at per refresh for expiry */
 #define EXPIRY_READS	256	/* expired flows read again per refresh */
 
@@ -124,8 +125,8 @@ uint32_t sync_ttl(const struct tui *t, const struct table_flow *tf)
 
 	if (!(tf->f.has & FLOW_HAS_TIMEOUT))
 		return tf->f.timeout;
-	read = table_written_ms(t->tbl, tf);
 	now = tui_now_ms();
+	read = table_written_ms(t->tbl, tf, now);
 	gone = now > read ? (now - read) / 1000 : 0;
 	return gone >= tf->f.timeout ? 0 : tf->f.timeout - (uint32_t)gone;
 }
@@ -317,13 +318,11 @@ uint64_t sync_volatile_ms(const struct tui *t)
 	return ms;
 }
 
-/* When the next full dump is due (0: now, UINT64_MAX: not on a timer). */
-static uint64_t dump_due(const struct tui *t)
+/* When the next full dump is due on its timer (UINT64_MAX: none). */
+static uint64_t timed_dump_due(const struct tui *t)
 {
-	uint64_t wait;
+	uint64_t wait, resync;
 
-	if (!t->dumped_once || t->fs.need_resync)
-		return 0;
 	if (t->polling) {
 		/* A dump that takes longer than the interval would keep a
 		 * CPU busy in the kernel for nothing: rest as long. */
@@ -332,11 +331,35 @@ static uint64_t dump_due(const struct tui *t)
 			wait = t->last_dump_took_ms;
 		return t->last_dump_ms + wait;
 	}
-	if (t->volatile_why)
-		return t->last_dump_ms + sync_volatile_ms(t);
-	if (t->cli->resync <= 0)
-		return UINT64_MAX;
-	return t->last_dump_ms + sync_resync_ms(t);
+	resync = t->cli->resync > 0 ? t->last_dump_ms + sync_resync_ms(t)
+				    : UINT64_MAX;
+	if (!t->volatile_why)
+		return resync;
+	/* An interval the user chose is honoured when it is shorter. */
+	wait = t->last_dump_ms + sync_volatile_ms(t);
+	return t->cli->resync_set && resync < wait ? resync : wait;
+}
+
+/* When the next full dump is due (0: now, UINT64_MAX: not on a timer). */
+static uint64_t dump_due(const struct tui *t)
+{
+	uint64_t due, retry, wait;
+
+	if (!t->dumped_once || t->fs.need_resync)
+		return 0;
+	due = timed_dump_due(t);
+	/* A dump that failed (a hash resize, a kernel error) is tried again
+	 * after a pause, not at once: an error that stays must not keep a
+	 * CPU busy. */
+	if (t->fetch_error) {
+		wait = 10 * t->last_dump_took_ms;
+		if (wait < DUMP_RETRY_MS)
+			wait = DUMP_RETRY_MS;
+		retry = t->last_dump_ms + wait;
+		if (retry < due)
+			due = retry;
+	}
+	return due;
 }
 
 uint64_t sync_next_ms(const struct tui *t)
@@ -465,21 +488,25 @@ static void read_stats(struct tui *t, uint64_t now)
 }
 
 /* Resynchronize when the kernel's count and ours keep disagreeing.
- * EXPIRED: flows the expiry pass just found gone; while it finds some,
- * it is closing the gap, and a dump would cost more. */
+ * EXPIRED: flows the expiry pass just found gone; while it finds some
+ * and the gap is small enough for it to close within a few refreshes,
+ * a dump would cost more. */
 static void check_drift(struct tui *t, uint64_t now, size_t expired)
 {
+	size_t ours = table_count(t->tbl), theirs;
 	uint64_t gap;
 
-	if (expired)
-		t->drift_ticks = 0;
 	if (t->polling || t->fs.sweeping || !t->dumped_once || !t->have_stats ||
 	    fetch_busy(t->fetch))
 		return;
-	if (t->stats.count == table_count(t->tbl)) {
+	theirs = (size_t)t->stats.count;
+	if (theirs == ours) {
 		t->drift_ticks = 0;
 		return;
 	}
+	gap = theirs > ours ? theirs - ours : ours - theirs;
+	if (expired && gap <= DRIFT_TICKS * EXPIRY_READS)
+		t->drift_ticks = 0;
 	if (++t->drift_ticks < DRIFT_TICKS || now < t->next_drift_ms)
 		return;
 	gap = 20 * t->last_dump_took_ms;

@@ -487,18 +487,23 @@ void view_search_stop(struct tui *t)
 	t->finding.active = false;
 }
 
+/* Whether the search reports on the open search prompt, else on the
+ * status line (after n, or once the prompt was closed with Enter). */
+static bool search_on_prompt(const struct tui *t)
+{
+	return t->finding.live && t->mode == MODE_PROMPT;
+}
+
 static void search_ended(struct tui *t, bool found)
 {
 	t->finding.active = false;
 	t->redraw = true;
-	if (t->finding.live && t->mode == MODE_PROMPT) {
+	if (search_on_prompt(t))
 		snprintf(t->perr, sizeof(t->perr), "%s",
 			 found ? "" : "not found");
-		return;
-	}
-	if (!found)
+	else if (!found)
 		status_set(t, true, "not found: %s", t->finding.needle);
-	else if (!t->finding.live)
+	else
 		t->status[0] = '\0';	/* the "searching" note */
 }
 
@@ -510,6 +515,9 @@ void view_search_step(struct tui *t)
 
 	if (!t->finding.active)
 		return;
+	/* Rows removed since the last step must not be matched. */
+	view_update(t);
+	n = view_rows(t);
 	if (!*t->finding.needle || !n) {
 		search_ended(t, false);
 		return;
@@ -535,7 +543,7 @@ void view_search_step(struct tui *t)
 		return;
 	}
 	/* Under way: say so, with how far it got. */
-	if (t->finding.live && t->mode == MODE_PROMPT)
+	if (search_on_prompt(t))
 		snprintf(t->perr, sizeof(t->perr), "searching %zu%%",
 			 100 - t->finding.left * 100 / n);
 	else

@@ -182,6 +182,10 @@ static void test_delete(void **state)
 	expect_usage_error(ARGC("-D", "-E", "tcp"), ARGV("-D", "-E", "tcp"), "does not go with -E");
 	expect_usage_error(ARGC("--stats", "-D", "tcp"), ARGV("--stats", "-D", "tcp"), "does not go with --stats");
 	expect_usage_error(ARGC("--readonly", "--delete", "tcp"), ARGV("--readonly", "--delete", "tcp"), "does not go with --readonly");
+	expect_usage_error(ARGC("-D", "-l", "tcp"), ARGV("-D", "-l", "tcp"), "-l or --resync");
+	expect_usage_error(ARGC("-D", "--resync", "5", "tcp"), ARGV("-D", "--resync", "5", "tcp"), "-l or --resync");
+	expect_usage_error(ARGC("-D", "-d", "2", "tcp"), ARGV("-D", "-d", "2", "tcp"), "-d or --buffer-size");
+	expect_usage_error(ARGC("-D", "--buffer-size", "1M", "tcp"), ARGV("-D", "--buffer-size", "1M", "tcp"), "-d or --buffer-size");
 	assert_int_equal(PARSE(&cli, &err, "--netns", "r1", "-o", "json", "-D", "udp", "and", "dport", "53"), 0);
 	assert_true(cli.delete);
 	assert_string_equal(cli.filter, "udp and dport 53");

@@ -124,12 +124,36 @@ static void test_slices_resume_and_wrap_once(void **state)
 	table_free(t);
 }
 
+/* Records keep 32-bit times since the table's first upsert: 49 days on,
+ * a flow just read must not look read 49 days ago (due at once, TTL 0). */
+static void test_time_wraps_after_49_days(void **state)
+{
+	struct table *t = fill(1);
+	struct expiry_scan sc = { 0 };
+	uint64_t later = T0 + (1ULL << 32) + 5000;
+	struct flow f = mk(2000, 120), out[4];
+	struct table_flow *r;
+
+	(void)state;
+	r = table_upsert(t, &f, later);
+	assert_non_null(r);
+	assert_true(table_written_ms(t, r, later + 1000) == later);
+	/* The first flow (timeout 0, read at T0) is due; the fresh one not,
+	 * until its 120 s and the grace have run out. */
+	assert_int_equal(expiry_due(t, &sc, later + 1000, 10, out, 4), 1);
+	assert_int_equal(out[0].orig.sport, 1000);
+	sc.cursor = 0;
+	assert_int_equal(expiry_due(t, &sc, later + 121000, 10, out, 4), 2);
+	table_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_due_after_timeout_and_grace),
 		cmocka_unit_test(test_no_timeout_never_due),
 		cmocka_unit_test(test_slices_resume_and_wrap_once),
+		cmocka_unit_test(test_time_wraps_after_49_days),
 	};
 
 	return cmocka_run_group_tests_name("expiry", tests, NULL, NULL);
