@@ -28,11 +28,11 @@ ok "header counts tcp $tcp udp $udp"
 tmux send-keys -t "$sess" '/' 'no-such-row'
 wait_screen "$sess" 'not found' 10
 tmux send-keys -t "$sess" Escape
-line=$(ct "$ns" -L -p udp 2>/dev/null | tail -1)
+line=$(ct "$ns" -L -f ipv4 -p udp 2>/dev/null | tail -1)
 src=$(grep -o 'src=[0-9.]*' <<<"$line" | head -1 | cut -d= -f2)
 sport=$(grep -o 'sport=[0-9]*' <<<"$line" | head -1 | cut -d= -f2)
 [ -n "$src" ] && [ -n "$sport" ] || fail "no UDP flow to search for: $line"
-tmux send-keys -t "$sess" '/' "$src:$sport " Enter
+tmux send-keys -t "$sess" '/' "udp $src:$sport " Enter
 # A key stops a search under way: wait until it has ended.
 sleep 0.3
 for _ in $(seq 100); do
