@@ -202,6 +202,27 @@ static int snapshot(const struct cli *cli, struct source *src,
 	return 0;
 }
 
+bool batch_going_on(const struct cli *cli, const struct ctop_err *err,
+		    long *incomplete)
+{
+	if (!err->transient || cli->iterations == 1)
+		return false;
+	fprintf(stderr, "ctop: %s; that snapshot is incomplete, going on\n",
+		err->msg);
+	(*incomplete)++;
+	return true;
+}
+
+int batch_run_status(int status, long incomplete, struct ctop_err *err)
+{
+	if (status || !incomplete)
+		return status;
+	err_set(err, CTOP_EXIT_RUNTIME, "%ld snapshot%s incomplete (the hash "
+		"table was resized during a dump)", incomplete,
+		incomplete == 1 ? " was" : "s were");
+	return CTOP_EXIT_RUNTIME;
+}
+
 /* The writer on stdout, as the options ask. */
 static struct batch *output_new(const struct cli *cli)
 {
@@ -220,6 +241,7 @@ int batch_run(const struct cli *cli, struct source *src,
 {
 	struct run r = { .flt = flt };
 	int status = CTOP_EXIT_OK;
+	long incomplete = 0;
 
 	r.out = output_new(cli);
 	if (cli->group != GROUP_NONE)
@@ -232,7 +254,8 @@ int batch_run(const struct cli *cli, struct source *src,
 	for (long i = 0; cli->iterations == 0 || i < cli->iterations; i++) {
 		if (i)
 			clock_sleep(cli->delay);
-		if (snapshot(cli, src, flt, &r, err)) {
+		if (snapshot(cli, src, flt, &r, err) &&
+		    !batch_going_on(cli, err, &incomplete)) {
 			status = err->status;
 			break;
 		}
@@ -253,7 +276,7 @@ out:
 	if (r.out)
 		batch_free(r.out);
 	free(r.kept);
-	return status;
+	return batch_run_status(status, incomplete, err);
 }
 
 /* Delete the kept flows by tuple, zone and conntrack id (a connection

@@ -2,6 +2,8 @@
 #ifndef CTOP_ERR_H
 #define CTOP_ERR_H
 
+#include <stdbool.h>
+
 /* Exit statuses, documented in man/ctop.8. */
 enum {
 	CTOP_EXIT_OK = 0,
@@ -12,6 +14,7 @@ enum {
 struct ctop_err {
 	int status;		/* one of CTOP_EXIT_* */
 	char msg[512];		/* one line, no "ctop: " prefix, no newline */
+	bool transient;		/* the same request may well succeed again */
 };
 
 /* Fill *err (if not NULL) and return -1, so callers can write

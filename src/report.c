@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "batch_run.h"
 #include "clock.h"
 #include "format.h"
 #include "report.h"
@@ -806,6 +807,7 @@ int report_run(const struct cli *cli, struct source *src,
 {
 	struct report_state *s = calloc(1, sizeof(*s));
 	int status = CTOP_EXIT_OK, r;
+	long incomplete = 0;
 
 	if (!s || pressure_flows_init(&s->pf)) {
 		free(s);
@@ -825,7 +827,7 @@ int report_run(const struct cli *cli, struct source *src,
 			r = snap_expect(cli, s, err);
 		else
 			r = snap_stats(cli, src, flt, s, err);
-		if (r) {
+		if (r && !batch_going_on(cli, err, &incomplete)) {
 			status = err->status ? err->status : CTOP_EXIT_RUNTIME;
 			break;
 		}
@@ -844,5 +846,5 @@ int report_run(const struct cli *cli, struct source *src,
 	pressure_flows_free(&s->pf);
 	free(s->items.v);
 	free(s);
-	return status;
+	return batch_run_status(status, incomplete, err);
 }

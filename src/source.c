@@ -532,12 +532,15 @@ int source_dump(struct source *src, const struct filter_pushdown *pd,
 	if (dump_table(src, pd, fn, data, err))
 		return -1;
 	after = source_sysctl("nf_conntrack_buckets");
-	if (before > 0 && after > 0 && after != before)
-		return err_set(err, CTOP_EXIT_RUNTIME,
-			       "the conntrack hash table was resized during "
-			       "the dump (nf_conntrack_buckets %ld -> %ld): "
-			       "flows may be missing or repeated", before,
-			       after);
+	if (before > 0 && after > 0 && after != before) {
+		err_set(err, CTOP_EXIT_RUNTIME,
+			"the conntrack hash table was resized during the dump "
+			"(nf_conntrack_buckets %ld -> %ld): flows may be "
+			"missing or repeated", before, after);
+		if (err)
+			err->transient = true;
+		return -1;
+	}
 	return 0;
 }
 
