@@ -213,6 +213,19 @@ bool batch_going_on(const struct cli *cli, const struct ctop_err *err,
 	return true;
 }
 
+bool batch_output_ended(bool failed, int *status, struct ctop_err *err)
+{
+	if (!failed)
+		return false;
+	/* A closed pipe (ctop -b | head) ends quietly. */
+	if (errno != EPIPE) {
+		err_set(err, CTOP_EXIT_RUNTIME, "writing output: %s",
+			strerror(errno));
+		*status = CTOP_EXIT_RUNTIME;
+	}
+	return true;
+}
+
 int batch_run_status(int status, long incomplete, struct ctop_err *err)
 {
 	if (status || !incomplete)
@@ -259,15 +272,8 @@ int batch_run(const struct cli *cli, struct source *src,
 			status = err->status;
 			break;
 		}
-		if (batch_flush(r.out)) {
-			/* A closed pipe (ctop -b | head) ends quietly. */
-			if (errno != EPIPE) {
-				err_set(err, CTOP_EXIT_RUNTIME,
-					"writing output: %s", strerror(errno));
-				status = CTOP_EXIT_RUNTIME;
-			}
+		if (batch_output_ended(batch_flush(r.out) != 0, &status, err))
 			break;
-		}
 		if (!src)
 			break;	/* a recording holds one snapshot */
 	}

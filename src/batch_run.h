@@ -18,6 +18,10 @@ int batch_run(const struct cli *cli, struct source *src,
  * and the run goes on: true then. *incomplete counts them. */
 bool batch_going_on(const struct cli *cli, const struct ctop_err *err,
 		    long *incomplete);
+/* After a snapshot was flushed; FAILED: writing it failed (errno set).
+ * True when the run stops: a closed pipe quietly, another error with
+ * *status 1 and err filled. */
+bool batch_output_ended(bool failed, int *status, struct ctop_err *err);
 /* At the end of a run that went on past incomplete snapshots: status 1,
  * with err saying how many. STATUS otherwise. */
 int batch_run_status(int status, long incomplete, struct ctop_err *err);

@@ -831,15 +831,9 @@ int report_run(const struct cli *cli, struct source *src,
 			status = err->status ? err->status : CTOP_EXIT_RUNTIME;
 			break;
 		}
-		if (fflush(stdout) || ferror(stdout)) {
-			/* A closed pipe (ctop -b --stats | head) ends quietly. */
-			if (errno != EPIPE) {
-				err_set(err, CTOP_EXIT_RUNTIME,
-					"writing output: %s", strerror(errno));
-				status = CTOP_EXIT_RUNTIME;
-			}
+		if (batch_output_ended(fflush(stdout) || ferror(stdout),
+				       &status, err))
 			break;
-		}
 		if (!src)
 			break;	/* a recording holds one snapshot */
 	}
