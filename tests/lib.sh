@@ -17,7 +17,11 @@ tmux() { command tmux -L "$_tmux_sock" "$@"; }
 _cleanup() {
 	local s n
 	for s in "${_tmux_sessions[@]}"; do tmux kill-session -t "$s" 2>/dev/null; done
-	[ ${#_tmux_sessions[@]} -gt 0 ] && tmux kill-server 2>/dev/null
+	if [ ${#_tmux_sessions[@]} -gt 0 ]; then
+		tmux kill-server 2>/dev/null
+		# tmux leaves its socket file behind when killed.
+		rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$_tmux_sock"
+	fi
 	for n in "${_namespaces[@]}"; do ip netns delete "$n" 2>/dev/null; done
 	[ -n "${TMPD:-}" ] && rm -rf "$TMPD"
 	return 0
