@@ -110,19 +110,22 @@ static void out_spaces(struct batch *b, size_t n)
 	}
 }
 
-/* Unix seconds with milliseconds: "1700000000.123". */
-static void out_time(struct batch *b, uint64_t ns)
+/* Unix seconds with DIGITS decimals (3: ms, "1700000000.123"; 6: us). */
+static void out_time(struct batch *b, uint64_t ns, int digits)
 {
-	uint64_t ms = ns / 1000000 % 1000;
+	uint64_t frac = ns % 1000000000;
 	char *p;
 
+	for (int i = digits; i < 9; i++)
+		frac /= 10;
 	out_u64(b, ns / 1000000000);
-	p = out_reserve(b, 4);
+	p = out_reserve(b, (size_t)digits + 1);
 	p[0] = '.';
-	p[1] = '0' + ms / 100;
-	p[2] = '0' + ms / 10 % 10;
-	p[3] = '0' + ms % 10;
-	b->len += 4;
+	for (int i = digits; i >= 1; i--) {
+		p[i] = (char)('0' + frac % 10);
+		frac /= 10;
+	}
+	b->len += (size_t)digits + 1;
 }
 
 /* Text cell: s padded to width, separated from the previous cell. */
@@ -255,7 +258,7 @@ static void json_table(struct batch *b)
 static void json_snapshot(struct batch *b, const struct batch_snapshot *snap)
 {
 	json_key(b, "time");
-	out_time(b, snap->time_ns);
+	out_time(b, snap->time_ns, 3);
 	out_chr(b, ',');
 	json_key(b, "netns");
 	json_str_or_null(b, snap->netns);
@@ -343,7 +346,7 @@ static void json_optional_fields(struct batch *b, const struct flow *f)
 	}
 	if (f->has & FLOW_HAS_START) {
 		out_lit(b, ",\"start\":");
-		out_time(b, f->start_ns);
+		out_time(b, f->start_ns, 3);
 	}
 	s = intern_helper_name(f->helper);
 	if (f->helper && s) {
@@ -482,7 +485,7 @@ static void csv_flow(struct batch *b, const struct flow *f)
 	csv_u64(b, counters, f->reply_packets);
 	csv_u64(b, counters, f->reply_bytes);
 	if (f->has & FLOW_HAS_START)
-		out_time(b, f->start_ns);
+		out_time(b, f->start_ns, 3);
 	out_chr(b, ',');
 	s = intern_helper_name(f->helper);
 	if (f->helper && s)
@@ -901,22 +904,6 @@ void batch_free(struct batch *b)
 
 /* ---- event stream (ctop -E) ---------------------------------------- */
 
-/* Unix seconds with microseconds: "1700000000.123456". */
-static void out_time_us(struct batch *b, uint64_t ns)
-{
-	uint64_t us = ns / 1000 % 1000000;
-	char *p;
-
-	out_u64(b, ns / 1000000000);
-	p = out_reserve(b, 7);
-	p[0] = '.';
-	for (int i = 6; i >= 1; i--) {
-		p[i] = (char)('0' + us % 10);
-		us /= 10;
-	}
-	b->len += 7;
-}
-
 /* Text: TIME (17), EVENT (9), then the columns. */
 #define EV_TIME_W 17
 #define EV_TAG_W 9
@@ -942,11 +929,11 @@ static void event_text(struct batch *b, uint64_t time_ns, const char *event,
 		} else {
 			out_lit(b, "events lost, number unknown (");
 		}
-		out_time_us(b, time_ns);
+		out_time(b, time_ns, 6);
 		out_lit(b, ")\n");
 		return;
 	}
-	out_time_us(b, time_ns);
+	out_time(b, time_ns, 6);
 	out_chr(b, ' ');
 	n = 0;
 	out_chr(b, '[');
@@ -969,7 +956,7 @@ static void event_csv(struct batch *b, uint64_t time_ns, const char *event,
 		out_lit(b, "time,event,lost,");
 		out_str(b, csv_flow_header);
 	}
-	out_time_us(b, time_ns);
+	out_time(b, time_ns, 6);
 	out_chr(b, ',');
 	out_str(b, event);
 	out_chr(b, ',');
@@ -999,7 +986,7 @@ void batch_event(struct batch *b, uint64_t time_ns, const char *event,
 		break;
 	case BATCH_JSON:
 		out_lit(b, "{\"time\":");
-		out_time_us(b, time_ns);
+		out_time(b, time_ns, 6);
 		out_lit(b, ",\"event\":");
 		json_str(b, event);
 		if (f) {

@@ -510,7 +510,7 @@ static void search_ended(struct tui *t, bool found)
 void view_search_step(struct tui *t)
 {
 	uint64_t until = tui_now_ms() + SEARCH_STEP_MS;
-	size_t n = view_rows(t), i;
+	size_t n, i;
 	char text[1024];
 
 	if (!t->finding.active)
