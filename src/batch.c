@@ -28,6 +28,7 @@ struct batch {
 	FILE *out;
 	enum batch_format format;
 	bool header;
+	const char *rows_verb;		/* "shown", "deleted" */
 	const struct column **cols;
 	size_t *width;
 	size_t ncols;
@@ -568,6 +569,7 @@ struct batch *batch_new(FILE *out, const struct batch_opts *opts)
 	}
 	b->out = out;
 	b->format = opts->format;
+	b->rows_verb = opts->rows_verb ? opts->rows_verb : "shown";
 	b->header = opts->header;
 	b->buf = malloc(BATCH_BUF);
 	b->cols = calloc(n ? n : 1, sizeof(*b->cols));
@@ -669,7 +671,8 @@ void batch_end(struct batch *b, uint64_t shown, uint64_t seen)
 			text_header(b);
 		out_lit(b, "# ");
 		out_u64(b, shown);
-		out_str(b, shown == 1 ? " flow shown" : " flows shown");
+		out_str(b, shown == 1 ? " flow " : " flows ");
+		out_str(b, b->rows_verb);
 		text_table(b, seen);
 		out_chr(b, '\n');
 		break;

@@ -19,6 +19,8 @@ struct batch_opts {
 	bool header;			/* text/csv header row (-H drops it) */
 	const enum column_id *cols;	/* text columns */
 	size_t ncols;
+	const char *rows_verb;		/* text footer "# N flows VERB"; NULL:
+					 * "shown" */
 };
 
 struct batch_snapshot {

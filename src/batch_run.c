@@ -244,6 +244,7 @@ static struct batch *output_new(const struct cli *cli)
 		.header = cli->header,
 		.cols = cli->cols,
 		.ncols = cli->ncols,
+		.rows_verb = cli->delete ? "deleted" : NULL,
 	};
 
 	return batch_new(stdout, &opts);

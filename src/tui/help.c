@@ -53,8 +53,7 @@ static void resync_line(const struct tui *t, char *buf, size_t len)
 		snprintf(buf, len, "Whole table re-read every refresh (%s).",
 			 t->poll_why);
 	else if (t->volatile_why)
-		snprintf(buf, len, "Rows on screen read every refresh, the "
-			 "whole table every %.1f s (%s).",
+		snprintf(buf, len, "Whole table re-read every %.1f s (%s).",
 			 (double)sync_volatile_ms(t) / 1000, t->volatile_why);
 	else if (t->cli->resync <= 0)
 		snprintf(buf, len, "Whole table re-read only after lost events "

@@ -138,7 +138,11 @@ const char *sync_volatile(const struct tui *t)
 		case COL_PACKETS:
 		case COL_BYTES:
 		case VCOL_RATE:
-			return "counter sort";
+			/* Without accounting there are no counters to
+			 * keep fresh. */
+			if (!t->acct_off)
+				return "counter sort";
+			break;
 		case COL_TTL:
 			return "TTL sort";
 		default:

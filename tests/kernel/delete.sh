@@ -44,7 +44,7 @@ assert_eq "udp to 53 left" 0 "$(ct "$NS" -L -p udp --dport 53 2>/dev/null | wc -
 "$CTOP" --netns "$NS" -D udp and dport 53 >"$TMPD/out.txt" 2>"$TMPD/err"
 assert_eq "second delete exit status" 0 "$?"
 grep -q 'deleted 0 of 0 matching flows' "$TMPD/err" || fail "summary: $(cat "$TMPD/err")"
-grep -q '^# 0 flows shown' "$TMPD/out.txt" || fail "text footer: $(tail -1 "$TMPD/out.txt")"
+grep -q '^# 0 flows deleted' "$TMPD/out.txt" || fail "text footer: $(tail -1 "$TMPD/out.txt")"
 
 # A bad filter is pointed at, and deletes nothing.
 "$CTOP" --netns "$NS" -D tcp and dport http >/dev/null 2>"$TMPD/err"
