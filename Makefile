@@ -8,7 +8,7 @@ DESTDIR ?=
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS := libmnl libnetfilter_conntrack ncursesw
+PKGS ?= libmnl ncursesw
 
 # O is the build directory; SAN=1 builds with the sanitizers.
 O ?= build
@@ -19,8 +19,20 @@ CFLAGS += $(SANFLAGS)
 LDFLAGS += $(SANFLAGS)
 endif
 
-PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+# A package pkg-config cannot find is named and the build stops, rather
+# than go on with every flag lost. Goals that install or clean need none.
+NOPKG_GOALS := deps check demo clean uninstall deps-cross
+ifneq ($(filter-out $(NOPKG_GOALS),$(or $(MAKECMDGOALS),all)),)
+ifeq ($(shell command -v $(PKG_CONFIG)),)
+$(error $(PKG_CONFIG) not found: install pkg-config (Debian: make deps))
+endif
+PKG_MISSING := $(strip $(foreach p,$(PKGS),$(if $(shell $(PKG_CONFIG) --exists $(p) && echo y),,$(p))))
+ifneq ($(PKG_MISSING),)
+$(error $(PKG_CONFIG) cannot find: $(PKG_MISSING) (Debian: make deps installs them; else set PKG_CONFIG_PATH))
+endif
+endif
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP \
 	-Isrc $(PKG_CFLAGS) $(CFLAGS)
 LIBS = $(PKG_LIBS) -lpthread
@@ -34,8 +46,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 TOOLS := $(O)/tests/ctload $(O)/bench/mnldump
 
 # Debian packages: build, tests (kernel, tmux), benchmarks.
-DEB_BUILD := gcc make pkg-config libmnl-dev libnetfilter-conntrack-dev \
-	libncurses-dev libcmocka-dev
+DEB_BUILD := gcc make pkg-config libmnl-dev libncurses-dev libcmocka-dev
 DEB_TEST := iproute2 conntrack nftables tmux jq python3 procps nfct python3-prometheus-client
 DEB_PKGS := $(DEB_BUILD) $(DEB_TEST)
 

@@ -234,12 +234,13 @@ struct source *source_open(struct ctop_err *err)
 
 		free(src->buf);
 		free(src);
-		if (e == EPROTONOSUPPORT || e == EAFNOSUPPORT)
-			err_set(err, CTOP_EXIT_RUNTIME, "%s", NO_CONNTRACK);
-		else
-			err_set(err, CTOP_EXIT_RUNTIME,
-				"cannot open a netfilter netlink socket: %s",
-				strerror(e));
+		/* Refused by the socket call itself, this says nothing
+		 * about conntrack: the kernel lacks nfnetlink, or an
+		 * emulator (qemu-user) does not pass the protocol on. */
+		err_set(err, CTOP_EXIT_RUNTIME,
+			"cannot open a NETLINK_NETFILTER socket: %s%s",
+			strerror(e), e == EPROTONOSUPPORT || e == EAFNOSUPPORT ?
+			" (no nfnetlink in this kernel, or an emulator such as qemu-user that does not pass it on)" : "");
 		return NULL;
 	}
 	if (mnl_socket_bind(src->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
