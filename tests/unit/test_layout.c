@@ -1,0 +1,362 @@
+/* Unit tests for src/layout.c: widths fitted to content and terminal,
+ * steady across refreshes, and cells shortened visibly (never cut into
+ * another valid value). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "layout.h"
+
+#define ELL "\xe2\x80\xa6"
+
+static void check_short(const char *cell, int width, enum layout_kind kind,
+			const char *marker, const char *want)
+{
+	char buf[128];
+	size_t n = layout_shorten(buf, sizeof(buf), cell, width, kind, marker);
+
+	if (strcmp(buf, want))
+		fail_msg("\"%s\" in %d: got \"%s\", want \"%s\"", cell, width,
+			 buf, want);
+	assert_int_equal(n, strlen(want));
+}
+
+/* The issue's examples. */
+static void test_issue_examples(void **state)
+{
+	(void)state;
+	check_short("[fd00:1234:5678:9abc::2]:443", 18, LAYOUT_ADDR_PORT, ELL,
+		    "[fd00:12" ELL "c::2]:443");
+	check_short("[fd00:1::1]:3306", 15, LAYOUT_ADDR_PORT, ELL,
+		    "[fd00" ELL "::1]:3306");
+	check_short("[fd00:1::1]:3306", 15, LAYOUT_ADDR_PORT, "~",
+		    "[fd00~::1]:3306");
+	check_short("icmpv6", 5, LAYOUT_FIXED, ELL, "icmp" ELL);
+	check_short("10.1.2.3:8080", 12, LAYOUT_ADDR_PORT, "~",
+		    "10.1~.3:8080");
+}
+
+static void test_fits_whole(void **state)
+{
+	(void)state;
+	check_short("[fd00:1::1]:3306", 16, LAYOUT_ADDR_PORT, ELL,
+		    "[fd00:1::1]:3306");
+	check_short("icmpv6", 6, LAYOUT_FIXED, ELL, "icmpv6");
+	check_short("12345", 5, LAYOUT_NUMBER, ELL, "12345");
+	check_short("", 3, LAYOUT_NAME, ELL, "");
+	check_short("abc", 0, LAYOUT_NAME, ELL, "");
+}
+
+static void test_names_and_numbers(void **state)
+{
+	(void)state;
+	check_short("verylonghostname", 8, LAYOUT_NAME, ELL, "verylon" ELL);
+	check_short("ESTABLISHED", 6, LAYOUT_FIXED, "~", "ESTAB~");
+	/* Fewer digits would be another number: the marker alone. */
+	check_short("123456", 4, LAYOUT_NUMBER, ELL, ELL);
+	/* A resolved name keeps its port and loses its end. */
+	check_short("host.example.com:443", 12, LAYOUT_ADDR_PORT, "~",
+		    "host.ex~:443");
+	/* ICMP rows have no port: the address loses its middle. */
+	check_short("fd00:1234:5678:9abc::2", 12, LAYOUT_ADDR_PORT, "~",
+		    "fd00:12~c::2");
+	check_short("fd00:1234:5678:9abc::2", 12, LAYOUT_ADDR, "~",
+		    "fd00:12~c::2");
+	/* Too narrow even for the port: the marker, never a digit less. */
+	check_short("[fd00::1]:44321", 7, LAYOUT_ADDR_PORT, "~", "~");
+}
+
+static void test_pair(void **state)
+{
+	(void)state;
+	check_short("fd00:1234:5678::1 -> fd00:abcd:ef01::2", 24, LAYOUT_PAIR,
+		    "~", "fd00:1~::1 -> fd00:a~::2");
+	/* The short side gives its room to the long one. */
+	check_short("10.0.0.1 -> fd00:abcd:ef01:2345::2", 24, LAYOUT_PAIR, "~",
+		    "10.0.0.1 -> fd00:ab~5::2");
+}
+
+/* Whatever the width, a shortened cell fits, carries the marker, and an
+ * endpoint keeps its port whole: it never reads as another value. */
+static void test_never_another_value(void **state)
+{
+	static const char *const cells[] = {
+		"[fd00:1::1]:3306", "[fd00:1::1]:8080", "[fd00:1::1]:5432",
+		"[fd00:1234:5678:9abc:def0:1234:5678:9abc]:65535",
+		"192.168.100.200:54321", "10.0.0.1:22", "host.example.org:443",
+	};
+	char buf[128];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cells) / sizeof(cells[0]); i++) {
+		const char *port = strrchr(cells[i], ':');
+
+		for (int w = 1; w <= 60; w++) {
+			const char *m = w % 2 ? "~" : ELL;
+			size_t whole = strlen(cells[i]);
+
+			layout_shorten(buf, sizeof(buf), cells[i], w,
+				       LAYOUT_ADDR_PORT, m);
+			assert_true(layout_cells(buf) <= w);
+			if (!strcmp(buf, cells[i]))
+				continue;
+			assert_true((int)whole > w);
+			assert_non_null(strstr(buf, m));
+			if (strcmp(buf, m))
+				assert_string_equal(buf + strlen(buf) -
+						    strlen(port), port);
+		}
+	}
+}
+
+static void test_small_buffer(void **state)
+{
+	char buf[6];
+
+	(void)state;
+	memset(buf, 'Z', sizeof(buf));
+	layout_shorten(buf, sizeof(buf), "[fd00:1::1]:3306", 15,
+		       LAYOUT_ADDR_PORT, ELL);
+	assert_int_equal(strlen(buf), 5);
+}
+
+static void test_cells(void **state)
+{
+	(void)state;
+	assert_int_equal(layout_cells(""), 0);
+	assert_int_equal(layout_cells("abc"), 3);
+	assert_int_equal(layout_cells("a" ELL "b"), 3);
+}
+
+static void test_marker_locale(void **state)
+{
+	(void)state;
+	assert_string_equal(layout_marker(true), ELL);
+	assert_string_equal(layout_marker(false), "~");
+	assert_true(layout_locale_utf8(NULL, NULL, "en_US.UTF-8"));
+	assert_true(layout_locale_utf8("", "C.utf8", "C"));
+	assert_false(layout_locale_utf8("C", "en_US.UTF-8", "en_US.UTF-8"));
+	assert_false(layout_locale_utf8(NULL, NULL, NULL));
+	assert_false(layout_locale_utf8("", "", "POSIX"));
+}
+
+static void test_count(void **state)
+{
+	char buf[16];
+
+	(void)state;
+	layout_count(buf, sizeof(buf), 12345678, 8);
+	assert_string_equal(buf, "12345678");
+	layout_count(buf, sizeof(buf), 12345678, 5);
+	assert_string_equal(buf, "12.3M");
+	layout_count(buf, sizeof(buf), 7, 1);
+	assert_string_equal(buf, "7");
+}
+
+/* ---- width fitting -------------------------------------------------- */
+
+static const struct layout_geom g80 = { 80, 1, 1 };
+
+/* The default view on an IPv6 table: proto, src, dst, state, ttl, flags. */
+static void default_view(struct layout_col *c)
+{
+	c[0] = (struct layout_col){ LAYOUT_FIXED, 5, 6, true };
+	c[1] = (struct layout_col){ LAYOUT_ADDR_PORT, 6, 46, true };
+	c[2] = (struct layout_col){ LAYOUT_ADDR_PORT, 11, 30, true };
+	c[3] = (struct layout_col){ LAYOUT_FIXED, 5, 11, true };
+	c[4] = (struct layout_col){ LAYOUT_FIXED, 3, 4, true };
+	c[5] = (struct layout_col){ LAYOUT_FIXED, 5, 2, true };
+}
+
+static int row(const int *w, size_t n, const struct layout_geom *g)
+{
+	int total = g->margin, k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (w[i] > 0)
+			total += w[i] + (k++ ? g->gap : 0);
+	return total;
+}
+
+static void test_fit_80(void **state)
+{
+	struct layout_col c[6];
+	int w[6];
+
+	(void)state;
+	default_view(c);
+	assert_int_equal(layout_fit(c, 6, &g80, w), 6);
+	/* Fixed columns: their longest value (or title), never less. */
+	assert_int_equal(w[0], 6);
+	assert_int_equal(w[3], 11);
+	assert_int_equal(w[4], 4);
+	assert_int_equal(w[5], 5);
+	/* Addresses share the rest: the row is full, they are equal. */
+	assert_int_equal(row(w, 6, &g80), 80);
+	assert_int_equal(w[1], w[2]);
+}
+
+static void test_fit_wide(void **state)
+{
+	static const struct layout_geom g150 = { 150, 1, 1 };
+	struct layout_col c[6];
+	int w[6];
+
+	(void)state;
+	default_view(c);
+	layout_fit(c, 6, &g150, w);
+	/* Room for all: each as wide as its content, no wider. */
+	assert_int_equal(w[1], 46);
+	assert_int_equal(w[2], 30);
+	assert_int_equal(w[5], 5);
+	assert_true(row(w, 6, &g150) < 150);
+}
+
+/* Counters with accounting off: they leave when addresses would be cut,
+ * stay as narrow as their title when there is room, and come back. */
+static void test_fit_empty_columns(void **state)
+{
+	static const struct layout_geom g150 = { 150, 1, 1 };
+	struct layout_col c[8];
+	int w[8];
+
+	(void)state;
+	default_view(c);
+	c[6] = (struct layout_col){ LAYOUT_NUMBER, 7, 1, false };
+	c[7] = (struct layout_col){ LAYOUT_NUMBER, 5, 1, false };
+	assert_int_equal(layout_fit(c, 8, &g80, w), 6);
+	assert_int_equal(w[6], 0);
+	assert_int_equal(w[7], 0);
+	assert_int_equal(row(w, 8, &g80), 80);
+	layout_fit(c, 8, &g150, w);
+	assert_int_equal(w[6], 7);
+	assert_int_equal(w[7], 5);
+	/* Data appears: they are back at 80 columns, addresses narrower. */
+	c[6] = (struct layout_col){ LAYOUT_NUMBER, 7, 5, true };
+	c[7] = (struct layout_col){ LAYOUT_NUMBER, 5, 5, true };
+	assert_int_equal(layout_fit(c, 8, &g80, w), 8);
+	assert_int_equal(w[6], 7);
+	assert_true(w[1] >= 16 && w[2] >= 16);
+	assert_true(row(w, 8, &g80) <= 80);
+}
+
+/* More than fits: addresses stop at their minimum and the rightmost
+ * columns leave whole; numbers are never narrowed. */
+static void test_fit_too_many(void **state)
+{
+	struct layout_col c[10];
+	int w[10];
+	size_t shown;
+
+	(void)state;
+	default_view(c);
+	for (int i = 6; i < 10; i++)
+		c[i] = (struct layout_col){ LAYOUT_NUMBER, 10, 10, true };
+	shown = layout_fit(c, 10, &g80, w);
+	assert_true(shown < 10);
+	assert_true(row(w, 10, &g80) <= 80);
+	for (size_t i = 0; i < shown; i++) {
+		assert_true(w[i] > 0);
+		if (c[i].kind == LAYOUT_NUMBER)
+			assert_int_equal(w[i], 10);
+	}
+	for (size_t i = shown; i < 10; i++)
+		assert_int_equal(w[i], 0);
+	assert_true(w[1] >= 16);
+}
+
+static void test_fit_names_first(void **state)
+{
+	struct layout_col c[4] = {
+		{ LAYOUT_ADDR_PORT, 6, 40, true },
+		{ LAYOUT_ADDR_PORT, 11, 40, true },
+		{ LAYOUT_NAME, 6, 30, true },
+		{ LAYOUT_FIXED, 3, 8, true },
+	};
+	int w[4];
+
+	(void)state;
+	layout_fit(c, 4, &g80, w);
+	assert_int_equal(w[2], 8);	/* the name gave first */
+	assert_int_equal(w[3], 8);
+	assert_int_equal(row(w, 4, &g80), 80);
+	assert_int_equal(w[0], w[1]);
+}
+
+/* One column wider than the terminal takes the whole row. */
+static void test_fit_one_column(void **state)
+{
+	struct layout_col c[1] = { { LAYOUT_PAIR, 3, 200, true } };
+	int w[1];
+
+	(void)state;
+	assert_int_equal(layout_fit(c, 1, &g80, w), 1);
+	assert_int_equal(w[0], 79);
+}
+
+static void test_steady(void **state)
+{
+	static const struct layout_geom g150 = { 150, 1, 1 };
+	struct layout_memo m = { 0 };
+	struct layout_col c[6];
+	int w[6];
+
+	(void)state;
+	default_view(c);
+	layout_fit_steady(&m, c, 6, &g150, w);
+	assert_int_equal(w[1], 46);
+	/* Rows scrolled: a little narrower content keeps the widths. */
+	c[1].longest = 44;
+	layout_fit_steady(&m, c, 6, &g150, w);
+	assert_int_equal(w[1], 46);
+	/* Much narrower: recomputed. */
+	c[1].longest = 21;
+	layout_fit_steady(&m, c, 6, &g150, w);
+	assert_int_equal(w[1], 21);
+	/* Wider than the kept width: recomputed at once, nothing cut. */
+	c[1].longest = 23;
+	layout_fit_steady(&m, c, 6, &g150, w);
+	assert_int_equal(w[1], 23);
+	/* A resize is a fresh start. */
+	layout_fit_steady(&m, c, 6, &g80, w);
+	assert_int_equal(row(w, 6, &g80), 80);
+	/* At 80 columns a narrower state value keeps the row as it is:
+	 * the addresses would only gain a cell. */
+	c[3].longest = 10;
+	layout_fit_steady(&m, c, 6, &g80, w);
+	assert_int_equal(w[3], 11);
+	/* A wider one is made room for at once. */
+	c[3].longest = 12;
+	layout_fit_steady(&m, c, 6, &g80, w);
+	assert_int_equal(w[3], 12);
+	assert_int_equal(row(w, 6, &g80), 80);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_issue_examples),
+		cmocka_unit_test(test_fits_whole),
+		cmocka_unit_test(test_names_and_numbers),
+		cmocka_unit_test(test_pair),
+		cmocka_unit_test(test_never_another_value),
+		cmocka_unit_test(test_small_buffer),
+		cmocka_unit_test(test_cells),
+		cmocka_unit_test(test_marker_locale),
+		cmocka_unit_test(test_count),
+		cmocka_unit_test(test_fit_80),
+		cmocka_unit_test(test_fit_wide),
+		cmocka_unit_test(test_fit_empty_columns),
+		cmocka_unit_test(test_fit_too_many),
+		cmocka_unit_test(test_fit_names_first),
+		cmocka_unit_test(test_fit_one_column),
+		cmocka_unit_test(test_steady),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
