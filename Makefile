@@ -47,7 +47,8 @@ TOOLS := $(O)/tests/ctload $(O)/bench/mnldump
 
 # Debian packages: build, tests (kernel, tmux), benchmarks.
 DEB_BUILD := gcc make pkg-config libmnl-dev libncurses-dev libcmocka-dev
-DEB_TEST := iproute2 conntrack nftables tmux jq python3 procps nfct python3-prometheus-client
+DEB_TEST := iproute2 conntrack nftables tmux jq python3 procps nfct python3-prometheus-client \
+	prometheus-node-exporter prometheus curl
 DEB_PKGS := $(DEB_BUILD) $(DEB_TEST)
 
 .PHONY: all deps check test unit asan install uninstall clean demo bench

@@ -21,6 +21,7 @@ enum {
 	OPT_TIMEOUTS,
 	OPT_EXPECT,
 	OPT_RESYNC,
+	OPT_OUTPUT,
 };
 
 static const struct option long_opts[] = {
@@ -49,6 +50,7 @@ static const struct option long_opts[] = {
 	{ "self-check", required_argument, NULL, OPT_SELF_CHECK },
 	{ "resync", required_argument, NULL, OPT_RESYNC },
 	{ "delete", no_argument, NULL, 'D' },
+	{ "output", required_argument, NULL, OPT_OUTPUT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -69,9 +71,13 @@ void cli_usage(FILE *out)
 "  -d, --delay SECONDS     seconds between refreshes/snapshots (default 1)\n"
 "\n"
 "Output:\n"
-"  -o, --format FORMAT     text, json, csv or openmetrics (batch mode; default\n"
-"                          text); openmetrics writes table figures, counters,\n"
-"                          per-state counts and top sources for Prometheus\n"
+"  -o, --format FORMAT     text, json, csv, openmetrics or prometheus (batch\n"
+"                          mode; default text); openmetrics and prometheus\n"
+"                          (text format 0.0.4, for node_exporter's textfile\n"
+"                          collector) write table figures, counters,\n"
+"                          per-state counts and top sources\n"
+"      --output FILE       reports: each snapshot replaces FILE atomically\n"
+"                          (a temporary file in its directory, renamed)\n"
 "  -H, --no-header         no header row in text and csv\n"
 "  -c, --columns LIST      columns to show, comma-separated; a leading '+'\n"
 "                          adds to the default (proto,src,dst,state,ttl,flags)\n"
@@ -82,8 +88,8 @@ void cli_usage(FILE *out)
 "                          state, mark or zone, with flows, packets, bytes\n"
 "      --top N             keep only the first N rows of a grouping\n"
 "\n"
-"Reports (text or json, --stats also openmetrics; on a terminal without\n"
-"-1/-b they open the screen on the matching view: P, T or E):\n"
+"Reports (text or json, --stats also openmetrics/prometheus; on a terminal\n"
+"without -1/-b they open the screen on the matching view: P, T or E):\n"
 "      --stats             table pressure: fill, buckets, statistics (rates\n"
 "                          per second with -b -n N), early-drop candidates,\n"
 "                          top states and sources, warnings\n"
@@ -225,8 +231,9 @@ static const char *delete_conflict(const struct cli *cli, bool once)
 		return "-s or -r";
 	if (cli->events || cli->self_check > 0)
 		return "-E or --self-check";
-	if (cli->stats || cli->timeouts || cli->expect || cli->openmetrics)
-		return "--stats, --timeouts, --expect or -o openmetrics";
+	if (cli->stats || cli->timeouts || cli->expect || cli->metrics ||
+	    cli->output)
+		return "--stats, --timeouts, --expect, -o openmetrics/prometheus or --output";
 	if (cli->replay || cli->record)
 		return "--replay or --record";
 	if (cli->readonly || cli->no_color || cli->resolve || cli->resync_set)
@@ -251,6 +258,9 @@ static int cli_conflicts(const struct cli *cli, bool once,
 		return usage_error(err, "%s", "--top applies to -g/--group (and --stats)");
 	if (cli->group != GROUP_NONE && cli->sort_set)
 		return usage_error(err, "%s", "-g orders groups by flows: --sort does not apply");
+	if (cli->output && !(cli->stats || cli->timeouts || cli->expect ||
+			     cli->metrics))
+		return usage_error(err, "%s", "--output writes reports: --stats, --timeouts, --expect, -o openmetrics or -o prometheus");
 	if (cli->replay && cli->netns)
 		return usage_error(err, "%s", "--replay reads a file: --netns does not apply");
 	if (cli->replay && cli->record)
@@ -314,11 +324,13 @@ static int output_option(int c, const char *arg, struct cli *cli,
 
 	switch (c) {
 	case 'o':
-		/* openmetrics is a report (report.c), not a flow writer: it
-		 * leaves format as it was. */
-		cli->openmetrics = !strcasecmp(arg, "openmetrics");
-		if (!cli->openmetrics && parse_format(arg, &cli->format))
-			return usage_error(err, "unknown format '%s' (text, json, csv, openmetrics)", arg);
+		/* The metrics are a report (report.c), not a flow writer:
+		 * they leave format as it was. */
+		cli->metrics = !strcasecmp(arg, "openmetrics") ? METRICS_OPENMETRICS :
+			       !strcasecmp(arg, "prometheus") ? METRICS_PROMETHEUS :
+			       METRICS_NONE;
+		if (!cli->metrics && parse_format(arg, &cli->format))
+			return usage_error(err, "unknown format '%s' (text, json, csv, openmetrics, prometheus)", arg);
 		return 0;
 	case 'H':
 		cli->header = false;
@@ -415,6 +427,11 @@ static int mode_option(int c, const char *arg, struct cli *cli, bool *once,
 	case OPT_SELF_CHECK:
 		if (parse_seconds(arg, 0.1, 86400, false, &cli->self_check))
 			return usage_error(err, "--self-check wants seconds between 0.1 and 86400, not '%s'", arg);
+		return 0;
+	case OPT_OUTPUT:
+		if (!*arg)
+			return usage_error(err, "--output wants a file name%s", "");
+		cli->output = arg;
 		return 0;
 	case OPT_RESYNC:
 		cli->resync_set = true;

@@ -12,6 +12,14 @@
 
 #define CLI_MAX_COLS 32
 
+/* -o openmetrics and -o prometheus: the table figures as metrics, written
+ * by report.c rather than the flow writers. */
+enum metrics_format {
+	METRICS_NONE,
+	METRICS_OPENMETRICS,	/* OpenMetrics text, "# EOF" at the end */
+	METRICS_PROMETHEUS,	/* Prometheus text 0.0.4 (textfile collector) */
+};
+
 struct cli {
 	bool help, version;
 	bool batch;		/* -b, -1, or stdout not a terminal */
@@ -30,9 +38,12 @@ struct cli {
 	char *filter;		/* trailing arguments joined; "" if none */
 	bool readonly, no_color, resolve;
 	const char *record, *replay;
-	/* Reports instead of the flow list (report.h); -o openmetrics
-	 * leaves format alone and sets openmetrics. */
-	bool stats, timeouts, expect, openmetrics;
+	/* Reports instead of the flow list (report.h); -o openmetrics or
+	 * prometheus leaves format alone and sets metrics. */
+	bool stats, timeouts, expect;
+	enum metrics_format metrics;
+	/* --output FILE: each report snapshot replaces FILE atomically. */
+	const char *output;
 	/* Event stream and self-check (issue 4). */
 	bool events;		/* -E */
 	long buffer_size;	/* --buffer-size, bytes; 0 = default */

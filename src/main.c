@@ -87,7 +87,7 @@ int main(int argc, char **argv)
 	}
 	/* Reports: --stats, --timeouts and --expect on a terminal open the
 	 * screen on the matching view (P, T, E); with -1, -b, -n or a pipe
-	 * they print, alone one snapshot. OpenMetrics is always batch. */
+	 * they print, alone one snapshot. Metrics are always batch. */
 	if (report_wanted(&cli)) {
 		if (report_check(&cli, &err)) {
 			status = fail(&err);
@@ -95,7 +95,7 @@ int main(int argc, char **argv)
 			cli_free(&cli);
 			return status;
 		}
-		if (!cli.batch && (cli.openmetrics || cli.iterations >= 0 ||
+		if (!cli.batch && (cli.metrics || cli.iterations >= 0 ||
 				   !isatty(STDOUT_FILENO))) {
 			cli.batch = true;
 			if (cli.iterations < 0)

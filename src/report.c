@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "atomic_file.h"
 #include "batch_run.h"
 #include "clock.h"
 #include "format.h"
@@ -289,9 +290,9 @@ void report_stats_json(FILE *out, const struct report_pressure *rp)
 	fputs("}\n", out);
 }
 
-/* ---- OpenMetrics ---- */
+/* ---- OpenMetrics and the Prometheus text format ---- */
 
-/* Label values escape backslash, double quote and newline. */
+/* Label values escape backslash, double quote and newline (both). */
 static void om_label_value(FILE *out, const char *s)
 {
 	fputc('"', out);
@@ -307,20 +308,35 @@ static void om_label_value(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-static void om_family(FILE *out, const char *name, const char *type,
-		      const char *help)
+/* The TYPE and HELP lines of a family. OpenMetrics names a counter's
+ * family without its "_total" sample suffix; the Prometheus text format
+ * (0.0.4, what node_exporter's textfile collector reads) names the sample
+ * itself, or the collector types it "untyped". So a counter's NAME comes
+ * without "_total" here and each dialect writes what it expects. */
+static void om_family(FILE *out, enum metrics_format m, const char *name,
+		      const char *type, const char *help)
 {
+	const char *suffix = "";
+
+	if (m == METRICS_PROMETHEUS) {
+		if (!strcmp(type, "counter"))
+			suffix = "_total";
+		fprintf(out, "# HELP %s%s %s\n# TYPE %s%s %s\n", name, suffix,
+			help, name, suffix, type);
+		return;
+	}
 	fprintf(out, "# TYPE %s %s\n# HELP %s %s\n", name, type, name, help);
 }
 
-static void om_gauge(FILE *out, const char *name, const char *help,
-		     uint64_t v)
+static void om_gauge(FILE *out, enum metrics_format m, const char *name,
+		     const char *help, uint64_t v)
 {
-	om_family(out, name, "gauge", help);
+	om_family(out, m, name, "gauge", help);
 	fprintf(out, "%s %" PRIu64 "\n", name, v);
 }
 
-void report_openmetrics(FILE *out, const struct report_pressure *rp)
+void report_metrics(FILE *out, const struct report_pressure *rp,
+		    enum metrics_format m)
 {
 	const struct pressure_flows *pf = rp->flows;
 	const struct group_row *rows;
@@ -328,12 +344,12 @@ void report_openmetrics(FILE *out, const struct report_pressure *rp)
 	size_t n;
 
 	if (rp->have_stats) {
-		om_gauge(out, "ctop_conntrack_entries",
+		om_gauge(out, m, "ctop_conntrack_entries",
 			 "Entries in the conntrack table.", rp->st.count);
-		om_gauge(out, "ctop_conntrack_max",
-			 "Maximum entries (nf_conntrack_max).", rp->st.max);
+		om_gauge(out, m, "ctop_conntrack_max",
+			 "Table size limit (nf_conntrack_max).", rp->st.max);
 		if (rp->buckets > 0)
-			om_gauge(out, "ctop_conntrack_buckets",
+			om_gauge(out, m, "ctop_conntrack_buckets",
 				 "Hash table buckets (nf_conntrack_buckets).",
 				 (uint64_t)rp->buckets);
 	}
@@ -344,16 +360,16 @@ void report_openmetrics(FILE *out, const struct report_pressure *rp)
 			snprintf(help, sizeof(help),
 				 "Conntrack statistic %s, summed over CPUs.",
 				 pressure_counter_name(c));
-			om_family(out, name, "counter", help);
+			om_family(out, m, name, "counter", help);
 			fprintf(out, "%s_total %" PRIu64 "\n", name,
 				pressure_counter_value(&rp->st, c));
 		}
 	}
-	om_gauge(out, "ctop_conntrack_not_assured",
+	om_gauge(out, m, "ctop_conntrack_not_assured",
 		 "Entries without ASSURED (early-drop candidates).",
 		 pf->not_assured);
 
-	om_family(out, "ctop_conntrack_flows", "gauge",
+	om_family(out, m, "ctop_conntrack_flows", "gauge",
 		  "Entries per protocol and state.");
 	rows = group_rows(pf->states, &n);
 	for (size_t i = 0; i < n; i++) {
@@ -367,7 +383,7 @@ void report_openmetrics(FILE *out, const struct report_pressure *rp)
 		fprintf(out, "} %" PRIu64 "\n", rows[i].flows);
 	}
 
-	om_family(out, "ctop_conntrack_source_flows", "gauge",
+	om_family(out, m, "ctop_conntrack_source_flows", "gauge",
 		  "Entries per source address, the top sources only.");
 	rows = source_rows(rp, &n);
 	for (size_t i = 0; i < n; i++) {
@@ -376,7 +392,8 @@ void report_openmetrics(FILE *out, const struct report_pressure *rp)
 		om_label_value(out, key);
 		fprintf(out, "} %" PRIu64 "\n", rows[i].flows);
 	}
-	fputs("# EOF\n", out);
+	if (m == METRICS_OPENMETRICS)
+		fputs("# EOF\n", out);
 }
 
 /* ---- --timeouts ---- */
@@ -583,7 +600,7 @@ void report_expect_json(FILE *out, uint64_t time_ns, const char *netns,
 
 bool report_wanted(const struct cli *cli)
 {
-	return cli->stats || cli->timeouts || cli->expect || cli->openmetrics;
+	return cli->stats || cli->timeouts || cli->expect || cli->metrics;
 }
 
 int report_check(const struct cli *cli, struct ctop_err *err)
@@ -595,18 +612,21 @@ int report_check(const struct cli *cli, struct ctop_err *err)
 	if (modes > 1)
 		return err_set(err, CTOP_EXIT_USAGE,
 			       "--stats, --timeouts and --expect are separate reports; choose one");
-	if (cli->openmetrics && (cli->timeouts || cli->expect))
+	const char *metrics = cli->metrics == METRICS_PROMETHEUS ?
+			      "-o prometheus" : "-o openmetrics";
+
+	if (cli->metrics && (cli->timeouts || cli->expect))
 		return err_set(err, CTOP_EXIT_USAGE,
-			       "-o openmetrics writes the table snapshot (with or without --stats), not %s",
-			       mode);
-	if (modes && !cli->openmetrics && cli->format == BATCH_CSV)
+			       "%s writes the table snapshot (with or without --stats), not %s",
+			       metrics, mode);
+	if (modes && !cli->metrics && cli->format == BATCH_CSV)
 		return err_set(err, CTOP_EXIT_USAGE,
-			       "%s writes text or json (or openmetrics for --stats), not csv",
+			       "%s writes text or json (or openmetrics/prometheus for --stats), not csv",
 			       mode);
 	if (cli->group != GROUP_NONE || cli->sort_set)
 		return err_set(err, CTOP_EXIT_USAGE,
 			       "%s chooses its own grouping and order; -g and -s do not apply",
-			       modes ? mode : "-o openmetrics");
+			       modes ? mode : metrics);
 	if (cli->replay && (cli->timeouts || cli->expect))
 		return err_set(err, CTOP_EXIT_USAGE,
 			       "%s reads the kernel; it does not work with --replay",
@@ -708,7 +728,7 @@ struct report_state {
 	struct report_items items;
 };
 
-static int snap_stats(const struct cli *cli, struct source *src,
+static int snap_stats(FILE *out, const struct cli *cli, struct source *src,
 		      const struct filter *flt, struct report_state *s,
 		      struct ctop_err *err)
 {
@@ -742,12 +762,12 @@ static int snap_stats(const struct cli *cli, struct source *src,
 		rp.have_trend = pressure_trend_rates(&s->trend, 60.0, &rp.added,
 						     &rp.removed) == 0;
 	}
-	if (cli->openmetrics)
-		report_openmetrics(stdout, &rp);
+	if (cli->metrics)
+		report_metrics(out, &rp, cli->metrics);
 	else if (cli->format == BATCH_JSON)
-		report_stats_json(stdout, &rp);
+		report_stats_json(out, &rp);
 	else
-		report_stats_text(stdout, &rp);
+		report_stats_text(out, &rp);
 	if (rp.have_stats) {
 		s->prev = rp.st;
 		s->prev_mono = mono;
@@ -756,7 +776,7 @@ static int snap_stats(const struct cli *cli, struct source *src,
 	return 0;
 }
 
-static int snap_timeouts(const struct cli *cli, struct source *src,
+static int snap_timeouts(FILE *out, const struct cli *cli, struct source *src,
 			 const struct filter *flt, struct report_state *s,
 			 struct ctop_err *err)
 {
@@ -779,14 +799,14 @@ static int snap_timeouts(const struct cli *cli, struct source *src,
 	p.v = s->items.v;
 	p.n = s->items.n;
 	if (cli->format == BATCH_JSON)
-		report_timeouts_json(stdout, now, cli->netns, &s->to, &p);
+		report_timeouts_json(out, now, cli->netns, &s->to, &p);
 	else
-		report_timeouts_text(stdout, &s->to, &p);
+		report_timeouts_text(out, &s->to, &p);
 	return 0;
 }
 
-static int snap_expect(const struct cli *cli, struct report_state *s,
-		       struct ctop_err *err)
+static int snap_expect(FILE *out, const struct cli *cli,
+		       struct report_state *s, struct ctop_err *err)
 {
 	uint64_t now = clock_realtime_ns();
 
@@ -795,11 +815,40 @@ static int snap_expect(const struct cli *cli, struct report_state *s,
 	if (s->items.oom)
 		return err_set(err, CTOP_EXIT_RUNTIME, "out of memory");
 	if (cli->format == BATCH_JSON)
-		report_expect_json(stdout, now, cli->netns, s->items.v,
+		report_expect_json(out, now, cli->netns, s->items.v,
 				   s->items.n);
 	else
-		report_expect_text(stdout, s->items.v, s->items.n);
+		report_expect_text(out, s->items.v, s->items.n);
 	return 0;
+}
+
+static int snapshot(FILE *out, const struct cli *cli, struct source *src,
+		    const struct filter *flt, struct report_state *s,
+		    struct ctop_err *err)
+{
+	if (cli->timeouts)
+		return snap_timeouts(out, cli, src, flt, s, err);
+	if (cli->expect)
+		return snap_expect(out, cli, s, err);
+	return snap_stats(out, cli, src, flt, s, err);
+}
+
+/* One snapshot into --output: the whole file replaced, or left as it was
+ * when the snapshot failed. */
+static int snapshot_to_file(const struct cli *cli, struct source *src,
+			    const struct filter *flt, struct report_state *s,
+			    struct ctop_err *err)
+{
+	struct atomic_file af;
+	FILE *out = atomic_file_begin(&af, cli->output, err);
+
+	if (!out)
+		return -1;
+	if (snapshot(out, cli, src, flt, s, err)) {
+		atomic_file_abort(&af);
+		return -1;
+	}
+	return atomic_file_commit(&af, err);
 }
 
 int report_run(const struct cli *cli, struct source *src,
@@ -818,20 +867,20 @@ int report_run(const struct cli *cli, struct source *src,
 		if (i) {
 			clock_sleep(cli->delay);
 			/* Text snapshots are set apart by a blank line. */
-			if (!cli->openmetrics && cli->format != BATCH_JSON)
+			if (!cli->output && !cli->metrics &&
+			    cli->format != BATCH_JSON)
 				putchar('\n');
 		}
-		if (cli->timeouts)
-			r = snap_timeouts(cli, src, flt, s, err);
-		else if (cli->expect)
-			r = snap_expect(cli, s, err);
+		if (cli->output)
+			r = snapshot_to_file(cli, src, flt, s, err);
 		else
-			r = snap_stats(cli, src, flt, s, err);
+			r = snapshot(stdout, cli, src, flt, s, err);
 		if (r && !batch_going_on(cli, err, &incomplete)) {
 			status = err->status ? err->status : CTOP_EXIT_RUNTIME;
 			break;
 		}
-		if (batch_output_ended(fflush(stdout) || ferror(stdout),
+		if (!cli->output &&
+		    batch_output_ended(fflush(stdout) || ferror(stdout),
 				       &status, err))
 			break;
 		if (!src)

@@ -47,8 +47,10 @@ struct report_policies {
 
 void report_stats_text(FILE *out, const struct report_pressure *rp);
 void report_stats_json(FILE *out, const struct report_pressure *rp);
-/* OpenMetrics text exposition, ending with "# EOF". */
-void report_openmetrics(FILE *out, const struct report_pressure *rp);
+/* The figures as metrics: OpenMetrics text (ending with "# EOF") or the
+ * Prometheus text format 0.0.4 (node_exporter's textfile collector). */
+void report_metrics(FILE *out, const struct report_pressure *rp,
+		    enum metrics_format m);
 
 void report_timeouts_text(FILE *out, const struct timeouts *t,
 			  const struct report_policies *p);

@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include <linux/netfilter/nfnetlink_cttimeout.h>
 
 #include "pressure.h"
+#include "atomic_file.h"
 #include "report.h"
 #include "source_policy.h"
 #include "timeouts.h"
@@ -522,17 +524,44 @@ static void test_parse_expect(void **state)
 	free(buf);
 }
 
-/* ---- OpenMetrics ---- */
+/* ---- OpenMetrics and Prometheus ---- */
+
+/* Sample lines in an exposition, and those with the prefix PFX. */
+static int count_samples(const char *text, const char *pfx, int *with_pfx)
+{
+	int samples = 0;
+
+	*with_pfx = 0;
+	for (const char *line = text; *line; line = strchr(line, '\n') + 1) {
+		if (line[0] != '#')
+			samples++;
+		if (!strncmp(line, pfx, strlen(pfx)))
+			(*with_pfx)++;
+		if (!strchr(line, '\n'))
+			break;
+	}
+	return samples;
+}
+
+static char *metrics_text(const struct report_pressure *rp,
+			  enum metrics_format m, size_t *len)
+{
+	char *text = NULL;
+	FILE *out = open_memstream(&text, len);
+
+	report_metrics(out, rp, m);
+	fclose(out);
+	return text;
+}
 
 static void test_openmetrics(void **state)
 {
 	struct pressure_flows pf;
 	struct report_pressure rp;
 	struct flow f;
-	char *text = NULL, *line, *save;
+	char *text;
 	size_t len = 0;
-	int samples = 0, sources = 0;
-	FILE *out;
+	int sources;
 
 	(void)state;
 	assert_int_equal(pressure_flows_init(&pf), 0);
@@ -548,9 +577,7 @@ static void test_openmetrics(void **state)
 	rp.flows = &pf;
 	rp.top_sources = 1;
 
-	out = open_memstream(&text, &len);
-	report_openmetrics(out, &rp);
-	fclose(out);
+	text = metrics_text(&rp, METRICS_OPENMETRICS, &len);
 	assert_true(len > 6);
 	assert_string_equal(text + len - 6, "# EOF\n");
 	assert_non_null(strstr(text, "\nctop_conntrack_entries 2\n"));
@@ -563,29 +590,94 @@ static void test_openmetrics(void **state)
 	assert_non_null(strstr(text, "\nctop_conntrack_flows{proto=\"udp\",state=\"\"} 1\n"));
 	/* --top 1: one source line only. */
 	assert_non_null(strstr(text, "ctop_conntrack_source_flows{src=\"10.0.0."));
-	for (line = strtok_r(text, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		if (line[0] != '#')
-			samples++;
-		if (!strncmp(line, "ctop_conntrack_source_flows{", 28))
-			sources++;
-	}
-	assert_int_equal(sources, 1);
 	/* 3 table gauges, 10 counters, not_assured, 2 states, 1 source. */
-	assert_int_equal(samples, 17);
+	assert_int_equal(count_samples(text, "ctop_conntrack_source_flows{",
+				       &sources), 17);
+	assert_int_equal(sources, 1);
 	free(text);
 
 	/* From a recording: no table figures at all, still well-ended. */
 	rp.have_stats = false;
 	rp.top_sources = 10;
-	out = open_memstream(&text, &len);
-	report_openmetrics(out, &rp);
-	fclose(out);
+	text = metrics_text(&rp, METRICS_OPENMETRICS, &len);
 	assert_null(strstr(text, "ctop_conntrack_entries"));
 	assert_null(strstr(text, "_total"));
 	assert_string_equal(text + len - 6, "# EOF\n");
 	free(text);
+
+	/* The Prometheus text format: a counter's HELP and TYPE name the
+	 * "_total" sample, as node_exporter's textfile collector expects;
+	 * no "# EOF", which that parser would not take. */
+	rp.have_stats = true;
+	rp.top_sources = 1;
+	text = metrics_text(&rp, METRICS_PROMETHEUS, &len);
+	assert_null(strstr(text, "# EOF"));
+	assert_null(strstr(text, "# TYPE ctop_conntrack_stat_drop counter"));
+	assert_non_null(strstr(text,
+		"# HELP ctop_conntrack_stat_drop_total Conntrack statistic drop, summed over CPUs.\n"
+		"# TYPE ctop_conntrack_stat_drop_total counter\n"
+		"ctop_conntrack_stat_drop_total 9\n"));
+	assert_non_null(strstr(text,
+		"# HELP ctop_conntrack_entries Entries in the conntrack table.\n"
+		"# TYPE ctop_conntrack_entries gauge\n"
+		"ctop_conntrack_entries 2\n"));
+	assert_non_null(strstr(text, "\nctop_conntrack_flows{proto=\"tcp\",state=\"ESTABLISHED\"} 1\n"));
+	assert_int_equal(count_samples(text, "# TYPE", &sources), 17);
+	assert_int_equal(sources, 16);
+	free(text);
 	pressure_flows_free(&pf);
+}
+
+/* --output: the target is replaced whole, readable by others, and no
+ * temporary file is left behind, on success or abort. */
+static void test_atomic_file(void **state)
+{
+	char dir[] = "/tmp/ctop-atomic-XXXXXX", path[64], buf[64];
+	struct ctop_err err = { 0 };
+	struct atomic_file af;
+	struct stat st;
+	FILE *f;
+	DIR *d;
+	struct dirent *de;
+	int n = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	umask(022);	/* mkstemp's 0600 becomes what a plain create gives */
+	snprintf(path, sizeof(path), "%s/ctop.prom", dir);
+	f = atomic_file_begin(&af, path, &err);
+	assert_non_null(f);
+	fputs("one\n", f);
+	/* Not there until committed. */
+	assert_int_equal(stat(path, &st), -1);
+	assert_int_equal(atomic_file_commit(&af, &err), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0644);
+
+	f = atomic_file_begin(&af, path, &err);
+	assert_non_null(f);
+	fputs("two, never committed\n", f);
+	atomic_file_abort(&af);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	assert_string_equal(buf, "one\n");
+
+	d = opendir(dir);
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(d);
+	assert_int_equal(n, 1);
+
+	/* A directory that does not exist: a clear error, status 1. */
+	snprintf(buf, sizeof(buf), "%s/no/such.prom", dir);
+	assert_null(atomic_file_begin(&af, buf, &err));
+	assert_int_equal(err.status, CTOP_EXIT_RUNTIME);
+	assert_non_null(strstr(err.msg, "no/such.prom"));
+	unlink(path);
+	rmdir(dir);
 }
 
 int main(void)
@@ -602,6 +694,7 @@ int main(void)
 		cmocka_unit_test(test_parse_policy),
 		cmocka_unit_test(test_parse_expect),
 		cmocka_unit_test(test_openmetrics),
+		cmocka_unit_test(test_atomic_file),
 	};
 
 	return cmocka_run_group_tests_name("pressure", tests, NULL, NULL);
