@@ -43,15 +43,20 @@ LIB_OBJ := $(LIB_SRC:%.c=$(O)/%.o)
 MAIN_OBJ := $(O)/src/main.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
+# Every fuzz harness is also a unit test replaying its inputs (see fuzz).
+FUZZ_NAMES := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_REPLAY := $(FUZZ_NAMES:%=$(O)/tests/test_fuzz_%)
 TOOLS := $(O)/tests/ctload $(O)/bench/mnldump
 
 # Debian packages: build, tests (kernel, tmux), benchmarks.
 DEB_BUILD := gcc make pkg-config libmnl-dev libncurses-dev libcmocka-dev
 DEB_TEST := iproute2 conntrack nftables tmux jq python3 procps nfct python3-prometheus-client \
 	prometheus-node-exporter prometheus curl
+# The fuzzers: clang and its sanitizer/libFuzzer runtime (make fuzz).
+DEB_TEST += clang libclang-rt-dev
 DEB_PKGS := $(DEB_BUILD) $(DEB_TEST)
 
-.PHONY: all deps check test unit asan install uninstall clean demo bench
+.PHONY: all deps check test unit asan install uninstall clean demo bench fuzz fuzz-build
 all: ctop
 
 ctop: $(O)/ctop
@@ -79,8 +84,8 @@ $(O)/bench/mnldump: bench/mnldump.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS)
 
-unit: $(UNIT_BIN)
-test: all $(UNIT_BIN) $(TOOLS)
+unit: $(UNIT_BIN) $(FUZZ_REPLAY)
+test: all $(UNIT_BIN) $(FUZZ_REPLAY) $(TOOLS)
 	tests/run $(O)
 
 deps:
@@ -95,6 +100,7 @@ deps:
 check: deps
 	$(MAKE) test
 	$(MAKE) O=build-asan SAN=1 test
+	$(MAKE) fuzz FUZZ_SECONDS=$(FUZZ_CHECK_SECONDS)
 
 # The demo installs what it needs first: it is the README's first command.
 demo: deps
@@ -104,6 +110,35 @@ demo: deps
 bench: all $(TOOLS)
 	bench/run
 
+# ---- fuzzing: one libFuzzer harness per file fuzz/fuzz_NAME.c ----
+# make fuzz builds each with clang and the sanitizers in build-fuzz/ and
+# runs it FUZZ_SECONDS on its seeds fuzz/corpus/NAME/ (make check: a
+# short pass). Each harness is also a plain unit test, BUILD/tests/
+# test_fuzz_NAME, that replays its seeds and the crashes found so far
+# (tests/data/fuzz/NAME/) in every build. See fuzz/README.md.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_CHECK_SECONDS ?= 15
+FUZZ_O := build-fuzz
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer
+
+$(O)/tests/test_fuzz_%: fuzz/fuzz_%.c fuzz/replay.c fuzz/fuzz.h $(O)/libctop.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Ifuzz -DFUZZ_NAME='"$*"' $(LDFLAGS) -o $@ $< fuzz/replay.c $(O)/libctop.a $(LIBS)
+
+$(O)/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(O)/libctop.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Ifuzz -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(O)/libctop.a $(LIBS)
+
+fuzz-build:
+	$(MAKE) O=$(FUZZ_O) CC=$(FUZZ_CC) LDFLAGS="$(FUZZ_SAN)" \
+		CFLAGS="-O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
+		$(FUZZ_NAMES:%=$(FUZZ_O)/fuzz/fuzz_%)
+
+fuzz: fuzz-build
+	fuzz/run $(FUZZ_O) $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
 install: $(O)/ctop
 	install -D -m 0755 $(O)/ctop $(DESTDIR)$(SBINDIR)/ctop
 	install -D -m 0644 man/ctop.8 $(DESTDIR)$(MANDIR)/man8/ctop.8
@@ -112,6 +147,6 @@ uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/ctop $(DESTDIR)$(MANDIR)/man8/ctop.8
 
 clean:
-	rm -rf build build-asan ctop
+	rm -rf build build-asan $(FUZZ_O) ctop
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
