@@ -41,6 +41,9 @@ struct batch {
 	struct table_stats stats;
 	bool have_stats;
 	bool header_due;		/* text header not written yet */
+	int fit_width;			/* opts.fit_width */
+	const char *marker;
+	bool fitted;			/* widths fitted: cells are shortened */
 };
 
 /* ---- output buffer ------------------------------------------------- */
@@ -133,8 +136,13 @@ static void out_time(struct batch *b, uint64_t ns, int digits)
 static void out_cell(struct batch *b, size_t i, const char *s, size_t n,
 		     bool right)
 {
-	size_t w = b->width[i];
-	size_t pad = n < w ? w - n : 0;
+	size_t w = b->width[i], cells = n;
+	size_t pad;
+
+	/* A shortened cell's marker is several bytes and one cell. */
+	for (size_t k = 0; b->fitted && k < n; k++)
+		cells -= ((unsigned char)s[k] & 0xc0) == 0x80;
+	pad = cells < w ? w - cells : 0;
 
 	if (i)
 		out_mem(b, "  ", 2);
@@ -517,6 +525,17 @@ static void text_header(struct batch *b)
 	out_chr(b, '\n');
 }
 
+/* A cell longer than its fitted width, shortened in place. */
+static size_t fitted_cell(const struct batch *b, size_t i, char *cell,
+			  size_t len)
+{
+	char whole[BATCH_FIELD];
+
+	snprintf(whole, sizeof(whole), "%s", cell);
+	return layout_shorten(cell, len, whole, (int)b->width[i],
+			      column_layout_kind(b->cols[i]->id), b->marker);
+}
+
 static void text_flow(struct batch *b, const struct flow *f)
 {
 	char tmp[BATCH_FIELD];
@@ -527,6 +546,8 @@ static void text_flow(struct batch *b, const struct flow *f)
 
 	for (i = 0; i < b->ncols; i++) {
 		n = b->cols[i]->format(tmp, sizeof(tmp), f, &b->ctx);
+		if (b->fitted && n > b->width[i])
+			n = fitted_cell(b, i, tmp, sizeof(tmp));
 		out_cell(b, i, tmp, n, b->cols[i]->right);
 	}
 	out_chr(b, '\n');
@@ -570,6 +591,8 @@ struct batch *batch_new(FILE *out, const struct batch_opts *opts)
 	b->out = out;
 	b->format = opts->format;
 	b->rows_verb = opts->rows_verb ? opts->rows_verb : "shown";
+	b->fit_width = opts->format == BATCH_TEXT ? opts->fit_width : 0;
+	b->marker = opts->marker ? opts->marker : "~";
 	b->header = opts->header;
 	b->buf = malloc(BATCH_BUF);
 	b->cols = calloc(n ? n : 1, sizeof(*b->cols));
@@ -593,6 +616,45 @@ struct batch *batch_new(FILE *out, const struct batch_opts *opts)
 	return b;
 }
 
+/* Widths fitted to the terminal (layout.h), on the values themselves
+ * rather than the registry's widths; columns left out are dropped. */
+static void fit_terminal(struct batch *b, const struct flow *const *flows,
+			 size_t n, const struct column_ctx *ctx)
+{
+	const struct layout_geom g = { b->fit_width, 0, 2 };
+	struct layout_col lc[LAYOUT_MAX];
+	int w[LAYOUT_MAX];
+	char tmp[BATCH_FIELD];
+	size_t i, j, k = 0;
+
+	if (b->ncols > LAYOUT_MAX)
+		return;
+	for (j = 0; j < b->ncols; j++) {
+		lc[j] = (struct layout_col){
+			.kind = column_layout_kind(b->cols[j]->id),
+			.title = layout_cells(b->cols[j]->title),
+		};
+		for (i = 0; i < n; i++) {
+			int c = (int)b->cols[j]->format(tmp, sizeof(tmp),
+							flows[i], ctx);
+
+			if (c > lc[j].longest)
+				lc[j].longest = c;
+			if (strcmp(tmp, "-"))
+				lc[j].holds_data = true;
+		}
+	}
+	layout_fit(lc, b->ncols, &g, w);
+	for (j = 0; j < b->ncols; j++) {
+		if (w[j] <= 0)
+			continue;
+		b->cols[k] = b->cols[j];
+		b->width[k++] = (size_t)w[j];
+	}
+	b->ncols = k;
+	b->fitted = true;
+}
+
 void batch_fit(struct batch *b, const struct flow *const *flows, size_t n)
 {
 	struct column_ctx ctx = b->ctx;
@@ -610,6 +672,8 @@ void batch_fit(struct batch *b, const struct flow *const *flows, size_t n)
 				b->width[j] = w;
 		}
 	}
+	if (b->fit_width > 0 && !b->fitted)
+		fit_terminal(b, flows, n, &ctx);
 }
 
 static void snapshot_begin(struct batch *b, const struct batch_snapshot *snap)
@@ -718,6 +782,34 @@ static void group_cells(char cell[5][BATCH_FIELD], size_t len[5],
 	len[4] = k > 0 ? (size_t)k : 0;
 }
 
+/* On a terminal the key gives way to the numbers, which are never cut. */
+static void group_key_fit(const struct batch *b, size_t w[5])
+{
+	size_t rest = 0, room;
+
+	if (b->fit_width <= 0)
+		return;
+	for (int j = 1; j < 5; j++)
+		rest += 2 + w[j];
+	room = (size_t)b->fit_width > rest + 12 ? (size_t)b->fit_width - rest : 12;
+	if (w[0] > room)
+		w[0] = room;
+}
+
+static size_t group_key_cut(const struct batch *b, enum group_by by,
+			    char *key, size_t n, size_t w)
+{
+	char whole[BATCH_FIELD];
+	enum layout_kind kind = by == GROUP_PAIR ? LAYOUT_PAIR :
+				by == GROUP_SRC || by == GROUP_DST ?
+				LAYOUT_ADDR : LAYOUT_FIXED;
+
+	if (n <= w)
+		return n;
+	snprintf(whole, sizeof(whole), "%s", key);
+	return layout_shorten(key, BATCH_FIELD, whole, (int)w, kind, b->marker);
+}
+
 static void groups_text(struct batch *b, enum group_by by,
 			const struct group_row *rows, size_t n, size_t ngroups,
 			uint64_t total, uint64_t base)
@@ -742,6 +834,7 @@ static void groups_text(struct batch *b, enum group_by by,
 			if (len[j] > w[j])
 				w[j] = len[j];
 	}
+	group_key_fit(b, w);
 	if (b->header) {
 		/* Key title left-aligned, number titles right-aligned. */
 		out_str(b, title);
@@ -754,8 +847,9 @@ static void groups_text(struct batch *b, enum group_by by,
 	}
 	for (i = 0; i < n; i++) {
 		group_cells(cell, len, by, &rows[i], base);
+		len[0] = group_key_cut(b, by, cell[0], len[0], w[0]);
 		out_mem(b, cell[0], len[0]);
-		out_spaces(b, w[0] - len[0]);
+		out_spaces(b, w[0] - (size_t)layout_cells(cell[0]));
 		for (j = 1; j < 5; j++) {
 			out_spaces(b, 2 + w[j] - len[j]);
 			out_mem(b, cell[j], len[j]);

@@ -21,6 +21,10 @@ struct batch_opts {
 	size_t ncols;
 	const char *rows_verb;		/* text footer "# N flows VERB"; NULL:
 					 * "shown" */
+	int fit_width;			/* text on a terminal: rows fitted to
+					 * this many cells, cut cells marked
+					 * (layout.h); 0: whole values */
+	const char *marker;		/* for cut cells; NULL: "~" */
 };
 
 struct batch_snapshot {
@@ -36,7 +40,9 @@ struct batch;
 struct batch *batch_new(FILE *out, const struct batch_opts *opts);
 /* Widen text columns to fit these flows (when they are all in memory,
  * e.g. sorted output); without it text uses the registry's widths and
- * longer values push the row. */
+ * longer values push the row. With fit_width the columns are then fitted
+ * to the terminal: columns without data may leave, cells that do not fit
+ * are shortened visibly. */
 void batch_fit(struct batch *b, const struct flow *const *flows, size_t n);
 void batch_begin(struct batch *b, const struct batch_snapshot *snap);
 void batch_flow(struct batch *b, const struct flow *f);

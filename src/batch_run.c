@@ -13,11 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
 
 #include "clock.h"
 #include "batch_run.h"
 #include "batch.h"
 #include "group.h"
+#include "layout.h"
 #include "sort.h"
 
 /* Rows text output sizes its columns on before it streams the rest. */
@@ -236,6 +239,22 @@ int batch_run_status(int status, long incomplete, struct ctop_err *err)
 	return CTOP_EXIT_RUNTIME;
 }
 
+/* Text read on a terminal is fitted to its width; into a pipe or a
+ * file every value stays whole. */
+static int terminal_width(void)
+{
+	struct winsize ws;
+	const char *env = getenv("COLUMNS");
+
+	if (!isatty(STDOUT_FILENO))
+		return 0;
+	if (!ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col)
+		return ws.ws_col;
+	if (env && atoi(env) > 0)
+		return atoi(env);
+	return 80;
+}
+
 /* The writer on stdout, as the options ask. */
 static struct batch *output_new(const struct cli *cli)
 {
@@ -245,6 +264,10 @@ static struct batch *output_new(const struct cli *cli)
 		.cols = cli->cols,
 		.ncols = cli->ncols,
 		.rows_verb = cli->delete ? "deleted" : NULL,
+		.fit_width = terminal_width(),
+		.marker = layout_marker(layout_locale_utf8(getenv("LC_ALL"),
+							   getenv("LC_CTYPE"),
+							   getenv("LANG"))),
 	};
 
 	return batch_new(stdout, &opts);

@@ -688,3 +688,30 @@ const char *columns_names(void)
 	       "packets,bytes,mark,zone,id,helper,age,rsrc,rdst,nat,family,"
 	       "labels";
 }
+
+enum layout_kind column_layout_kind(enum column_id id)
+{
+	switch (id) {
+	case COL_SRC:
+	case COL_DST:
+	case COL_REPLY_SRC:
+	case COL_REPLY_DST:
+		return LAYOUT_ADDR_PORT;
+	case COL_SADDR:
+	case COL_DADDR:
+		return LAYOUT_ADDR;
+	case COL_HELPER:
+	case COL_LABELS:
+		return LAYOUT_NAME;
+	case COL_PROTO:
+	case COL_STATE:
+	case COL_FLAGS:
+	case COL_NAT:
+	case COL_FAMILY:
+		return LAYOUT_FIXED;
+	default:
+		/* Ports, counters, ids, marks, zones, and durations:
+		 * "1:02:0" would read as another time. */
+		return LAYOUT_NUMBER;
+	}
+}

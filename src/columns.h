@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "flow.h"
+#include "layout.h"
 
 enum column_id {
 	COL_PROTO,
@@ -65,6 +66,8 @@ int columns_parse(const char *list, enum column_id *ids, size_t *n,
 		  size_t max, char *bad, size_t badlen);
 /* The default view: proto, src, dst, state, ttl, flags. */
 size_t columns_default(enum column_id *ids, size_t max);
+/* How a column's cells may be shortened to fit a narrow terminal. */
+enum layout_kind column_layout_kind(enum column_id id);
 /* Comma-separated list of every column name, for messages and --help. */
 const char *columns_names(void);
 

@@ -449,6 +449,40 @@ size_t layout_shorten(char *buf, size_t len, const char *cell, int width,
 	return o.pos;
 }
 
+#define ITEM_SEP "  "
+
+size_t layout_items(char *buf, size_t len, const char *line, int width)
+{
+	struct out o = { buf, len, 0 };
+	const char *last = line, *p, *end;
+	int used = 0, lastw;
+
+	if (len)
+		buf[0] = '\0';
+	if (layout_cells(line) <= width) {
+		put_str(&o, line);
+		return o.pos;
+	}
+	while ((p = strstr(last, ITEM_SEP)))
+		last = p + strlen(ITEM_SEP);
+	lastw = layout_cells(last);
+	if (lastw > width)
+		return 0;
+	for (p = line; p < last; p = end + strlen(ITEM_SEP)) {
+		int w;
+
+		end = strstr(p, ITEM_SEP);
+		w = cells_n(p, (size_t)(end - p));
+		if (used + w + 2 + lastw > width)
+			break;
+		put(&o, p, (size_t)(end - p));
+		put_str(&o, ITEM_SEP);
+		used += w + 2;
+	}
+	put_str(&o, last);
+	return o.pos;
+}
+
 size_t layout_count(char *buf, size_t len, uint64_t v, int width)
 {
 	char tmp[24];

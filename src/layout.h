@@ -86,6 +86,12 @@ int layout_cells(const char *s);
 size_t layout_shorten(char *buf, size_t len, const char *cell, int width,
 		      enum layout_kind kind, const char *marker);
 
+/* A line of items two spaces apart ("d: delete  /: search  h: help") in
+ * at most width cells, by whole items: the last item (the way to help)
+ * stays, the ones before it that do not fit leave from the right, and no
+ * item is ever cut. Returns the bytes written. */
+size_t layout_items(char *buf, size_t len, const char *line, int width);
+
 /* A count in decimal when it fits width cells, else with an SI unit
  * ("12.3M"), never cut. */
 size_t layout_count(char *buf, size_t len, uint64_t v, int width);

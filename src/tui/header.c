@@ -10,20 +10,24 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <curses.h>
 
+#include "../layout.h"
 #include "tui_int.h"
 
-/* Print label then value; returns the next x. */
+/* Print label then value; returns the next x. An item that does not fit
+ * whole is left out, and so are the ones after it (COLS is returned):
+ * half an item would read as another value. */
 static int pair(struct tui *t, int y, int x, const char *label,
 		const char *value, enum tui_role vrole)
 {
 	int lw = (int)strlen(label), vw = (int)strlen(value);
 
-	if (x >= COLS)
-		return x;
+	if (x + lw + vw > COLS)
+		return COLS;
 	screen_put(y, x, lw, label, tui_attr(t, ROLE_LABEL), false);
 	screen_put(y, x + lw, vw, value, tui_attr(t, vrole), false);
 	return x + lw + vw + 2;
@@ -223,8 +227,10 @@ static void line_filter(struct tui *t, bool acct)
 	char buf[160];
 	int x = 1;
 
-	x = pair(t, 3, x, "filter ", *ft ? ft : "none",
-		 *ft ? ROLE_INFO : ROLE_NORMAL);
+	/* The filter is the one item worth reading cut: with a marker. */
+	layout_shorten(buf, sizeof(buf), *ft ? ft : "none", COLS - x - 8,
+		       LAYOUT_NAME, layout_marker(MB_CUR_MAX > 1));
+	x = pair(t, 3, x, "filter ", buf, *ft ? ROLE_INFO : ROLE_NORMAL);
 	if (t->drill) {
 		snprintf(buf, sizeof(buf), "%s %s (Esc: back)",
 			 group_by_str(t->drill_by), t->drill_text);

@@ -2,9 +2,11 @@
  * letter keys) and the function-key bar, htop style, clickable. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <curses.h>
 
+#include "../layout.h"
 #include "tui_int.h"
 
 #define STATUS_MS 6000
@@ -72,9 +74,13 @@ void status_draw(struct tui *t)
 {
 	int y = LINES - 2;
 	const char *hint;
+	char fit[512];
 
 	if (t->status[0]) {
-		screen_put(y, 0, COLS, t->status,
+		/* A message too long for the line says so at its end. */
+		layout_shorten(fit, sizeof(fit), t->status, COLS, LAYOUT_NAME,
+			       layout_marker(MB_CUR_MAX > 1));
+		screen_put(y, 0, COLS, fit,
 			   tui_attr(t, t->status_err ? ROLE_ERROR : ROLE_INFO),
 			   false);
 		return;
@@ -101,5 +107,7 @@ void status_draw(struct tui *t)
 		       "  l: names  h: help  (read-only)" :
 		       "Space: tag  d: delete  /: search  \\: filter  g: group"
 		       "  </>: sort  p: pause  l: names  h: help";
-	screen_put(y, 0, COLS, hint, A_NORMAL, false);
+	/* Whole hints only: "l: n" would be no hint at all. */
+	layout_items(fit, sizeof(fit), hint, COLS);
+	screen_put(y, 0, COLS, fit, A_NORMAL, false);
 }

@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include <curses.h>
 
+#include "../netns.h"
 #include "tui.h"
 #include "tui_int.h"
 
@@ -334,7 +335,8 @@ int tui_run(const struct cli *cli, struct source *src, struct filter *flt,
 	t.delay = cli->delay > 0 ? cli->delay : 1;
 	t.group = cli->group;
 	t.resolve_on = cli->resolve;
-	snprintf(t.netns, sizeof(t.netns), "%s", cli->netns ? cli->netns : "host");
+	/* Entered already (main): named as ip-netns names it. */
+	netns_current(t.netns, sizeof(t.netns));
 	columns_init(&t);
 	if (!cli->replay && !(t.usrc = source_open(err)))
 		return err->status ? err->status : CTOP_EXIT_RUNTIME;

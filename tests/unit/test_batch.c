@@ -323,6 +323,58 @@ static void test_text_plain(void **state)
 	free(s.buf);
 }
 
+/* Two flows through a text writer that fits its columns on them after
+ * batch_begin (as sorted output does). */
+static void write_fitted(struct sink *s, const struct batch_opts *opts,
+			 const struct flow fl[2])
+{
+	struct batch_snapshot sn = snap(NULL, "", NULL);
+	const struct flow *ptr[2] = { &fl[0], &fl[1] };
+	struct batch *b;
+
+	sink_open(s);
+	b = batch_new(s->f, opts);
+	batch_begin(b, &sn);
+	batch_fit(b, ptr, 2);
+	batch_flow(b, &fl[0]);
+	batch_flow(b, &fl[1]);
+	batch_end(b, 2, 2);
+	batch_free(b);
+	sink_close(s);
+}
+
+/* On a terminal (fit_width) rows fit its width: the counter column with
+ * no data leaves, addresses lose their middle and keep their port. */
+static void test_text_terminal(void **state)
+{
+	const enum column_id ids[] = { COL_PROTO, COL_SRC, COL_DST,
+				       COL_PACKETS };
+	struct batch_opts opts = { .format = BATCH_TEXT, .header = true,
+				   .cols = ids, .ncols = 4, .fit_width = 50,
+				   .marker = "~" };
+	struct flow fl[2];
+	struct sink s;
+
+	(void)state;
+	fl[0] = mkflow(FLOW_IPV6, FLOW_P_TCP, "fd00:1234:5678:9abc::2", 44321,
+		       "fd00:1234:5678:9abc:def0:1234:5678:1", 3306);
+	fl[1] = mkflow(FLOW_IPV4, FLOW_P_UDP, "10.0.0.1", 53000, "10.0.0.2", 53);
+	fl[0].has &= ~FLOW_HAS_COUNTERS;
+	fl[1].has &= ~FLOW_HAS_COUNTERS;
+	write_fitted(&s, &opts, fl);
+
+	assert_null(strstr(s.buf, "PACKETS"));
+	for (int i = 0; i < 3; i++)
+		assert_true(strlen(line(s.buf, i)) <= 50);
+	assert_non_null(strstr(line(s.buf, 1), "]:44321"));
+	assert_non_null(strstr(line(s.buf, 1), "~"));
+	assert_string_equal(line(s.buf, 1) + strlen(line(s.buf, 1)) - 6,
+			    "]:3306");
+	/* What fits stays whole. */
+	assert_non_null(strstr(line(s.buf, 2), "10.0.0.1:53000"));
+	free(s.buf);
+}
+
 /* batch_fit widens a column for a long IPv6 endpoint, header included,
  * even when called after batch_begin (as sorted output does). */
 static void test_text_fit(void **state)
@@ -330,13 +382,10 @@ static void test_text_fit(void **state)
 	const enum column_id ids[] = { COL_PROTO, COL_SRC, COL_STATE };
 	struct batch_opts opts = { .format = BATCH_TEXT, .header = true,
 				   .cols = ids, .ncols = 3 };
-	struct batch_snapshot sn = snap(NULL, "", NULL);
 	struct flow fl[2];
-	const struct flow *ptr[2] = { &fl[0], &fl[1] };
 	const char *hdr;
 	size_t col;
 	struct sink s;
-	struct batch *b;
 	int i;
 
 	(void)state;
@@ -345,15 +394,7 @@ static void test_text_fit(void **state)
 		       40000, "2001:db8::2", 443);
 	fl[1].has |= FLOW_HAS_STATE;
 	fl[1].state = 3;
-	sink_open(&s);
-	b = batch_new(s.f, &opts);
-	batch_begin(b, &sn);
-	batch_fit(b, ptr, 2);
-	batch_flow(b, &fl[0]);
-	batch_flow(b, &fl[1]);
-	batch_end(b, 2, 2);
-	batch_free(b);
-	sink_close(&s);
+	write_fitted(&s, &opts, fl);
 
 	hdr = strstr(s.buf, "STATE");
 	assert_non_null(hdr);
@@ -814,6 +855,7 @@ int main(void)
 		cmocka_unit_test(test_text_aligned),
 		cmocka_unit_test(test_text_plain),
 		cmocka_unit_test(test_text_fit),
+		cmocka_unit_test(test_text_terminal),
 		cmocka_unit_test(test_json_flows),
 		cmocka_unit_test(test_json_tables),
 		cmocka_unit_test(test_json_many),

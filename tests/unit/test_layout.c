@@ -158,6 +158,29 @@ static void test_count(void **state)
 	assert_string_equal(buf, "7");
 }
 
+static void test_items(void **state)
+{
+	static const char line[] = "Space: tag  d: delete  /: search"
+				   "  \\: filter  g: group  </>: sort"
+				   "  p: pause  l: names  h: help";
+	char buf[128];
+
+	(void)state;
+	layout_items(buf, sizeof(buf), line, 200);
+	assert_string_equal(buf, line);
+	/* 80 cells: whole items only, help kept, never "l: n". */
+	layout_items(buf, sizeof(buf), line, 80);
+	assert_string_equal(buf, "Space: tag  d: delete  /: search  \\: filter"
+			    "  g: group  </>: sort  h: help");
+	assert_true(layout_cells(buf) <= 80);
+	layout_items(buf, sizeof(buf), line, 30);
+	assert_string_equal(buf, "Space: tag  d: delete  h: help");
+	layout_items(buf, sizeof(buf), line, 7);
+	assert_string_equal(buf, "h: help");
+	layout_items(buf, sizeof(buf), line, 6);
+	assert_string_equal(buf, "");
+}
+
 /* ---- width fitting -------------------------------------------------- */
 
 static const struct layout_geom g80 = { 80, 1, 1 };
@@ -349,6 +372,7 @@ int main(void)
 		cmocka_unit_test(test_cells),
 		cmocka_unit_test(test_marker_locale),
 		cmocka_unit_test(test_count),
+		cmocka_unit_test(test_items),
 		cmocka_unit_test(test_fit_80),
 		cmocka_unit_test(test_fit_wide),
 		cmocka_unit_test(test_fit_empty_columns),
