@@ -64,11 +64,19 @@ void follow_state_init(struct follow_state *s, struct table *t,
 }
 
 static struct table_flow *upsert(struct follow_state *s, const struct flow *f,
-				 uint64_t now_ms)
+				 uint64_t now_ms, enum table_ends ends)
 {
 	if (s->hooks)
-		return s->hooks->upsert(s->ctx, f, now_ms);
-	return table_upsert(s->t, f, now_ms);
+		return s->hooks->upsert(s->ctx, f, now_ms, ends);
+	return table_upsert_ends(s->t, f, now_ms, ends);
+}
+
+/* With nf_conntrack_events=1 every conntrack gets the event extension;
+ * with 2 only those made while someone listened, and a read cannot tell
+ * which (nor with 0, or unknown). */
+enum table_ends follow_read_ends(const struct follow_state *s)
+{
+	return s->st.events_sysctl == 1 ? TABLE_ENDS_KEEP : TABLE_ENDS_UNKNOWN;
 }
 
 static bool destroy(struct follow_state *s, const struct flow *f)
@@ -108,14 +116,17 @@ bool follow_apply(struct follow_state *s, const struct source_event *e,
 		s->st.news++;
 	else
 		s->st.updates++;
-	/* NULL with errno 0: a tombstone said the flow is gone. */
-	return upsert(s, &e->f, now_ms) != NULL;
+	/* NULL with errno 0: a tombstone said the flow is gone. An event
+	 * at all means this conntrack has the event extension: its end
+	 * will be reported too. */
+	return upsert(s, &e->f, now_ms, TABLE_ENDS_REPORTED) != NULL;
 }
 
 bool follow_dumped(struct follow_state *s, const struct flow *f,
 		   uint64_t now_ms)
 {
-	return upsert(s, f, now_ms) != NULL || errno != ENOMEM;
+	return upsert(s, f, now_ms, follow_read_ends(s)) != NULL ||
+	       errno != ENOMEM;
 }
 
 void follow_sweep_begin(struct follow_state *s)

@@ -52,8 +52,9 @@ struct follow_stats {
  * change (its sorted view and per-protocol counts); without hooks the
  * table is changed directly. */
 struct follow_hooks {
+	/* ENDS: what the source tells of the flow's events (table.h). */
 	struct table_flow *(*upsert)(void *ctx, const struct flow *f,
-				     uint64_t now_ms);
+				     uint64_t now_ms, enum table_ends ends);
 	bool (*remove)(void *ctx, const struct flow *key);
 };
 
@@ -70,15 +71,19 @@ struct follow_state {
 void follow_state_init(struct follow_state *s, struct table *t,
 		       const struct follow_hooks *hooks, void *ctx);
 /* Apply one event: an overflow asks for a resync; NEW and UPDATE upsert
- * (a tombstone may refuse); DESTROY removes the stored flow unless its
- * conntrack id is another. Returns true when the table changed. Sets
+ * (a tombstone may refuse) and mark the flow as one that reports its end;
+ * DESTROY removes the stored flow unless its conntrack id is another. Returns true when the table changed. Sets
  * errno to ENOMEM and returns false when a flow could not be stored. */
 bool follow_apply(struct follow_state *s, const struct source_event *e,
 		  uint64_t now_ms);
-/* Store one dumped flow (the sweep marks it seen). False with errno
- * ENOMEM when it could not be stored. */
+/* Store one dumped flow (the sweep marks it seen). A flow first seen
+ * in a dump may end without an event (table_silent_count), unless
+ * st.events_sysctl is 1: then every flow carries the event extension.
+ * False with errno ENOMEM when it could not be stored. */
 bool follow_dumped(struct follow_state *s, const struct flow *f,
 		   uint64_t now_ms);
+/* What a read (dump, get) tells of a flow's events under these rules. */
+enum table_ends follow_read_ends(const struct follow_state *s);
 /* A dump is asked for: from now on a DESTROY leaves a tombstone. Apply
  * the events queued before this first: they predate any loss. */
 void follow_sweep_begin(struct follow_state *s);

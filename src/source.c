@@ -50,6 +50,7 @@ struct source {
 	unsigned int pd_rejected;	/* PD_* the kernel refused */
 	FILE *rec;
 	char *buf;			/* RECV_BUF_SIZE */
+	char *gbuf, *abuf;		/* source_get_batch: requests, answers */
 };
 
 static const char NO_CONNTRACK[] =
@@ -267,6 +268,8 @@ void source_close(struct source *src)
 	if (src->nl)
 		mnl_socket_close(src->nl);
 	free(src->buf);
+	free(src->gbuf);
+	free(src->abuf);
 	free(src);
 }
 
@@ -767,21 +770,29 @@ void source_put_tuple(void *msg, unsigned int attr, const struct flow *f,
 	mnl_attr_nest_end(nlh, tuple);
 }
 
-/* A request about one flow: its original tuple and zone, and with_id
- * its conntrack id, acknowledged. */
-static struct nlmsghdr *tuple_request(struct source *src, uint16_t type,
-				      uint32_t seq, const struct flow *f,
-				      bool with_id)
+/* A request about one flow in BUF (512 bytes at least): its original
+ * tuple and zone, and with_id its conntrack id. */
+static struct nlmsghdr *tuple_put(char *buf, uint16_t type, uint16_t flags,
+				  uint32_t seq, const struct flow *f,
+				  bool with_id)
 {
 	struct nlmsghdr *nlh;
 
-	nlh = msg_start(src->buf, type, NLM_F_ACK, seq, f->family);
+	nlh = msg_start(buf, type, flags, seq, f->family);
 	source_put_tuple(nlh, CTA_TUPLE_ORIG, f, &f->orig);
 	if (f->zone)
 		mnl_attr_put_u16(nlh, CTA_ZONE, htons(f->zone));
 	if (with_id)
 		mnl_attr_put_u32(nlh, CTA_ID, htonl(f->id));
 	return nlh;
+}
+
+/* The same, acknowledged, in the socket's buffer. */
+static struct nlmsghdr *tuple_request(struct source *src, uint16_t type,
+				      uint32_t seq, const struct flow *f,
+				      bool with_id)
+{
+	return tuple_put(src->buf, type, NLM_F_ACK, seq, f, with_id);
 }
 
 /* Send a one-flow request and read until its acknowledgement. Returns
@@ -861,6 +872,156 @@ int source_get(struct source *src, const struct flow *key, struct flow *out,
 	if (r == ENOENT)
 		return 0;
 	return errno_message(r, what, err);
+}
+
+/* ---- get many ----
+ *
+ * Checking a hundred thousand flows one request at a time costs two
+ * system calls each. The kernel handles every message of one sendmsg in
+ * order, inside that call, and queues one answer per request (no ACK is
+ * asked: a flow found is its own answer, a missing one an error), so a
+ * batch costs one sendmsg and, with recvmmsg, a few receives. Each request
+ * carries its own sequence number, which maps the answer back to its key.
+ * The answers of one batch must fit the socket's receive buffer (the
+ * kernel drops what does not, and says so with ENOBUFS): a batch is kept
+ * to GET_BATCH requests, well under it. */
+
+#define GET_BATCH	128	/* requests per sendmsg */
+#define GET_REQ_MAX	512	/* room for one request (msg_start clears it) */
+#define GET_ANS_MAX	2048	/* one answer: a flow, or an error */
+
+/* Where answer SEQ goes among N keys from BASE; N when it is not ours. */
+static size_t get_index(const struct source *src, const struct nlmsghdr *nlh,
+			uint32_t base, size_t n)
+{
+	uint32_t i = nlh->nlmsg_seq - base;	/* modulo 2^32 */
+
+	if (nlh->nlmsg_pid && nlh->nlmsg_pid != src->portid)
+		return n;
+	return i < n ? i : n;
+}
+
+/* One answer message. Returns 1 when it answered key *i, 0 if not. */
+static int get_answer(struct source *src, const struct nlmsghdr *nlh,
+		      uint32_t base, size_t n, const struct flow *keys,
+		      source_get_fn fn, void *data)
+{
+	size_t i = get_index(src, nlh, base, n);
+	struct flow f;
+	const int *code;
+
+	if (i == n || nlh->nlmsg_type == NLMSG_NOOP ||
+	    nlh->nlmsg_type == NLMSG_DONE || nlh->nlmsg_type == NLMSG_OVERRUN)
+		return 0;
+	if (nlh->nlmsg_type == NLMSG_ERROR) {
+		if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(int))
+			return 0;
+		code = mnl_nlmsg_get_payload(nlh);
+		/* Only ENOENT says the flow is gone; anything else (the
+		 * kernel short of memory) leaves the key unanswered. */
+		if (*code != -ENOENT)
+			return 0;
+		fn(i, &keys[i], NULL, data);
+		return 1;
+	}
+	if (source_parse_flow(nlh, &f) < 0)
+		return 0;
+	fn(i, &keys[i], &f, data);
+	return 1;
+}
+
+/* Send the requests of KEYS[0..n) (n <= GET_BATCH) in one sendmsg and
+ * read their answers. Returns how many keys were answered, or -1 with
+ * errno when the socket failed. */
+static long get_batch_once(struct source *src, const struct flow *keys,
+			   size_t n, source_get_fn fn, void *data)
+{
+	struct mmsghdr msgs[GET_BATCH];
+	struct iovec iov[GET_BATCH];
+	uint32_t base = src->seq + 1;
+	size_t off = 0, answered = 0;
+	int fd = mnl_socket_get_fd(src->nl);
+	ssize_t sent;
+
+	for (size_t i = 0; i < n; i++) {
+		struct nlmsghdr *nlh = tuple_put(src->gbuf + off,
+						 IPCTNL_MSG_CT_GET, 0,
+						 base + (uint32_t)i, &keys[i],
+						 false);
+
+		off += NLMSG_ALIGN(nlh->nlmsg_len);
+	}
+	src->seq += (uint32_t)n;
+	do
+		sent = mnl_socket_sendto(src->nl, src->gbuf, off);
+	while (sent < 0 && errno == EINTR);
+	if (sent < 0)
+		return -1;
+	/* Every answer was queued inside sendmsg: read without waiting,
+	 * until all came or the queue is empty (some were dropped). */
+	while (answered < n) {
+		unsigned int want = (unsigned int)(n - answered);
+		int got;
+
+		for (unsigned int k = 0; k < want; k++) {
+			iov[k].iov_base = src->abuf + (size_t)k * GET_ANS_MAX;
+			iov[k].iov_len = GET_ANS_MAX;
+			memset(&msgs[k].msg_hdr, 0, sizeof(msgs[k].msg_hdr));
+			msgs[k].msg_hdr.msg_iov = &iov[k];
+			msgs[k].msg_hdr.msg_iovlen = 1;
+		}
+		got = recvmmsg(fd, msgs, want, MSG_DONTWAIT, NULL);
+		if (got < 0) {
+			if (errno == EINTR || errno == ENOBUFS)
+				continue;	/* ENOBUFS: some were dropped */
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;
+			return -1;
+		}
+		if (got == 0)
+			break;
+		for (int k = 0; k < got; k++) {
+			const struct nlmsghdr *nlh = iov[k].iov_base;
+			int len = (int)msgs[k].msg_len;
+
+			/* A truncated answer is left unanswered. */
+			if (msgs[k].msg_hdr.msg_flags & MSG_TRUNC)
+				continue;
+			for (; mnl_nlmsg_ok(nlh, len);
+			     nlh = mnl_nlmsg_next(nlh, &len))
+				answered += (size_t)get_answer(src, nlh, base, n,
+							       keys, fn, data);
+		}
+	}
+	return (long)answered;
+}
+
+long source_get_batch(struct source *src, const struct flow *keys, size_t n,
+		      source_get_fn fn, void *data, struct ctop_err *err)
+{
+	size_t done = 0;
+	long answered = 0, r;
+
+	if (!src->gbuf) {
+		src->gbuf = malloc((size_t)GET_BATCH * GET_REQ_MAX);
+		src->abuf = malloc((size_t)GET_BATCH * GET_ANS_MAX);
+		if (!src->gbuf || !src->abuf) {
+			free(src->gbuf);
+			free(src->abuf);
+			src->gbuf = src->abuf = NULL;
+			return err_set(err, CTOP_EXIT_RUNTIME, "out of memory");
+		}
+	}
+	while (done < n) {
+		size_t k = n - done < GET_BATCH ? n - done : GET_BATCH;
+
+		r = get_batch_once(src, keys + done, k, fn, data);
+		if (r < 0)
+			return errno_message(errno, "conntrack get failed", err);
+		answered += r;
+		done += k;
+	}
+	return answered;
 }
 
 /* ---- sysctl ---- */

@@ -56,6 +56,21 @@ int source_delete(struct source *src, const struct flow *f,
 int source_get(struct source *src, const struct flow *key, struct flow *out,
 	       struct ctop_err *err);
 
+/* Called by source_get_batch for each key answered: F is the flow read,
+ * or NULL when the kernel has no such flow (ENOENT). I is the key's
+ * index. */
+typedef void (*source_get_fn)(size_t i, const struct flow *key,
+			      const struct flow *f, void *data);
+/* Read many flows by original tuple and zone, as source_get, several
+ * requests per sendmsg and the answers through recvmmsg: the cheap way to
+ * check a large set of flows without a dump. Calls FN once per key the
+ * kernel answered (found or gone), in order. A key left unanswered (the
+ * kernel refused it for another reason than ENOENT, or dropped the
+ * answer) is neither found nor gone: ask again later. Returns how many
+ * were answered, or -1 with err when the socket failed. */
+long source_get_batch(struct source *src, const struct flow *keys, size_t n,
+		      source_get_fn fn, void *data, struct ctop_err *err);
+
 /* Append tuple t of f as the nested attribute ATTR (CTA_TUPLE_ORIG or
  * CTA_TUPLE_REPLY) to the netlink message MSG (a struct nlmsghdr * with
  * room), as delete and get requests carry it; tools that build conntrack

@@ -16,6 +16,9 @@
  *   A bit equal to the parity of the sweep generation means "seen by the
  *   current sweep"; opening a sweep flips the parity, which unmarks every
  *   record at once.
+ * - silent bits: one bit per slot too, set for the flows whose end may
+ *   come without an event (read from a dump of flows made before anyone
+ *   listened), so a sweep can find them without a pass over the records.
  * - index: an open-addressing array of uint32_t (slot + 1, 0 = empty) with
  *   linear probing at load <= 0.7. Deletion shifts the following entries
  *   back, so there are no index tombstones and probe lengths do not decay
@@ -58,6 +61,8 @@ struct table_tomb {
 struct table {
 	struct table_flow **chunks;
 	uint64_t *marks;		/* CHUNK_WORDS per chunk entry */
+	uint64_t *silent;		/* the same, for table_silent_count */
+	size_t nsilent;
 	size_t nchunks;			/* chunks allocated */
 	size_t chunks_cap;		/* entries in the chunks array */
 	uint32_t nslots;		/* slots ever handed out */
@@ -106,6 +111,26 @@ static void mark_put(struct table *t, uint32_t slot, bool bit)
 		t->marks[slot >> 6] |= m;
 	else
 		t->marks[slot >> 6] &= ~m;
+}
+
+/* Silent bits: bit SLOT of t->silent, kept equal to the count. */
+
+static bool silent_get(const struct table *t, uint32_t slot)
+{
+	return t->silent[slot >> 6] >> (slot & 63) & 1;
+}
+
+static void silent_put(struct table *t, uint32_t slot, bool bit)
+{
+	uint64_t m = (uint64_t)1 << (slot & 63);
+
+	if (silent_get(t, slot) == bit)
+		return;
+	t->silent[slot >> 6] ^= m;
+	if (bit)
+		t->nsilent++;
+	else
+		t->nsilent--;
 }
 
 /* Whether the current sweep (or, between sweeps, the last one) saw the
@@ -168,6 +193,7 @@ void table_free(struct table *t)
 		munmap(t->chunks[i], CHUNK_BYTES);
 	free(t->chunks);
 	free(t->marks);
+	free(t->silent);
 	free(t->idx);
 	free(t->tombs);
 	free(t);
@@ -301,6 +327,10 @@ static bool slot_grow(struct table *t)
 		if (!m)
 			return false;
 		t->marks = m;
+		m = realloc(t->silent, cap * CHUNK_WORDS * sizeof(*m));
+		if (!m)
+			return false;
+		t->silent = m;
 		t->chunks_cap = cap;
 	}
 	p = mmap(NULL, CHUNK_BYTES, PROT_READ | PROT_WRITE,
@@ -310,6 +340,8 @@ static bool slot_grow(struct table *t)
 	t->chunks[t->nchunks] = p;
 	memset(&t->marks[t->nchunks * CHUNK_WORDS], 0,
 	       CHUNK_WORDS * sizeof(*t->marks));
+	memset(&t->silent[t->nchunks * CHUNK_WORDS], 0,
+	       CHUNK_WORDS * sizeof(*t->silent));
 	t->nchunks++;
 	return true;
 }
@@ -335,6 +367,7 @@ static void slot_free(struct table *t, uint32_t s)
 
 	if (t->sweeping && slot_seen(t, s))
 		t->seen--;
+	silent_put(t, s, false);
 	r->f.family = 0;
 	r->f.id = t->free_head;
 	t->free_head = s + 1;
@@ -581,8 +614,24 @@ static void rec_update(struct table *t, struct table_flow *r,
 		t->version++;
 }
 
+/* What an upsert says about how the flow's end will be known. */
+static void ends_apply(struct table *t, uint32_t s, enum table_ends ends,
+		       bool fresh)
+{
+	if (ends == TABLE_ENDS_REPORTED)
+		silent_put(t, s, false);
+	else if (ends == TABLE_ENDS_UNKNOWN && fresh)
+		silent_put(t, s, true);
+}
+
 struct table_flow *table_upsert(struct table *t, const struct flow *f,
 				uint64_t now_ms)
+{
+	return table_upsert_ends(t, f, now_ms, TABLE_ENDS_KEEP);
+}
+
+struct table_flow *table_upsert_ends(struct table *t, const struct flow *f,
+				     uint64_t now_ms, enum table_ends ends)
 {
 	uint64_t h = flow_key_hash(f);
 	uint32_t now = table_now(t, now_ms);
@@ -597,6 +646,9 @@ struct table_flow *table_upsert(struct table *t, const struct flow *f,
 	if (idx_lookup(t, f, h, &pos)) {
 		s = t->idx[pos] - 1;
 		r = slot_rec(t, s);
+		/* Another id on the tuple is another connection: what was
+		 * known of the old one's events says nothing of it. */
+		ends_apply(t, s, ends, r->f.id != f->id);
 		rec_update(t, r, f, now);
 		slot_see(t, s);
 		return r;
@@ -631,6 +683,7 @@ struct table_flow *table_upsert(struct table *t, const struct flow *f,
 	/* A reused slot may carry the current mark: set it either way. */
 	mark_put(t, s, !(t->gen & 1));
 	slot_see(t, s);
+	ends_apply(t, s, ends, true);
 	rate_start(r, now);
 	t->count++;
 	t->version++;
@@ -685,6 +738,8 @@ static void slots_compact(struct table *t)
 			break;
 		*slot_rec(t, lo) = *slot_rec(t, hi - 1);
 		mark_put(t, lo, mark_get(t, hi - 1));
+		silent_put(t, lo, silent_get(t, hi - 1));
+		silent_put(t, hi - 1, false);
 		slot_rec(t, hi - 1)->f.family = 0;
 		lo++;
 		hi--;
@@ -783,6 +838,43 @@ uint64_t table_written_ms(const struct table *t, const struct table_flow *r,
 	return now_ms > age ? now_ms - age : 0;
 }
 
+size_t table_silent_count(const struct table *t)
+{
+	return t->nsilent;
+}
+
+bool table_is_silent(const struct table *t, const struct flow *key)
+{
+	size_t pos;
+
+	if (!key->family || !idx_lookup(t, key, flow_key_hash(key), &pos))
+		return false;
+	return silent_get(t, t->idx[pos] - 1);
+}
+
+struct table_flow *table_next_silent(struct table *t, size_t *cursor)
+{
+	size_t s = *cursor;
+
+	/* A word at a time: a set that shrank to a few flows among a
+	 * million costs a pass over 16,000 words, not a million records. */
+	while (s < t->nslots) {
+		uint64_t w = t->silent[s >> 6] >> (s & 63);
+
+		if (!w) {
+			s = (s | 63) + 1;
+			continue;
+		}
+		s += (size_t)__builtin_ctzll(w);
+		if (s >= t->nslots)
+			break;
+		*cursor = s + 1;
+		return slot_rec(t, (uint32_t)s);
+	}
+	*cursor = t->nslots;
+	return NULL;
+}
+
 struct table_flow *table_next(struct table *t, size_t *cursor)
 {
 	for (size_t s = *cursor; s < t->nslots; s++) {
@@ -802,7 +894,7 @@ size_t table_memory(const struct table *t)
 	return sizeof(*t) +
 	       t->nchunks * CHUNK_BYTES +
 	       t->chunks_cap * (sizeof(*t->chunks) +
-				CHUNK_WORDS * sizeof(*t->marks)) +
+				2 * CHUNK_WORDS * sizeof(*t->marks)) +
 	       idx_cap(t) * sizeof(*t->idx) +
 	       (t->tomb_bits ? ((size_t)1 << t->tomb_bits) : 0) *
 	       sizeof(*t->tombs);

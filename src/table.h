@@ -36,13 +36,35 @@ size_t table_count(const struct table *t);
  * Never shrinks. 0, or -1 with errno ENOMEM (the table is unchanged). */
 int table_reserve(struct table *t, size_t n);
 
-/* Insert or update a flow (from a dump, an event or a targeted get).
+/* Insert or update a flow (from a dump, an event or a targeted get);
+ * a new record is taken to report its end (table_upsert_ends below).
  * now_ms is a monotonic clock in ms; rates are computed when the previous
  * sample is older. Returns the stored flow (valid until the next insert
  * or remove). While a sweep is open, a flow with a tombstone is not
  * brought back (returns NULL). */
 struct table_flow *table_upsert(struct table *t, const struct flow *f,
 				uint64_t now_ms);
+/* How the end of a flow will be known. With nf_conntrack_events=2 only
+ * the flows created while someone listened carry the kernel's event
+ * extension; the others (all those a first dump finds, with the default
+ * sysctl) end without a DESTROY. The table keeps a bit per record for
+ * them, so the screen can look for those ends alone. */
+enum table_ends {
+	TABLE_ENDS_KEEP,	/* as known; a new record: reported */
+	TABLE_ENDS_UNKNOWN,	/* read (dump, get): a new record, or a new
+				 * conntrack id on a known tuple, may end
+				 * silently */
+	TABLE_ENDS_REPORTED,	/* an event came: its end will be reported */
+};
+/* table_upsert, saying what the source tells of the flow's events. */
+struct table_flow *table_upsert_ends(struct table *t, const struct flow *f,
+				     uint64_t now_ms, enum table_ends ends);
+/* Flows that may end without an event, and whether KEY is one. */
+size_t table_silent_count(const struct table *t);
+bool table_is_silent(const struct table *t, const struct flow *key);
+/* Those flows in storage order, as table_next (same cursor rules). */
+struct table_flow *table_next_silent(struct table *t, size_t *cursor);
+
 /* Remove by key (a DESTROY event or a delete). While a sweep is open a
  * tombstone remembers the key until table_sweep_end. Returns true if it
  * was present. */

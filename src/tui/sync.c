@@ -161,8 +161,9 @@ const char *sync_volatile(const struct tui *t)
 
 /* follow.c applies the rules; these hooks keep the view in step. */
 static struct table_flow *hook_upsert(void *ctx, const struct flow *f,
-				      uint64_t now_ms)
+				      uint64_t now_ms, enum table_ends ends)
 {
+	(void)ends;	/* the screen does not look for silent ends yet */
 	return tui_upsert(ctx, f, now_ms, true);
 }
 

@@ -180,12 +180,12 @@ struct calls {
 };
 
 static struct table_flow *count_upsert(void *ctx, const struct flow *f,
-				       uint64_t now_ms)
+				       uint64_t now_ms, enum table_ends ends)
 {
 	struct calls *c = ctx;
 
 	c->upserts++;
-	return table_upsert(c->t, f, now_ms);
+	return table_upsert_ends(c->t, f, now_ms, ends);
 }
 
 static bool count_remove(void *ctx, const struct flow *key)
@@ -223,6 +223,43 @@ static void test_hooks_see_every_change(void **state)
 	assert_int_equal(table_count(fx->t), 1);
 }
 
+/* Which flows may end without an event: those first read from a dump
+ * (unless nf_conntrack_events is 1); an event of any kind proves the
+ * extension, and the set shrinks as flows go. */
+static void test_silent_set(void **state)
+{
+	struct fixture *fx = *state;
+	struct source_event e = ev(SOURCE_EV_NEW, 6000, 60);
+	struct flow a = mk(6001, 61), b = mk(6002, 62), c = mk(6003, 63);
+
+	fx->s.st.events_sysctl = 2;
+	follow_apply(&fx->s, &e, 1);
+	follow_sweep_begin(&fx->s);
+	assert_true(follow_dumped(&fx->s, &e.f, 2));
+	assert_true(follow_dumped(&fx->s, &a, 2));
+	assert_true(follow_dumped(&fx->s, &b, 2));
+	follow_sweep_end(&fx->s, false);
+	/* Born in an event: reports its end; read first: may not. */
+	assert_false(table_is_silent(fx->t, &e.f));
+	assert_true(table_is_silent(fx->t, &a));
+	assert_true(table_is_silent(fx->t, &b));
+	assert_int_equal(table_silent_count(fx->t), 2);
+	/* An UPDATE of a dumped flow shows it has the extension. */
+	e = ev(SOURCE_EV_UPDATE, 6001, 61);
+	follow_apply(&fx->s, &e, 3);
+	assert_false(table_is_silent(fx->t, &a));
+	/* It went (found by a read elsewhere): the set shrinks. */
+	table_remove(fx->t, &b);
+	assert_int_equal(table_silent_count(fx->t), 0);
+	/* With every flow eventful, a dump adds none to the set. */
+	fx->s.st.events_sysctl = 1;
+	assert_true(follow_dumped(&fx->s, &c, 4));
+	assert_false(table_is_silent(fx->t, &c));
+	assert_int_equal(follow_read_ends(&fx->s), TABLE_ENDS_KEEP);
+	fx->s.st.events_sysctl = 0;
+	assert_int_equal(follow_read_ends(&fx->s), TABLE_ENDS_UNKNOWN);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -235,6 +272,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_overflow_asks_for_resync,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hooks_see_every_change,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_silent_set,
 						setup, teardown),
 	};
 

@@ -508,9 +508,10 @@ static void test_reserve(void **state)
 	before = table_memory(t);
 	for (uint32_t i = 100; i < N; i++)
 		assert_non_null(table_upsert(t, &keys[i], 0));
-	/* Only records were added: the index did not grow. */
+	/* Only records (and their bits beside them) were added: the index
+	 * did not grow. */
 	assert_true(table_memory(t) - before <=
-		    (size_t)N * sizeof(struct table_flow));
+		    (size_t)N * (sizeof(struct table_flow) + 1));
 	for (uint32_t i = 0; i < N; i++)
 		assert_int_equal(table_find(t, &keys[i])->f.mark, i);
 	/* It never shrinks. */
@@ -738,6 +739,105 @@ static void test_bad_family(void **state)
 	table_free(t);
 }
 
+/* Silent bits: set by reads of flows not seen in an event, cleared by an
+ * event, set again for a new conntrack id on the tuple, dropped with the
+ * record, kept through a compaction; the iteration finds exactly them. */
+static void test_silent(void **state)
+{
+	enum { N = 3000 };
+	struct table *t = table_new();
+	struct flow *k = malloc((N + 2) * sizeof(*k));
+	size_t cur = 0, n = 0;
+	struct table_flow *r;
+	struct flow f;
+
+	(void)state;
+	for (uint32_t i = 0; i < N + 2; i++)
+		k[i] = key_n(i);
+	/* Flows read from a dump, more than a chunk of them. */
+	for (uint32_t i = 0; i < N; i++)
+		assert_non_null(table_upsert_ends(t, &k[i], 0,
+						  TABLE_ENDS_UNKNOWN));
+	assert_int_equal(table_silent_count(t), N);
+	/* A flow born in an event, and a plain upsert: not silent. */
+	assert_non_null(table_upsert_ends(t, &k[N], 0, TABLE_ENDS_REPORTED));
+	assert_non_null(table_upsert(t, &k[N + 1], 0));
+	assert_false(table_is_silent(t, &k[N]));
+	assert_false(table_is_silent(t, &k[N + 1]));
+	assert_int_equal(table_silent_count(t), N);
+
+	/* Events for every odd one: they will report their end. */
+	for (uint32_t i = 1; i < N; i += 2)
+		assert_non_null(table_upsert_ends(t, &k[i], 1,
+						  TABLE_ENDS_REPORTED));
+	assert_int_equal(table_silent_count(t), N / 2);
+	/* A read again keeps what an event taught... */
+	assert_non_null(table_upsert_ends(t, &k[1], 2, TABLE_ENDS_UNKNOWN));
+	assert_false(table_is_silent(t, &k[1]));
+	/* ... unless the tuple now holds another connection. */
+	f = k[1];
+	f.id += 77;
+	assert_non_null(table_upsert_ends(t, &f, 2, TABLE_ENDS_UNKNOWN));
+	assert_true(table_is_silent(t, &f));
+	assert_int_equal(table_silent_count(t), N / 2 + 1);
+	/* A plain upsert keeps it too. */
+	assert_non_null(table_upsert(t, &f, 3));
+	assert_true(table_is_silent(t, &f));
+
+	while ((r = table_next_silent(t, &cur))) {
+		assert_true(table_is_silent(t, &r->f));
+		assert_true(r->f.mark % 2 == 0 || r->f.mark == 1);
+		n++;
+	}
+	assert_int_equal(n, N / 2 + 1);
+
+	/* Removing shrinks the set; the turned-over table has none left. */
+	for (uint32_t i = 0; i < N; i++)
+		assert_true(table_remove(t, &k[i]));
+	assert_int_equal(table_silent_count(t), 0);
+	cur = 0;
+	assert_null(table_next_silent(t, &cur));
+	assert_int_equal(table_count(t), 2);
+	free(k);
+	table_free(t);
+}
+
+/* A sweep that leaves under a quarter of the slots live moves records
+ * down: their silent bits go with them. */
+static void test_silent_compact(void **state)
+{
+	enum { N = 8192, KEEP = 1000 };
+	struct table *t = table_new();
+	struct flow *k = malloc(N * sizeof(*k));
+	size_t cur = 0, n = 0;
+	struct table_flow *r;
+
+	(void)state;
+	for (uint32_t i = 0; i < N; i++) {
+		k[i] = key_n(i);
+		assert_non_null(table_upsert_ends(t, &k[i], 0,
+			i % 3 ? TABLE_ENDS_REPORTED : TABLE_ENDS_UNKNOWN));
+	}
+	/* Keep the last ones (slots at the top, so they move). */
+	table_sweep_begin(t);
+	for (uint32_t i = N - KEEP; i < N; i++)
+		assert_non_null(table_upsert(t, &k[i], 1));
+	assert_int_equal(table_sweep_end(t), N - KEEP);
+	assert_int_equal(table_count(t), KEEP);
+	for (uint32_t i = N - KEEP; i < N; i++) {
+		assert_int_equal(table_is_silent(t, &k[i]), i % 3 == 0);
+		n += i % 3 == 0;
+	}
+	assert_int_equal(table_silent_count(t), n);
+	while ((r = table_next_silent(t, &cur))) {
+		assert_true(r->f.mark % 3 == 0);
+		n--;
+	}
+	assert_int_equal(n, 0);
+	free(k);
+	table_free(t);
+}
+
 #define MILLION 1000000
 
 static void test_memory_million(void **state)
@@ -789,6 +889,8 @@ int main(void)
 		cmocka_unit_test(test_rates),
 		cmocka_unit_test(test_version),
 		cmocka_unit_test(test_bad_family),
+		cmocka_unit_test(test_silent),
+		cmocka_unit_test(test_silent_compact),
 		cmocka_unit_test(test_memory_million),
 	};
 

@@ -1,0 +1,167 @@
+/* The sweep for silent ends: when, how, and how much (see sweep.h). */
+#include "sweep.h"
+
+/* Costs are learned as a moving average: one slow step on a loaded
+ * machine must not swing the choice between GETs and dumps. */
+#define LEARN	0.25
+/* A step of fewer flows says little about the cost per flow. */
+#define LEARN_MIN_FLOWS 16
+
+void sweep_init(struct sweep *s, double budget_percent)
+{
+	*s = (struct sweep){ 0 };
+	s->budget = budget_percent > 0 ? budget_percent / 100.0 : 0;
+	s->get_us = SWEEP_GET_US_PRIOR;
+	s->dump_us = SWEEP_DUMP_US_PRIOR;
+}
+
+static void learn(double *avg, bool *known, double sample)
+{
+	*avg = *known ? *avg + LEARN * (sample - *avg) : sample;
+	*known = true;
+}
+
+/* The budget's share of the time since the last call, up to one slice:
+ * a sweep idle for an hour has no hour of CPU saved up to burst with. */
+static void accrue(struct sweep *s, uint64_t now_ms)
+{
+	if (!s->clock_started) {
+		s->clock_started = true;
+		s->last_ms = now_ms;
+		return;
+	}
+	if (now_ms > s->last_ms)
+		s->credit_us += (double)(now_ms - s->last_ms) * s->budget * 1000;
+	s->last_ms = now_ms;
+	if (s->credit_us > SWEEP_SLICE_US)
+		s->credit_us = SWEEP_SLICE_US;
+}
+
+static void pass_reset(struct sweep *s)
+{
+	s->pass_read = 0;
+	s->pass_found = 0;
+}
+
+void sweep_count(struct sweep *s, long gap)
+{
+	s->ghosts = gap;
+	/* The count agrees: whatever a pass missed is not missing. */
+	if (gap <= 0)
+		s->futile = false;
+}
+
+bool sweep_wanted(const struct sweep *s, size_t silent)
+{
+	return s->budget > 0 && silent > 0 && s->ghosts > 0;
+}
+
+enum sweep_how sweep_cheaper(const struct sweep *s, size_t flows,
+			     size_t silent)
+{
+	/* A dump also reads the flows that do report their end. */
+	return (double)flows * s->dump_us < (double)silent * s->get_us ?
+	       SWEEP_DUMP : SWEEP_GETS;
+}
+
+struct sweep_step sweep_next(struct sweep *s, size_t flows, size_t silent,
+			     bool dumping, uint64_t now_ms)
+{
+	struct sweep_step st = { SWEEP_IDLE, 0 };
+	double n;
+
+	accrue(s, now_ms);
+	if (!silent)
+		pass_reset(s);
+	if (!sweep_wanted(s, silent) || dumping)
+		return st;
+	/* A dump is paid when it ends, so it starts on any credit and the
+	 * debt it leaves spaces the next one out. */
+	if (s->futile || sweep_cheaper(s, flows, silent) == SWEEP_DUMP) {
+		if (s->credit_us >= 0)
+			st.how = SWEEP_DUMP;
+		return st;
+	}
+	if (s->credit_us < SWEEP_STEP_US)
+		return st;
+	n = s->credit_us / s->get_us;
+	if (n < 1)
+		n = 1;
+	st.how = SWEEP_GETS;
+	st.n = n < (double)silent ? (size_t)n : silent;
+	return st;
+}
+
+void sweep_read_done(struct sweep *s, size_t n, size_t gone, size_t silent,
+		     double cpu_us)
+{
+	s->credit_us -= cpu_us;
+	if (n >= LEARN_MIN_FLOWS)
+		learn(&s->get_us, &s->get_known, cpu_us / (double)n);
+	s->reads += n;
+	s->found += gone;
+	s->ghosts -= (long)gone;
+	s->pass_read += n;
+	s->pass_found += gone;
+	/* Round the whole set once: if the count still says flows went and
+	 * none of them was here, they are not in the set (a flow that had
+	 * no event extension although the sysctl said so): only a dump
+	 * finds them. */
+	if (s->pass_read >= silent) {
+		if (!s->pass_found && s->ghosts > 0)
+			s->futile = true;
+		pass_reset(s);
+	}
+}
+
+void sweep_dump_done(struct sweep *s, size_t n, double cpu_us,
+		     bool for_sweep)
+{
+	if (n >= LEARN_MIN_FLOWS)
+		learn(&s->dump_us, &s->dump_known, cpu_us / (double)n);
+	/* Until a GET was measured, keep the measured ratio between the
+	 * two rather than a prior from another machine. */
+	if (!s->get_known)
+		s->get_us = s->dump_us * (SWEEP_GET_US_PRIOR /
+					  SWEEP_DUMP_US_PRIOR);
+	if (!for_sweep)
+		return;
+	s->credit_us -= cpu_us;
+	s->dumps++;
+	/* The dump saw the whole table: the next count starts afresh. */
+	s->ghosts = 0;
+	s->futile = false;
+	pass_reset(s);
+}
+
+uint64_t sweep_due_ms(const struct sweep *s, size_t silent, uint64_t now_ms)
+{
+	double want, ms;
+
+	if (!sweep_wanted(s, silent))
+		return UINT64_MAX;
+	/* A dump waits for the debt to be paid, a GET step for a step's
+	 * worth. */
+	want = s->futile ? 0 : SWEEP_STEP_US;
+	if (s->credit_us >= want)
+		return now_ms;
+	ms = (want - s->credit_us) / (s->budget * 1000);
+	return s->last_ms + (uint64_t)ms + 1;
+}
+
+double sweep_bound_s(const struct sweep *s, size_t flows, size_t silent,
+		     double refresh_s)
+{
+	double cost_us;
+
+	if (!silent)
+		return 0;
+	if (s->budget <= 0)
+		return -1;
+	if (sweep_cheaper(s, flows, silent) == SWEEP_DUMP)
+		/* Paced at the budget, plus the dump's own length. */
+		cost_us = (double)flows * s->dump_us * (1 + s->budget);
+	else
+		cost_us = (double)silent * s->get_us;
+	return refresh_s + cost_us / (s->budget * 1e6);
+}

@@ -1,0 +1,99 @@
+/* Finding the ends the kernel does not report, at a bounded cost.
+ *
+ * With nf_conntrack_events=2 (the kernel's default) a flow made before
+ * anyone listened has no event extension: it ends without a DESTROY. The
+ * table keeps those flows in a set (table_silent_count); the set only
+ * shrinks, as such flows go and new ones are seen born in events.
+ *
+ * Two facts make looking for their ends cheap:
+ * - the kernel's entry count, read every refresh anyway, says how many
+ *   flows we list that it no longer has (ours minus its); while that is
+ *   zero there is nothing to find, and no sweep runs at all;
+ * - a flow of the set can be read again alone (IPCTNL_MSG_CT_GET, many
+ *   per sendmsg: source_get_batch), and a missing one is gone.
+ * So while the count says flows went, the sweep reads the set again a
+ * slice at a time, round and round, until it has found as many as the
+ * count said. When the set is most of the table a dump is cheaper (a
+ * dumped flow costs about half a GET): then it asks for one. Either way
+ * the CPU it spends is paced by a budget (a share of one core), measured
+ * rather than guessed: each step reports what it cost, and the costs per
+ * flow it learns also say how long a silent end can stay listed.
+ *
+ * Pure model: no netlink, no clock of its own; the screen's loop (and
+ * anything else keeping a table) drives it. */
+#ifndef CTOP_SWEEP_H
+#define CTOP_SWEEP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SWEEP_BUDGET_DEFAULT 2.0	/* % of one core */
+/* At most this much CPU in one step, so a refresh never waits on it. */
+#define SWEEP_SLICE_US	5000.0
+/* A step waits until it can be this long: fewer, fuller batches. */
+#define SWEEP_STEP_US	2000.0
+/* Costs per flow before any was measured (bench/README: a batched GET
+ * about 7 us, a dumped flow about 3.5 us, on a loaded 2-CPU VM). */
+#define SWEEP_GET_US_PRIOR	7.0
+#define SWEEP_DUMP_US_PRIOR	3.5
+
+enum sweep_how {
+	SWEEP_IDLE,		/* nothing to look for, or the budget is spent */
+	SWEEP_GETS,		/* read the next n flows of the set again */
+	SWEEP_DUMP,		/* re-read the whole table */
+};
+
+struct sweep_step {
+	enum sweep_how how;
+	size_t n;		/* SWEEP_GETS: how many */
+};
+
+struct sweep {
+	double budget;		/* share of one core (0.02); 0: never */
+	double get_us;		/* CPU per flow read again, learned */
+	double dump_us;		/* CPU per flow dumped, learned */
+	bool get_known, dump_known;
+	double credit_us;	/* CPU it may spend now; below 0: owed */
+	uint64_t last_ms;	/* when the credit was last brought up */
+	bool clock_started;
+	long ghosts;		/* listed but gone, as counted, less found */
+	size_t pass_read;	/* flows read since the pass began */
+	size_t pass_found;	/* of them, gone */
+	bool futile;		/* a whole pass found none the count said */
+	uint64_t reads, found, dumps;	/* totals */
+};
+
+/* BUDGET_PERCENT of one core (SWEEP_BUDGET_DEFAULT; 0: never sweep). */
+void sweep_init(struct sweep *s, double budget_percent);
+/* The kernel's count was read: GAP is the flows listed minus the
+ * kernel's entries (negative when it has more). */
+void sweep_count(struct sweep *s, long gap);
+/* What to do at NOW_MS with FLOWS listed, SILENT of them in the set;
+ * DUMPING: a dump is under way (wait for it). */
+struct sweep_step sweep_next(struct sweep *s, size_t flows, size_t silent,
+			     bool dumping, uint64_t now_ms);
+/* A GETS step read N flows (of a set of SILENT), GONE of them gone, at a
+ * cost of CPU_US. */
+void sweep_read_done(struct sweep *s, size_t n, size_t gone, size_t silent,
+		     double cpu_us);
+/* A dump of N flows ended, at a cost of CPU_US. FOR_SWEEP: this model
+ * asked for it, so it is paid from the budget; any dump teaches the
+ * cost. */
+void sweep_dump_done(struct sweep *s, size_t n, double cpu_us,
+		     bool for_sweep);
+/* Whether a sweep is wanted now (the count says flows went and the set
+ * is not empty), and when sweep_next can act next (UINT64_MAX: not until
+ * a count says so). */
+bool sweep_wanted(const struct sweep *s, size_t silent);
+uint64_t sweep_due_ms(const struct sweep *s, size_t silent, uint64_t now_ms);
+/* Which way a pass over SILENT of FLOWS is cheaper. */
+enum sweep_how sweep_cheaper(const struct sweep *s, size_t flows,
+			     size_t silent);
+/* How long, in seconds, a silent end can stay listed: a refresh
+ * (REFRESH_S) for the count to show it, then a whole pass at the budget.
+ * 0 when no flow can end silently; negative when none is looked for. */
+double sweep_bound_s(const struct sweep *s, size_t flows, size_t silent,
+		     double refresh_s);
+
+#endif
