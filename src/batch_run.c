@@ -22,6 +22,7 @@
 #include "group.h"
 #include "layout.h"
 #include "sort.h"
+#include "source_read.h"
 
 /* Rows text output sizes its columns on before it streams the rest. */
 #define FIT_ROWS 4096
@@ -35,6 +36,10 @@ struct run {
 	size_t nkept, cap;
 	uint64_t seen, shown;
 	bool oom;
+	struct read_summary sum;	/* a table read from a file */
+	/* A file's snapshot begins with its first flow: an input that is
+	 * no table fails with nothing written. */
+	const struct batch_snapshot *begin_due;
 };
 
 static int keep_flow(struct run *r, const struct flow *f)
@@ -72,6 +77,10 @@ static int on_flow_stream(const struct flow *f, void *data)
 {
 	struct run *r = data;
 
+	if (r->begin_due) {
+		batch_begin(r->out, r->begin_due);
+		r->begin_due = NULL;
+	}
 	r->seen++;
 	if (!filter_match(r->flt, f))
 		return 0;
@@ -115,7 +124,7 @@ static int read_flows(const struct cli *cli, struct source *src,
 	struct filter_pushdown pd;
 
 	if (!src)
-		return source_replay(cli->replay, fn, r, err);
+		return source_read(cli->replay, fn, r, &r->sum, err);
 	filter_pushdown(flt, &pd);
 	return source_dump(src, &pd, fn, r, err);
 }
@@ -188,9 +197,18 @@ static int snapshot(const struct cli *cli, struct source *src,
 	} else {
 		int failed;
 
-		batch_begin(r->out, &snap);
+		if (src)
+			batch_begin(r->out, &snap);
+		else
+			r->begin_due = &snap;
 		r->fitting = cli->format == BATCH_TEXT;
 		failed = read_flows(cli, src, flt, on_flow_stream, r, err);
+		if (r->begin_due) {
+			r->begin_due = NULL;
+			if (failed)
+				return -1;
+			batch_begin(r->out, &snap);
+		}
 		if (r->fitting)
 			release_kept(r);
 		if (r->oom)
@@ -299,8 +317,10 @@ int batch_run(const struct cli *cli, struct source *src,
 		if (batch_output_ended(batch_flush(r.out) != 0, &status, err))
 			break;
 		if (!src)
-			break;	/* a recording holds one snapshot */
+			break;	/* a file holds one snapshot */
 	}
+	if (!src && !status)
+		source_read_report(stderr, cli->replay, &r.sum);
 out:
 	group_free(r.grouper);
 	if (r.out)

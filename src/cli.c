@@ -42,6 +42,7 @@ static const struct option long_opts[] = {
 	{ "lookup", no_argument, NULL, 'l' },
 	{ "record", required_argument, NULL, OPT_RECORD },
 	{ "replay", required_argument, NULL, OPT_REPLAY },
+	{ "read", required_argument, NULL, 'R' },
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "timeouts", no_argument, NULL, OPT_TIMEOUTS },
 	{ "expect", no_argument, NULL, OPT_EXPECT },
@@ -100,7 +101,12 @@ void cli_usage(FILE *out)
 "Source:\n"
 "      --netns NAME|PATH   read the table of another network namespace\n"
 "      --record FILE       also save the raw netlink dump to FILE\n"
-"      --replay FILE       read a recorded dump instead of the kernel\n"
+"  -R, --read FILE         read the table from FILE instead of the kernel,\n"
+"                          told by its content: conntrack -L text (any -o),\n"
+"                          /proc/net/nf_conntrack or ip_conntrack, or a\n"
+"                          --record file; '-' (also alone, as 'ctop -')\n"
+"                          reads standard input; with -E, conntrack -E text\n"
+"      --replay FILE       the same as --read\n"
 "\n"
 "Events:\n"
 "  -E, --events            print conntrack events (new, update, destroy) as\n"
@@ -235,7 +241,7 @@ static const char *delete_conflict(const struct cli *cli, bool once)
 	    cli->output)
 		return "--stats, --timeouts, --expect, -o openmetrics/prometheus or --output";
 	if (cli->replay || cli->record)
-		return "--replay or --record";
+		return "-R/--read, --replay or --record (deletes need the live kernel)";
 	if (cli->readonly || cli->no_color || cli->resolve || cli->resync_set)
 		return "--readonly, --no-color, -l or --resync";
 	if (cli->delay_set || cli->buffer_size)
@@ -262,9 +268,9 @@ static int cli_conflicts(const struct cli *cli, bool once,
 			     cli->metrics))
 		return usage_error(err, "%s", "--output writes reports: --stats, --timeouts, --expect, -o openmetrics or -o prometheus");
 	if (cli->replay && cli->netns)
-		return usage_error(err, "%s", "--replay reads a file: --netns does not apply");
+		return usage_error(err, "%s", "-R/--read reads a file: --netns does not apply");
 	if (cli->replay && cli->record)
-		return usage_error(err, "%s", "--replay and --record do not go together");
+		return usage_error(err, "%s", "-R/--read and --record do not go together");
 	return 0;
 }
 
@@ -402,6 +408,9 @@ static int mode_option(int c, const char *arg, struct cli *cli, bool *once,
 		cli->record = arg;
 		return 0;
 	case OPT_REPLAY:
+	case 'R':
+		if (cli->replay)
+			return usage_error(err, "%s", "one input only: -R/--read or --replay once");
 		cli->replay = arg;
 		return 0;
 	case OPT_STATS:
@@ -472,7 +481,7 @@ int cli_parse(int argc, char **argv, struct cli *cli, struct ctop_err *err)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":1bn:d:o:Hc:s:rg:lhVED", long_opts,
+	while ((c = getopt_long(argc, argv, ":1bn:d:o:Hc:s:rg:lhVEDR:", long_opts,
 				NULL)) != -1) {
 		r = output_option(c, optarg, cli, err);
 		if (r == 1)
@@ -483,6 +492,14 @@ int cli_parse(int argc, char **argv, struct cli *cli, struct ctop_err *err)
 			return -1;
 		if (cli->help || cli->version)
 			return 0;
+	}
+	/* "ctop -": the table on standard input, as with cat and less. A
+	 * filter never begins with "-". */
+	if (optind < argc && !strcmp(argv[optind], "-")) {
+		if (cli->replay)
+			return usage_error(err, "%s", "one input only: '-' or -R/--read");
+		cli->replay = "-";
+		optind++;
 	}
 	if (cli_conflicts(cli, once, err))
 		return -1;

@@ -37,7 +37,10 @@ struct cli {
 	const char *netns;
 	char *filter;		/* trailing arguments joined; "" if none */
 	bool readonly, no_color, resolve;
-	const char *record, *replay;
+	const char *record;
+	/* -R/--read FILE, --replay FILE, or "-" (standard input): the
+	 * table comes from there, not the kernel (source_read.h). */
+	const char *replay;
 	/* Reports instead of the flow list (report.h); -o openmetrics or
 	 * prometheus leaves format alone and sets metrics. */
 	bool stats, timeouts, expect;

@@ -112,6 +112,34 @@ bool flow_state_name_known(const char *name)
 	       name_in(name, dccp_states, NSTATES(dccp_states));
 }
 
+static int index_in(const char *name, size_t len, const char *const *names,
+		    size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strlen(names[i]) == len && !strncasecmp(names[i], name, len))
+			return (int)i;
+	return -1;
+}
+
+int flow_state_by_name(uint8_t protonum, const char *name, size_t len)
+{
+	int i;
+
+	switch (protonum) {
+	case FLOW_P_TCP:
+		return index_in(name, len, tcp_states, NSTATES(tcp_states));
+	case FLOW_P_SCTP:
+		return index_in(name, len, sctp_states, NSTATES(sctp_states));
+	case FLOW_P_DCCP:
+		/* libnetfilter_conntrack prints DCCP states from its SCTP
+		 * table (OPEN, 4, comes out as ESTABLISHED); the kernel's
+		 * /proc text has the DCCP names. The index is the state. */
+		i = index_in(name, len, dccp_states, NSTATES(dccp_states));
+		return i >= 0 ? i : index_in(name, len, sctp_states, NSTATES(sctp_states));
+	}
+	return -1;
+}
+
 size_t flow_addr_len(uint8_t family)
 {
 	return family == FLOW_IPV6 ? 16 : 4;

@@ -112,6 +112,9 @@ bool flow_is_icmp(uint8_t protonum);
  * "TIME_WAIT", "COOKIE_WAIT", ...), or NULL when the flow has no state
  * (udp, icmp, gre, ...). */
 const char *flow_state_name(const struct flow *f);
+/* The state number of NAME (LEN bytes, any case) for PROTONUM, as the
+ * kernel numbers it; -1 when the protocol has no such state. */
+int flow_state_by_name(uint8_t protonum, const char *name, size_t len);
 /* Whether NAME (any case) is a state name of some protocol. */
 bool flow_state_name_known(const char *name);
 

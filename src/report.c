@@ -12,6 +12,7 @@
 #include "clock.h"
 #include "format.h"
 #include "report.h"
+#include "source_read.h"
 
 /* ---- small helpers ---- */
 
@@ -629,7 +630,7 @@ int report_check(const struct cli *cli, struct ctop_err *err)
 			       modes ? mode : metrics);
 	if (cli->replay && (cli->timeouts || cli->expect))
 		return err_set(err, CTOP_EXIT_USAGE,
-			       "%s reads the kernel; it does not work with --replay",
+			       "%s reads the kernel; it does not work on a table read with -R/--read",
 			       mode);
 	return 0;
 }
@@ -658,8 +659,14 @@ static int read_flows(const struct cli *cli, struct source *src,
 {
 	struct filter_pushdown pd;
 
-	if (!src)
-		return source_replay(cli->replay, on_flow, g, err);
+	if (!src) {
+		struct read_summary sum;
+		int r = source_read(cli->replay, on_flow, g, &sum, err);
+
+		if (!r)
+			source_read_report(stderr, cli->replay, &sum);
+		return r;
+	}
 	filter_pushdown(g->flt, &pd);
 	return source_dump(src, &pd, on_flow, g, err);
 }

@@ -550,41 +550,58 @@ int source_dump(struct source *src, const struct filter_pushdown *pd,
 
 /* ---- replay ---- */
 
-static int read_file(const char *path, char **buf, size_t *len,
-		     struct ctop_err *err)
+bool source_recording_detect(const void *head, size_t n)
 {
-	FILE *fp = fopen(path, "rb");
+	const struct nlmsghdr *nlh = head;
+	int len = (int)(n < 65536 ? n : 65536);
+
+	/* A recording is raw ctnetlink messages back to back: the first
+	 * is a whole, well-formed header of the conntrack subsystem (or
+	 * the DONE of an empty dump). */
+	if (n < sizeof(struct nlmsghdr) || !mnl_nlmsg_ok(nlh, len))
+		return false;
+	return (nlh->nlmsg_type >> 8) == NFNL_SUBSYS_CTNETLINK ||
+	       nlh->nlmsg_type == NLMSG_DONE;
+}
+
+/* The whole input into one buffer: netlink messages are parsed in
+ * place. */
+static int read_all(struct read_in *in, char **buf, size_t *len,
+		    struct ctop_err *err)
+{
 	size_t cap = 1 << 16, n = 0, got;
 	char *p, *q;
 
-	if (!fp)
-		return err_set(err, CTOP_EXIT_RUNTIME, "cannot open %s: %s",
-			       path, strerror(errno));
 	p = malloc(cap);
 	while (p) {
-		got = fread(p + n, 1, cap - n, fp);
+		got = read_in_read(in, p + n, cap - n);
 		n += got;
-		if (n < cap)
+		if (!got)
 			break;
+		if (n < cap)
+			continue;
+		if (cap >= (size_t)1 << 30) {
+			free(p);
+			return err_set(err, CTOP_EXIT_RUNTIME, "%s is too large", in->name);
+		}
 		cap *= 2;
 		q = realloc(p, cap);
 		if (!q)
 			free(p);
 		p = q;
 	}
-	if (!p || ferror(fp)) {
+	if (!p || in->error) {
 		free(p);
-		fclose(fp);
-		return err_set(err, CTOP_EXIT_RUNTIME, "cannot read %s", path);
+		return err_set(err, CTOP_EXIT_RUNTIME, "cannot read %s%s%s", in->name,
+			       in->error ? ": " : "", in->error ? strerror(in->err_no) : "");
 	}
-	fclose(fp);
 	*buf = p;
 	*len = n;
 	return 0;
 }
 
-int source_replay(const char *path, source_flow_fn fn, void *data,
-		  struct ctop_err *err)
+int source_replay_in(struct read_in *in, source_flow_fn fn, void *data,
+		     uint64_t *flows, struct ctop_err *err)
 {
 	const struct nlmsghdr *nlh;
 	struct flow f;
@@ -592,12 +609,8 @@ int source_replay(const char *path, source_flow_fn fn, void *data,
 	char *buf = NULL;
 	int len, r = 0;
 
-	if (read_file(path, &buf, &size, err) < 0)
+	if (read_all(in, &buf, &size, err) < 0)
 		return -1;
-	if (size > (size_t)1 << 30) {
-		free(buf);
-		return err_set(err, CTOP_EXIT_RUNTIME, "%s is too large", path);
-	}
 	/* Messages are aligned within each datagram, and datagrams are
 	 * concatenated, so the file is one run of messages. */
 	len = (int)size;
@@ -607,12 +620,14 @@ int source_replay(const char *path, source_flow_fn fn, void *data,
 			continue;
 		if (source_parse_flow(nlh, &f) < 0)
 			continue;
+		if (flows)
+			(*flows)++;
 		if (fn(&f, data))
 			break;
 	}
 	if (len >= (int)sizeof(struct nlmsghdr) && !mnl_nlmsg_ok(nlh, len))
 		r = err_set(err, CTOP_EXIT_RUNTIME,
-			    "%s: truncated or corrupt netlink record", path);
+			    "%s: truncated or corrupt netlink record", in->name);
 	free(buf);
 	return r;
 }

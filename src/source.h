@@ -12,6 +12,7 @@
 #include "err.h"
 #include "filter.h"
 #include "flow.h"
+#include "read_in.h"
 #include "stats.h"
 
 struct source;
@@ -35,9 +36,14 @@ int source_dump(struct source *src, const struct filter_pushdown *pd,
 /* While rec is set, raw netlink bytes of each dump are appended to it
  * (a recorded dump replays through the same parser). */
 void source_record(struct source *src, FILE *rec);
-/* Replay a recorded dump file through the parser. */
-int source_replay(const char *path, source_flow_fn fn, void *data,
-		  struct ctop_err *err);
+/* A recorded dump (raw netlink, from --record) through the parser: the
+ * input's first bytes look like one (source_recording_detect), then the
+ * whole input is read (source_replay_in, *flows counted if not NULL).
+ * Files and pipes go through source_read() (source_read.h), which tells
+ * a recording from table text. */
+bool source_recording_detect(const void *head, size_t n);
+int source_replay_in(struct read_in *in, source_flow_fn fn, void *data,
+		     uint64_t *flows, struct ctop_err *err);
 
 /* Entries, maximum, and the per-CPU statistics summed. */
 int source_stats(struct source *src, struct table_stats *st,

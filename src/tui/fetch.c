@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 
+#include "source_read.h"
 #include "tui_int.h"
 
 /* Small batches: the UI thread applies each as it comes, while the
@@ -160,7 +161,7 @@ static void dump_one(struct fetch *f)
 
 	f->cur = NULL;
 	if (f->replay)
-		r = source_replay(f->replay, on_flow, f, &err);
+		r = source_read(f->replay, on_flow, f, NULL, &err);
 	else
 		r = source_dump(f->src, NULL, on_flow, f, &err);
 	b = f->cur ? f->cur : fbatch_new(f);

@@ -36,30 +36,7 @@ assert_eq "flows" "$(wc -l <"$TMPD/ct2")" "$(jq '.flows | length' "$TMPD/json2")
 
 # Real traffic with accounting and timestamps on: counters and start times.
 ns_new NS3
-ip netns exec "$NS3" sysctl -qw net.netfilter.nf_conntrack_acct=1 \
-	net.netfilter.nf_conntrack_timestamp=1 || fail "cannot turn on accounting"
-ip netns exec "$NS3" nft -f - <<'RULES' || fail "cannot load an nft ruleset"
-table inet t {
-	chain o { type filter hook output priority 0; ct state new counter; }
-}
-RULES
-# One replied UDP flow (3 datagrams out, 2 back) and two unreplied ones.
-ip netns exec "$NS3" "$PYTHON3" - <<'PY' || fail "cannot send UDP datagrams"
-import socket
-srv = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-srv.bind(("127.0.0.2", 6000))
-cli = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-cli.bind(("127.0.0.1", 40000))
-for n in (1000, 200, 1):
-	cli.sendto(b"x" * n, ("127.0.0.2", 6000))
-	d, a = srv.recvfrom(2048)
-	if n > 1:
-		srv.sendto(d[:n // 2], a)
-		cli.recvfrom(2048)
-for port in (5000, 5001):
-	socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(
-		b"hello", ("127.0.0.1", port))
-PY
+fill_traffic "$NS3"
 fill_kinds "$NS3"
 ct_dump "$NS3" "$TMPD/ct3"
 grep -q 'packets=3 bytes=1285' "$TMPD/ct3" || fail "no counters in: $(cat "$TMPD/ct3")"

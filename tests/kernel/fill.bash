@@ -91,6 +91,38 @@ fill_kinds() {
 	_ins "$ns" -p tcp -s 10.1.5.5 -d 10.2.5.2 --sport 1104 --dport 443 --state TIME_WAIT $t -w 65535
 }
 
+# fill_traffic NS: accounting and timestamps on, then real traffic on the
+# loopback: one replied UDP flow 127.0.0.1:40000 -> 127.0.0.2:6000 (3
+# datagrams, 1285 bytes out; 2, 656 bytes back) and two unreplied ones
+# (to ports 5000 and 5001).
+fill_traffic() {
+	local ns=$1
+
+	ip netns exec "$ns" sysctl -qw net.netfilter.nf_conntrack_acct=1 \
+		net.netfilter.nf_conntrack_timestamp=1 || fail "cannot turn on accounting"
+	ip netns exec "$ns" nft -f - <<'RULES' || fail "cannot load an nft ruleset"
+table inet t {
+	chain o { type filter hook output priority 0; ct state new counter; }
+}
+RULES
+	ip netns exec "$ns" "$PYTHON3" - <<'PY' || fail "cannot send UDP datagrams"
+import socket
+srv = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+srv.bind(("127.0.0.2", 6000))
+cli = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+cli.bind(("127.0.0.1", 40000))
+for n in (1000, 200, 1):
+	cli.sendto(b"x" * n, ("127.0.0.2", 6000))
+	d, a = srv.recvfrom(2048)
+	if n > 1:
+		srv.sendto(d[:n // 2], a)
+		cli.recvfrom(2048)
+for port in (5000, 5001):
+	socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(
+		b"hello", ("127.0.0.1", port))
+PY
+}
+
 # fill_load NS COUNT [ARGS...]: COUNT entries from the loader, long-lived.
 fill_load() {
 	local ns=$1 n=$2

@@ -20,6 +20,7 @@
 #include <linux/netfilter/nfnetlink_conntrack.h>
 
 #include "source.h"
+#include "source_read.h"
 
 #define MAX_FLOWS 64
 
@@ -53,7 +54,7 @@ static int load(void **state)
 	struct ctop_err err = { 0 };
 
 	assert_non_null(fl);
-	if (source_replay(fixture(), collect, fl, &err) < 0) {
+	if (source_read(fixture(), collect, fl, NULL, &err) < 0) {
 		fprintf(stderr, "cannot replay %s: %s\n", fixture(), err.msg);
 		free(fl);
 		return -1;
@@ -350,11 +351,11 @@ static void test_replay_stop_and_errors(void **state)
 	int calls = 0, fd;
 
 	(void)state;
-	assert_int_equal(source_replay(fixture(), stop_after_three, &calls, &err), 0);
+	assert_int_equal(source_read(fixture(), stop_after_three, &calls, NULL, &err), 0);
 	assert_int_equal(calls, 3);
 
-	assert_int_equal(source_replay("/nonexistent/dump.nl", stop_after_three,
-				       &calls, &err), -1);
+	assert_int_equal(source_read("/nonexistent/dump.nl", stop_after_three,
+				     &calls, NULL, &err), -1);
 	assert_int_equal(err.status, CTOP_EXIT_RUNTIME);
 	assert_non_null(strstr(err.msg, "/nonexistent/dump.nl"));
 
@@ -371,7 +372,7 @@ static void test_replay_stop_and_errors(void **state)
 	assert_int_equal(fwrite(buf, 1, 1000, out), 1000);
 	fclose(out);
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(source_replay(path, count_all, &calls, &err), -1);
+	assert_int_equal(source_read(path, count_all, &calls, NULL, &err), -1);
 	assert_non_null(strstr(err.msg, "truncated"));
 	unlink(path);
 }

@@ -1,0 +1,224 @@
+/* A table from a file or a pipe: which reader, by the input's first bytes
+ * (source_read.h). No netlink header here: the recording reader lives with
+ * the netlink parser in source.c. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "clock.h"
+#include "source_read.h"
+
+struct reader_ctx {
+	source_flow_fn flow_fn;	/* tables */
+	text_line_fn line_fn;	/* events */
+	void *data;
+	struct read_summary *sum;
+	uint64_t now_ns;
+	uint64_t events;	/* event lines met while reading a table */
+	uint64_t event_first;	/* the first one's line number */
+	const struct text_read_stats *st;	/* text: lines so far */
+};
+
+/* One format: whether the head is one, and how to read it all. */
+struct table_reader {
+	const char *name;
+	bool (*detect)(const char *head, size_t n);
+	int (*read)(struct read_in *in, struct reader_ctx *rc,
+		    struct ctop_err *err);
+};
+
+static bool recording_detect(const char *head, size_t n)
+{
+	return source_recording_detect(head, n);
+}
+
+static int recording_read(struct read_in *in, struct reader_ctx *rc,
+			  struct ctop_err *err)
+{
+	if (!rc->flow_fn)
+		return err_set(err, CTOP_EXIT_RUNTIME, "%s is a ctop recording of "
+			       "a dump, not conntrack -E text", in->name);
+	return source_replay_in(in, rc->flow_fn, rc->data, &rc->sum->flows, err);
+}
+
+static bool xml_detect(const char *head, size_t n)
+{
+	while (n && (*head == ' ' || *head == '\n' || *head == '\t')) {
+		head++;
+		n--;
+	}
+	return (n >= 5 && !memcmp(head, "<?xml", 5)) ||
+	       (n >= 10 && !memcmp(head, "<conntrack", 10));
+}
+
+/* conntrack -o xml carries what the line text carries, in a second
+ * syntax that would need a second parser: not read, and said so. */
+static int xml_read(struct read_in *in, struct reader_ctx *rc,
+		    struct ctop_err *err)
+{
+	(void)rc;
+	return err_set(err, CTOP_EXIT_RUNTIME, "%s is conntrack's XML, which "
+		       "ctop does not read: print the table with "
+		       "'conntrack -L -o extended,id' instead", in->name);
+}
+
+static int on_table_line(const struct text_line *tl, void *data)
+{
+	struct reader_ctx *rc = data;
+
+	/* An event line is no table entry: a DESTROY is a flow gone. */
+	if (tl->event != TEXT_EV_NONE) {
+		if (!rc->events++)
+			rc->event_first = rc->st->lines;
+		return 0;
+	}
+	rc->sum->flows++;
+	return rc->flow_fn(&tl->f, rc->data);
+}
+
+static int on_event_line(const struct text_line *tl, void *data)
+{
+	struct reader_ctx *rc = data;
+
+	rc->sum->flows++;
+	return rc->line_fn(tl, rc->data);
+}
+
+static int text_read_all(struct read_in *in, struct reader_ctx *rc,
+			 struct ctop_err *err)
+{
+	struct text_read_stats st;
+	struct read_summary *sum = rc->sum;
+	int r;
+
+	rc->st = &st;
+	r = text_read(in, rc->now_ns, rc->flow_fn ? on_table_line : on_event_line,
+		      rc, &st);
+	if (r < 0)
+		return err_set(err, CTOP_EXIT_RUNTIME, "cannot read %s: %s", in->name,
+			       in->error ? strerror(in->err_no) : "out of memory");
+	sum->lines = st.lines;
+	sum->skipped = st.skipped + rc->events;
+	sum->first_skipped = st.first_skipped;
+	if (rc->events && (!st.skipped || rc->event_first < st.first_skipped))
+		sum->first_skipped = rc->event_first;
+	if (sum->flows || st.summary)
+		return 0;
+	if (rc->events)
+		return err_set(err, CTOP_EXIT_RUNTIME, "%s holds conntrack -E "
+			       "events, not a table: read it with 'ctop -E -'",
+			       in->name);
+	if (!st.lines)
+		return err_set(err, CTOP_EXIT_RUNTIME, "%s is empty: no conntrack "
+			       "table in it", in->name);
+	return err_set(err, CTOP_EXIT_RUNTIME, "%s: no conntrack table in it "
+		       "(none of its %" PRIu64 " line%s is conntrack -L, "
+		       "/proc/net/nf_conntrack or conntrack -E text)", in->name,
+		       st.lines, st.lines == 1 ? "" : "s");
+}
+
+/* In the order they are tried; text comes last and also takes whatever
+ * no other reader claims, so that a stray file gets the text reader's
+ * message (no table line) rather than a vaguer one. */
+static const struct table_reader readers[] = {
+	{ "ctop recording", recording_detect, recording_read },
+	{ "conntrack XML", xml_detect, xml_read },
+	{ "conntrack table text", text_table_detect, text_read_all },
+};
+
+#define NREADERS (sizeof(readers) / sizeof(readers[0]))
+
+const char *source_read_name(const char *path)
+{
+	return strcmp(path, "-") ? path : "standard input";
+}
+
+bool source_read_rereadable(const char *path)
+{
+	struct stat sb;
+
+	return strcmp(path, "-") && stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+static const struct table_reader *choose(const struct read_in *in)
+{
+	for (size_t i = 0; i < NREADERS; i++)
+		if (readers[i].detect(in->head, in->nhead))
+			return &readers[i];
+	return &readers[NREADERS - 1];
+}
+
+static int read_input(const char *path, struct reader_ctx *rc,
+		      struct ctop_err *err)
+{
+	struct read_in *in = calloc(1, sizeof(*in));
+	const struct table_reader *rd;
+	struct stat sb;
+	int r;
+
+	if (!in)
+		return err_set(err, CTOP_EXIT_RUNTIME, "out of memory");
+	in->name = source_read_name(path);
+	in->fp = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	if (!in->fp) {
+		r = err_set(err, CTOP_EXIT_RUNTIME, "cannot open %s: %s", path,
+			    strerror(errno));
+		free(in);
+		return r;
+	}
+	/* The moment the text was printed, for delta-time=: a file's
+	 * modification time, a pipe's now. */
+	rc->now_ns = clock_realtime_ns();
+	if (fstat(fileno(in->fp), &sb) == 0 && S_ISREG(sb.st_mode))
+		rc->now_ns = (uint64_t)sb.st_mtim.tv_sec * 1000000000u +
+			     (uint64_t)sb.st_mtim.tv_nsec;
+	read_in_start(in);
+	if (in->error) {
+		r = err_set(err, CTOP_EXIT_RUNTIME, "cannot read %s: %s", in->name,
+			    strerror(in->err_no));
+	} else {
+		rd = choose(in);
+		rc->sum->format = rd->name;
+		r = rd->read(in, rc, err);
+	}
+	if (in->fp != stdin)
+		fclose(in->fp);
+	free(in);
+	return r;
+}
+
+int source_read(const char *path, source_flow_fn fn, void *data,
+		struct read_summary *sum, struct ctop_err *err)
+{
+	struct read_summary local;
+	struct reader_ctx rc = { .flow_fn = fn, .data = data };
+
+	rc.sum = sum ? sum : &local;
+	memset(rc.sum, 0, sizeof(*rc.sum));
+	return read_input(path, &rc, err);
+}
+
+int source_read_events(const char *path, text_line_fn fn, void *data,
+		       struct read_summary *sum, struct ctop_err *err)
+{
+	struct read_summary local;
+	struct reader_ctx rc = { .line_fn = fn, .data = data };
+
+	rc.sum = sum ? sum : &local;
+	memset(rc.sum, 0, sizeof(*rc.sum));
+	return read_input(path, &rc, err);
+}
+
+void source_read_report(FILE *out, const char *path,
+			const struct read_summary *sum)
+{
+	if (!sum->skipped)
+		return;
+	fprintf(out, "ctop: %s: skipped %" PRIu64 " of %" PRIu64 " line%s that "
+		"%s no table text (the first: line %" PRIu64 ")\n",
+		source_read_name(path), sum->skipped, sum->lines,
+		sum->lines == 1 ? "" : "s", sum->skipped == 1 ? "is" : "are",
+		sum->first_skipped);
+}
