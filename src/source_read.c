@@ -189,26 +189,30 @@ static int read_input(const char *path, struct reader_ctx *rc,
 	return r;
 }
 
+static int read_into(const char *path, struct reader_ctx *rc,
+		     struct read_summary *sum, struct ctop_err *err)
+{
+	struct read_summary local;
+
+	rc->sum = sum ? sum : &local;
+	memset(rc->sum, 0, sizeof(*rc->sum));
+	return read_input(path, rc, err);
+}
+
 int source_read(const char *path, source_flow_fn fn, void *data,
 		struct read_summary *sum, struct ctop_err *err)
 {
-	struct read_summary local;
 	struct reader_ctx rc = { .flow_fn = fn, .data = data };
 
-	rc.sum = sum ? sum : &local;
-	memset(rc.sum, 0, sizeof(*rc.sum));
-	return read_input(path, &rc, err);
+	return read_into(path, &rc, sum, err);
 }
 
 int source_read_events(const char *path, text_line_fn fn, void *data,
 		       struct read_summary *sum, struct ctop_err *err)
 {
-	struct read_summary local;
 	struct reader_ctx rc = { .line_fn = fn, .data = data };
 
-	rc.sum = sum ? sum : &local;
-	memset(rc.sum, 0, sizeof(*rc.sum));
-	return read_input(path, &rc, err);
+	return read_into(path, &rc, sum, err);
 }
 
 void source_read_report(FILE *out, const char *path,
