@@ -1,5 +1,6 @@
-/* A whole --replay file through source_replay(): the input is the file
- * (a run of netlink messages, as --record writes them). It is written to
+/* A whole --replay file through source_read(): the input is the file
+ * (a run of netlink messages, as --record writes them; what is not one
+ * goes to the text reader, as with ctop -R). It is written to
  * a memory file and replayed by its /proc/self/fd path, so the code under
  * test is exactly what ctop --replay FILE runs. */
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <unistd.h>
 
 #include "source.h"
+#include "source_read.h"
 #include "fuzz.h"
 
 static int count(const struct flow *f, void *data)
@@ -39,6 +41,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		perror("memfd write");
 		abort();
 	}
-	source_replay(path, count, &n, &err);
+	source_read(path, count, &n, NULL, &err);
 	return 0;
 }
