@@ -19,15 +19,15 @@
 #include "tui_int.h"
 
 /* Print label then value; returns the next x. An item that does not fit
- * whole is left out, and so are the ones after it (COLS is returned):
- * half an item would read as another value. */
+ * whole is left out (half an item would read as another value), and a
+ * shorter one after it, such as PAUSED, may still show. */
 static int pair(struct tui *t, int y, int x, const char *label,
 		const char *value, enum tui_role vrole)
 {
 	int lw = (int)strlen(label), vw = (int)strlen(value);
 
 	if (x + lw + vw > COLS)
-		return COLS;
+		return x;
 	screen_put(y, x, lw, label, tui_attr(t, ROLE_LABEL), false);
 	screen_put(y, x + lw, vw, value, tui_attr(t, vrole), false);
 	return x + lw + vw + 2;
