@@ -54,6 +54,9 @@ DEB_TEST := iproute2 conntrack nftables tmux jq python3 procps nfct python3-prom
 	prometheus-node-exporter prometheus curl
 # The fuzzers: clang and its sanitizer/libFuzzer runtime (make fuzz).
 DEB_TEST += clang libclang-rt-dev
+# The router test bed (tests/bed.sh): an FTP server for the helper's
+# expectations; the client is Python's ftplib. test_nfct's oracle.
+DEB_TEST += python3-pyftpdlib libnetfilter-conntrack-dev
 DEB_PKGS := $(DEB_BUILD) $(DEB_TEST)
 
 .PHONY: all deps check test unit asan install uninstall clean demo bench fuzz fuzz-build

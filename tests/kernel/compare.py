@@ -12,6 +12,16 @@ with ctop, and hand both files to this script:
       ctop's --group KEY output has the per-key counts of CT_FILE.
   compare.py count CT_FILE [--filter EXPR]
       Print how many flows of CT_FILE EXPR selects.
+  compare.py expect JSON_FILE ipv4=CT_FILE ipv6=CT_FILE
+      ctop --expect -o json holds exactly the expectations of the
+      `conntrack -L expect -f FAMILY` outputs, field by field.
+
+With --kinds, `flows` prints how many entries of each kind it compared
+(families, protocols, NAT, zones, marks, labels, helpers, RELATED
+children, ...); --require KIND,... fails when one of them is missing, so
+a bed whose traffic stopped making some kind cannot pass unnoticed.
+Labels are compared when the conntrack output has them (-o labels with
+a map naming bit N "bitN").
 
 Exit 0 when everything matches, 1 with a list of differences otherwise.
 """
@@ -28,6 +38,16 @@ GRE = 47
 
 # Trailer fields: once one is seen the tuples are over.
 TRAILER = {"mark", "use", "secctx", "zone", "labels", "helper"}
+
+# Differences between ctop and conntrack(8) that are known and not yet
+# fixed, by name: each is reported with its count when it is met, never
+# passed silently. Remove an entry once the fix has landed.
+KNOWN = {
+	"directional zones": "ctop shows no zone_orig/zone_reply yet "
+		"(issue 9, branch real): zone-orig/zone-reply not compared",
+}
+# Set by cmd_flows: whether ctop's JSON has directional zones.
+DIRZONES = True
 
 
 def norm_addr(s):
@@ -54,6 +74,8 @@ class Flow:
 		self.zone = 0
 		self.id = None
 		self.delta = None	# seconds since start (timestamps on)
+		self.labels = None	# bit numbers; None: not printed
+		self.helper = None
 		tuples = [{}, {}]
 		side = -1
 		trailer = False
@@ -80,11 +102,21 @@ class Flow:
 					self.id = int(v)
 				elif k == "delta-time":
 					self.delta = int(v)
+				elif k == "labels":
+					self.labels = sorted(
+						int(n[3:]) for n in v.split(",")
+						if n.startswith("bit"))
+				elif k == "helper":
+					self.helper = v
 				continue
 			if 0 <= side <= 1:
 				tuples[side][k] = v
 		if side != 1:
 			raise ValueError("not two tuples: " + self.line)
+		# CTA_ZONE (zone=) is both directions' zone; a zone of one
+		# direction only is printed inside its tuple.
+		self.zone_orig = int(tuples[0].get("zone-orig", self.zone))
+		self.zone_reply = int(tuples[1].get("zone-reply", self.zone))
 		self.orig = self.tuple_of(tuples[0])
 		self.reply = self.tuple_of(tuples[1])
 		# Counters are printed inside each tuple when accounting is on.
@@ -112,8 +144,12 @@ class Flow:
 
 	def key(self):
 		o = self.orig
-		return (self.protonum, o[0], o[1], o[2], o[3], o[4], o[5],
-			self.zone)
+		zones = (self.zone_orig, self.zone_reply) if DIRZONES else \
+			(self.zone, self.zone)
+		return (self.protonum, o[0], o[1], o[2], o[3], o[4], o[5]) + zones
+
+	def dirzone(self):
+		return (self.zone_orig, self.zone_reply) != (self.zone, self.zone)
 
 	# Derived properties, as ctop documents them (flow.h).
 	def assured(self):
@@ -175,8 +211,9 @@ def json_key(j):
 		p1, p2 = j["gre"]["src_key"], j["gre"]["dst_key"]
 	else:
 		p1 = p2 = 0
+	zo, zr = j.get("zone_orig", j["zone"]), j.get("zone_reply", j["zone"])
 	return (p, norm_addr(j["src"]), norm_addr(j["dst"]), p1, p2, typ, code,
-		j["zone"])
+		zo, zr)
 
 
 def in_net(addr, net):
@@ -264,6 +301,14 @@ def check_flow(c, j, tol, errs, dumped_at):
 		bad("mark", c.mark, j["mark"])
 	if j["zone"] != c.zone:
 		bad("zone", c.zone, j["zone"])
+	if DIRZONES and (j.get("zone_orig"), j.get("zone_reply")) != \
+	   (c.zone_orig, c.zone_reply):
+		bad("zone_orig/zone_reply", (c.zone_orig, c.zone_reply),
+		    (j.get("zone_orig"), j.get("zone_reply")))
+	if c.labels is not None and sorted(j.get("labels") or []) != c.labels:
+		bad("labels", c.labels, j.get("labels"))
+	if j.get("helper") != c.helper:
+		bad("helper", c.helper, j.get("helper"))
 	if j["nat"] != c.nat():
 		bad("nat", c.nat(), j["nat"])
 	if c.protonum in ICMP_PROTOS:
@@ -291,11 +336,51 @@ def check_flow(c, j, tol, errs, dumped_at):
 			bad("gre keys", c.orig[2:4], got)
 
 
+def kinds(c, j):
+	"""The kinds of entry a compared pair is, for the counts."""
+	k = [c.family, c.proto]
+	if c.state:
+		k.append(c.proto + " " + c.state.upper())
+	if c.unreplied():
+		k.append("unreplied")
+	if c.assured():
+		k.append("assured")
+	nat = c.nat()
+	if nat:
+		k.append(nat)
+	if c.zone:
+		k.append("zone")
+	if c.zone_orig != c.zone:
+		k.append("zone-orig")
+	if c.zone_reply != c.zone:
+		k.append("zone-reply")
+	if c.mark:
+		k.append("mark")
+	if c.labels:
+		k.append("labels")
+	if c.helper:
+		k.append("helper")
+	if c.counters is not None:
+		k.append("counters")
+	if c.delta is not None:
+		k.append("timestamp")
+	if "EXPECTED" in j["flags"]:
+		k.append("related")
+	return k
+
+
 def cmd_flows(a):
+	global DIRZONES
 	ct = select(load_ct(a.ct), a.filter)
 	doc = load_json(a.json)
 	js = doc["flows"]
 	errs = []
+	DIRZONES = all("zone_orig" in j for j in js)
+	if not DIRZONES:
+		n = sum(1 for c in ct if c.dirzone())
+		if n:
+			print("KNOWN: directional zones: %d flows: %s"
+			      % (n, KNOWN["directional zones"]))
 	if doc.get("shown") != len(js):
 		errs.append("JSON shown %r but %d flows listed"
 			    % (doc.get("shown"), len(js)))
@@ -321,9 +406,25 @@ def cmd_flows(a):
 	if len(missing) > 10 or len(extra) > 10:
 		errs.append("(%d missing, %d extra in all)"
 			    % (len(missing), len(extra)))
+	counts = {}
 	for k in set(cmap) & set(jmap):
 		check_flow(cmap[k], jmap[k], a.tolerance, errs,
 			   os.path.getmtime(a.ct))
+		for kind in kinds(cmap[k], jmap[k]):
+			counts[kind] = counts.get(kind, 0) + 1
+	if a.expected_ids:
+		# conntrack -L -u EXPECTED: the RELATED children, by id.
+		want = {c.id for c in load_ct(a.expected_ids)}
+		got = {j["id"] for j in js if "EXPECTED" in j["flags"]}
+		if want != got:
+			errs.append("RELATED children: conntrack ids %s, ctop %s"
+				    % (sorted(want), sorted(got)))
+	if a.kinds:
+		print("compared: " + ", ".join("%s %d" % (k, counts[k])
+					       for k in sorted(counts)))
+	for k in (a.require.split(",") if a.require else []):
+		if not counts.get(k):
+			errs.append("no entry of kind %r was compared" % k)
 	return report(errs, "%d flows match (filter %r)" % (len(ct), a.filter))
 
 
@@ -410,6 +511,119 @@ def cmd_groups(a):
 	return report(errs, "%d %s groups match" % (len(rows), a.key))
 
 
+class Expect:
+	"""One line of conntrack -L expect."""
+
+	def __init__(self, line, fam):
+		self.line = line.rstrip("\n")
+		tok = self.line.split()
+		self.family = fam
+		self.timeout = int(tok[0])
+		self.fields = {}
+		self.zone = 0
+		self.cls = None
+		self.helper = None
+		self.flags = set()
+		groups = {"": [], "mask-": [], "master-": []}
+		cur = None
+		for t in tok[1:]:
+			if "=" not in t:
+				self.flags.update(t.split(","))
+				continue
+			k, v = t.split("=", 1)
+			if k == "proto":
+				self.protonum = int(v)
+			elif k in ("src", "mask-src", "master-src"):
+				cur = groups[k[:-3]]
+				cur.append(norm_addr(v))
+			elif k in ("dst", "mask-dst", "master-dst"):
+				cur.append(norm_addr(v))
+			elif k in ("sport", "dport"):
+				cur.append(int(v))
+			elif k == "class":
+				self.cls = int(v)
+			elif k == "helper":
+				self.helper = v
+			elif k == "zone":
+				self.zone = int(v)
+			else:
+				self.fields[k] = v
+		self.tuple = tuple(groups[""])
+		self.mask = tuple(groups["mask-"])
+		self.master = tuple(groups["master-"])
+
+	def key(self):
+		return (self.family, self.protonum, self.master, self.tuple)
+
+
+def json_tuple4(t):
+	return (norm_addr(t["src"]), norm_addr(t["dst"]), t["sport"], t["dport"])
+
+
+def cmd_expect(a):
+	ct = []
+	for arg in a.ct:
+		fam, path = arg.split("=", 1)
+		with open(path) as f:
+			for line in f:
+				if line.strip() and not line.startswith("conntrack v"):
+					ct.append(Expect(line, fam))
+	doc = load_json(a.json)
+	js = doc["expectations"]
+	errs = []
+	if doc.get("count") != len(js):
+		errs.append("count %r but %d listed" % (doc.get("count"), len(js)))
+	if len(js) != len(ct):
+		errs.append("count: conntrack %d, ctop %d" % (len(ct), len(js)))
+	cmap = {e.key(): e for e in ct}
+	jmap = {}
+	for j in js:
+		t = j["tuple"]
+		k = (t["family"], flow_protonum(t["proto"]),
+		     json_tuple4(j["master"]), json_tuple4(t))
+		jmap[k] = j
+	for k in set(cmap) - set(jmap):
+		errs.append("missing in ctop: " + cmap[k].line)
+	for k in set(jmap) - set(cmap):
+		errs.append("not in conntrack: " + json.dumps(jmap[k]))
+	counts = {}
+	for k in set(cmap) & set(jmap):
+		c, j = cmap[k], jmap[k]
+
+		def bad(what, want, got):
+			errs.append("%s: %s: conntrack %r, ctop %r"
+				    % (c.line, what, want, got))
+		if abs(j["timeout"] - c.timeout) > a.tolerance:
+			bad("timeout", c.timeout, j["timeout"])
+		if json_tuple4(j["mask"]) != c.mask:
+			bad("mask", c.mask, json_tuple4(j["mask"]))
+		if j["helper"] != c.helper:
+			bad("helper", c.helper, j["helper"])
+		if c.cls is not None and j["class"] != c.cls:
+			bad("class", c.cls, j["class"])
+		if j["zone"] != c.zone:
+			bad("zone", c.zone, j["zone"])
+		want = {f for f in c.flags if f in ("PERMANENT", "INACTIVE", "USERSPACE")}
+		got = set(filter(None, j["flags"].split(",")))
+		if want != got:
+			bad("flags", sorted(want), sorted(got))
+		for kind in (c.family, "%s %s" % (j["tuple"]["proto"], c.helper),
+			     "nat" if c.master[1] != c.tuple[1] or
+			     c.master[0] != c.tuple[0] else "no nat"):
+			counts[kind] = counts.get(kind, 0) + 1
+	print("compared expectations: " + ", ".join(
+		"%s %d" % (k, counts[k]) for k in sorted(counts)))
+	for k in (a.require.split(",") if a.require else []):
+		if not counts.get(k):
+			errs.append("no expectation of kind %r was compared" % k)
+	return report(errs, "%d expectations match" % len(ct))
+
+
+def flow_protonum(name):
+	return {"tcp": 6, "udp": 17, "icmp": 1, "icmpv6": 58, "sctp": 132,
+		"dccp": 33, "udplite": 136, "gre": 47}.get(name) or int(name)
+
+
 def cmd_count(a):
 	print(len(select(load_ct(a.ct), a.filter)))
 	return 0
@@ -434,6 +648,14 @@ def main():
 	f.add_argument("json")
 	f.add_argument("--filter", default="")
 	f.add_argument("--tolerance", type=int, default=3)
+	f.add_argument("--kinds", action="store_true")
+	f.add_argument("--require", default="")
+	f.add_argument("--expected-ids", default="")
+	e = sub.add_parser("expect")
+	e.add_argument("json")
+	e.add_argument("ct", nargs="+")
+	e.add_argument("--tolerance", type=int, default=3)
+	e.add_argument("--require", default="")
 	g = sub.add_parser("groups")
 	g.add_argument("key")
 	g.add_argument("ct")
@@ -444,7 +666,7 @@ def main():
 	c.add_argument("ct")
 	c.add_argument("--filter", default="")
 	a = p.parse_args()
-	return {"flows": cmd_flows, "groups": cmd_groups,
+	return {"flows": cmd_flows, "groups": cmd_groups, "expect": cmd_expect,
 		"count": cmd_count}[a.cmd](a)
 
 
