@@ -13,127 +13,142 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tui_int.h"
+#include "../clock.h"
+#include "session.h"
 
 #define DELETE_SLICE_MS 25
 
-static bool victims_push(struct tui *t, const struct flow *f, size_t *cap)
+static bool victims_push(struct deleter *d, const struct flow *f, size_t *cap)
 {
-	if (t->nvictims == *cap) {
+	if (d->nvictims == *cap) {
 		size_t n = *cap ? *cap * 2 : 16;
-		struct flow *v = realloc(t->victims, n * sizeof(*v));
+		struct flow *v = realloc(d->victims, n * sizeof(*v));
 
 		if (!v)
 			return false;
-		t->victims = v;
+		d->victims = v;
 		*cap = n;
 	}
-	t->victims[t->nvictims++] = *f;
+	d->victims[d->nvictims++] = *f;
 	return true;
+}
+
+void delete_drop(struct deleter *d)
+{
+	free(d->victims);
+	d->victims = NULL;
+	d->nvictims = 0;
+}
+
+void delete_free(struct deleter *d)
+{
+	delete_drop(d);
 }
 
 size_t delete_gather(struct tui *t)
 {
+	struct listview *lv = &t->lv;
+	struct deleter *d = &t->del;
 	size_t cap = 0;
 
-	free(t->victims);
-	t->victims = NULL;
-	t->nvictims = 0;
-	if (t->ntags && t->group == GROUP_NONE) {
+	delete_drop(d);
+	if (lv->ntags && lv->group == GROUP_NONE) {
 		struct table_flow *tag;
 		size_t cur = 0;
 
-		while ((tag = table_next(t->tags, &cur))) {
-			struct table_flow *tf = table_find(t->tbl, &tag->f);
+		while ((tag = table_next(lv->tags, &cur))) {
+			struct table_flow *tf = table_find(t->m.tbl, &tag->f);
 
 			/* Gone since it was tagged: nothing to delete. */
-			if (tf && !victims_push(t, &tf->f, &cap))
+			if (tf && !victims_push(d, &tf->f, &cap))
 				break;
 		}
-	} else if (t->group != GROUP_NONE) {
-		const struct filter *flt = tui_filter(t);
+	} else if (lv->group != GROUP_NONE) {
+		const struct filter *flt = listview_filter(lv);
 		struct group_key key;
 		struct table_flow *tf;
 		size_t cur = 0;
 
-		if (t->sel >= t->ngrows)
+		if (lv->sel >= lv->ngrows)
 			return 0;
-		key = t->grows[t->sel].key;
-		while ((tf = table_next(t->tbl, &cur))) {
+		key = lv->grows[lv->sel].key;
+		while ((tf = table_next(t->m.tbl, &cur))) {
 			if (!filter_match(flt, &tf->f) ||
-			    (t->drill && !group_key_match(t->drill_by,
-							  &t->drill_key, &tf->f)) ||
-			    !group_key_match(t->group, &key, &tf->f))
+			    (lv->drill && !group_key_match(lv->drill_by,
+							   &lv->drill_key, &tf->f)) ||
+			    !group_key_match(lv->group, &key, &tf->f))
 				continue;
-			if (!victims_push(t, &tf->f, &cap))
+			if (!victims_push(d, &tf->f, &cap))
 				break;
 		}
-	} else if (t->sel < order_count(&t->ord)) {
-		victims_push(t, &VREC(t, t->sel)->f, &cap);
+	} else if (listview_rec(lv, lv->sel)) {
+		victims_push(d, &listview_rec(lv, lv->sel)->f, &cap);
 	}
-	return t->nvictims;
+	return d->nvictims;
 }
 
 static void delete_finish(struct tui *t, bool stopped)
 {
-	size_t left = t->nvictims - t->del_next;
+	struct deleter *d = &t->del;
+	size_t left = d->nvictims - d->next;
 
-	free(t->victims);
-	t->victims = NULL;
-	t->nvictims = 0;
-	t->deleting = false;
-	if (t->del_failed)
-		status_set(t, true, "deleted %zu, failed %zu: %s", t->del_done,
-			   t->del_failed, t->del_err);
+	delete_drop(d);
+	d->running = false;
+	if (d->failed)
+		status_set(&t->st, true, "deleted %zu, failed %zu: %s", d->done,
+			   d->failed, d->err);
 	else if (stopped)
-		status_set(t, false, "stopped: deleted %zu, failed 0, %zu left",
-			   t->del_done, left);
+		status_set(&t->st, false, "stopped: deleted %zu, failed 0, "
+			   "%zu left", d->done, left);
 	else
-		status_set(t, false, "deleted %zu, failed 0", t->del_done);
+		status_set(&t->st, false, "deleted %zu, failed 0", d->done);
 }
 
 void delete_run(struct tui *t)
 {
-	t->deleting = true;
-	t->del_next = t->del_done = t->del_failed = 0;
-	t->del_err[0] = '\0';
+	struct deleter *d = &t->del;
+
+	d->running = true;
+	d->next = d->done = d->failed = 0;
+	d->err[0] = '\0';
 	/* The slices run at the top of the main loop, where the table may
 	 * change (not in the middle of a key's handling). */
-	status_set(t, false, "deleting %zu flows...", t->nvictims);
+	status_set(&t->st, false, "deleting %zu flows...", d->nvictims);
 }
 
-void delete_step(struct tui *t)
+bool delete_step(struct tui *t)
 {
+	struct deleter *d = &t->del;
 	struct ctop_err err = { 0 };
-	uint64_t start = tui_now_ms();
+	uint64_t start = clock_monotonic_ms();
 
-	if (!t->deleting)
-		return;
-	while (t->del_next < t->nvictims &&
-	       tui_now_ms() - start < DELETE_SLICE_MS) {
-		const struct flow *f = &t->victims[t->del_next++];
+	if (!d->running)
+		return false;
+	while (d->next < d->nvictims &&
+	       clock_monotonic_ms() - start < DELETE_SLICE_MS) {
+		const struct flow *f = &d->victims[d->next++];
 
 		/* 0 is "already gone": the flow is not there, as asked. */
-		if (source_delete(t->usrc, f, &err) >= 0) {
-			t->del_done++;
-			tui_remove(t, f);
-			view_untag(t, f);
+		if (source_delete(t->sync.usrc, f, &err) >= 0) {
+			d->done++;
+			model_remove(&t->m, f);
+			listview_untag(&t->lv, f);
 		} else {
-			t->del_failed++;
-			snprintf(t->del_err, sizeof(t->del_err), "%s", err.msg);
+			d->failed++;
+			snprintf(d->err, sizeof(d->err), "%s", err.msg);
 		}
 	}
-	t->redraw = true;
-	if (t->del_next < t->nvictims) {
-		status_set(t, false, "deleting: %zu of %zu done (Esc stops)",
-			   t->del_next, t->nvictims);
-		return;
+	if (d->next < d->nvictims) {
+		status_set(&t->st, false, "deleting: %zu of %zu done (Esc stops)",
+			   d->next, d->nvictims);
+		return true;
 	}
 	delete_finish(t, false);
+	return true;
 }
 
 void delete_cancel(struct tui *t)
 {
-	if (t->deleting)
+	if (t->del.running)
 		delete_finish(t, true);
 }

@@ -7,12 +7,14 @@
 #include <curses.h>
 
 #include "../format.h"
-#include "tui_int.h"
+#include "dialogs.h"
+#include "keycode.h"
+#include "screen.h"
+#include "session.h"
 
-static void box_at(struct tui *t, int y, int x, int h, int w,
-		   const char *title)
+static void box_at(int y, int x, int h, int w, const char *title)
 {
-	int a = tui_attr(t, ROLE_DIALOG);
+	int a = screen_attr(ROLE_DIALOG);
 
 	for (int r = 0; r < h; r++)
 		screen_fill(y + r, x, w, a);
@@ -37,31 +39,38 @@ static void box_at(struct tui *t, int y, int x, int h, int w,
 
 /* ---- delete confirmation ---- */
 
-void confirm_open(struct tui *t)
+unsigned confirm_open(struct tui *t)
 {
-	t->mode = MODE_CONFIRM;
-	t->redraw = true;
+	t->in.mode = MODE_CONFIRM;
+	return ACT_REDRAW;
 }
 
-void confirm_key(struct tui *t, int key, bool fkey)
+unsigned confirm_key(struct tui *t, int key)
 {
-	t->redraw = true;
-	if ((!fkey && (key == 'y' || key == 'Y' || key == '\r' ||
-		       key == '\n')) || (fkey && key == KEY_ENTER)) {
-		t->mode = MODE_LIST;
+	switch (key) {
+	case 'y':
+	case 'Y':
+	case '\r':
+	case '\n':
+	case K_FN(KEY_ENTER):
+		t->in.mode = MODE_LIST;
 		delete_run(t);
-		return;
+		break;
+	case 'n':
+	case 'N':
+	case K_ESC:
+	case 'q':
+		t->in.mode = MODE_LIST;
+		delete_drop(&t->del);
+		status_set(&t->st, false, "nothing deleted");
+		break;
+	default:
+		return ACT_NONE;
 	}
-	if (fkey && (key == KEY_RESIZE || key == KEY_MOUSE))
-		return;
-	if (!fkey && (key == 'n' || key == 'N' || key == 27 || key == 'q')) {
-		t->mode = MODE_LIST;
-		t->nvictims = 0;
-		status_set(t, false, "nothing deleted");
-	}
+	return ACT_REDRAW;
 }
 
-static void flow_lines(struct tui *t, const struct flow *f, char (*out)[160])
+static void flow_lines(const struct flow *f, char (*out)[160])
 {
 	char a[64], b[64], c[64], d[64], ttl[16], flags[80];
 	const char *st = flow_state_name(f);
@@ -78,39 +87,39 @@ static void flow_lines(struct tui *t, const struct flow *f, char (*out)[160])
 	snprintf(out[2], 160, "%s  ttl %s  zone %u  id %u", st ? st : "-",
 		 ttl, f->zone, f->id);
 	snprintf(out[3], 160, "%s", flags);
-	(void)t;
 }
 
-void confirm_draw(struct tui *t)
+void confirm_draw(const struct tui *t)
 {
+	const struct listview *lv = &t->lv;
 	char text[6][160];
 	int n = 0, w = COLS - 8 > 76 ? 76 : COLS - 8, h, y, x;
-	int a = tui_attr(t, ROLE_DIALOG);
+	int a = screen_attr(ROLE_DIALOG);
 
-	if (t->nvictims == 1) {
+	if (t->del.nvictims == 1) {
 		snprintf(text[n++], 160, "Delete this flow from the kernel?");
-		flow_lines(t, &t->victims[0], text + n);
+		flow_lines(&t->del.victims[0], text + n);
 		n += 4;
 	} else {
 		snprintf(text[n++], 160, "Delete %zu flows from the kernel?",
-			 t->nvictims);
-		if (t->group != GROUP_NONE && t->sel < t->ngrows) {
+			 t->del.nvictims);
+		if (lv->group != GROUP_NONE && lv->sel < lv->ngrows) {
 			char key[96];
 
-			group_key_format(key, sizeof(key), t->group,
-					 &t->grows[t->sel].key);
+			group_key_format(key, sizeof(key), lv->group,
+					 &lv->grows[lv->sel].key);
 			snprintf(text[n++], 160, "every flow of group %s %s",
-				 group_by_str(t->group), key);
+				 group_by_str(lv->group), key);
 		} else {
 			snprintf(text[n++], 160, "the %zu tagged flows",
-				 t->nvictims);
+				 t->del.nvictims);
 		}
 	}
 	snprintf(text[n++], 160, "y/Enter: delete    n/Esc: keep");
 	h = n + 3;
 	y = (LINES - h) / 2;
 	x = (COLS - w) / 2;
-	box_at(t, y, x, h, w, "Delete");
+	box_at(y, x, h, w, "Delete");
 	for (int i = 0; i < n; i++)
 		screen_put(y + 1 + i + (i == n - 1), x + 2, w - 4, text[i],
 			   a | (i == 0 || i == n - 1 ? A_BOLD : 0), false);
@@ -126,22 +135,22 @@ static int menu_col(size_t i)
 #define MENU_ITEMS (COL_COUNT + 1)
 
 /* Up/Down/Home/End move the menu's selection. True when KEY did. */
-static bool menu_move(struct tui *t, int key)
+static bool menu_move(struct input *in, int key)
 {
 	switch (key) {
-	case KEY_UP:
-		if (t->menu_sel)
-			t->menu_sel--;
+	case K_FN(KEY_UP):
+		if (in->menu_sel)
+			in->menu_sel--;
 		return true;
-	case KEY_DOWN:
-		if (t->menu_sel + 1 < MENU_ITEMS)
-			t->menu_sel++;
+	case K_FN(KEY_DOWN):
+		if (in->menu_sel + 1 < MENU_ITEMS)
+			in->menu_sel++;
 		return true;
-	case KEY_HOME:
-		t->menu_sel = 0;
+	case K_FN(KEY_HOME):
+		in->menu_sel = 0;
 		return true;
-	case KEY_END:
-		t->menu_sel = MENU_ITEMS - 1;
+	case K_FN(KEY_END):
+		in->menu_sel = MENU_ITEMS - 1;
 		return true;
 	default:
 		return false;
@@ -150,17 +159,18 @@ static bool menu_move(struct tui *t, int key)
 
 /* The box, scrolled to keep the selection in view; MARK gives the two
  * characters before a column's title. */
-static void menu_draw(struct tui *t, const char *title, int w,
+static void menu_draw(const struct tui *t, const char *title, int w,
 		      const char *(*mark)(const struct tui *t, int col))
 {
-	int h = LINES - t->list_y - 2, y = t->list_y, x = 0;
-	int a = tui_attr(t, ROLE_DIALOG), rows = h - 2, first = 0;
+	int h = LINES - t->geo.list_y - 2, y = t->geo.list_y, x = 0;
+	int a = screen_attr(ROLE_DIALOG), rows = h - 2, first = 0;
+	size_t sel = t->in.menu_sel;
 
 	if (rows < 1)
 		return;
-	if ((int)t->menu_sel >= rows)
-		first = (int)t->menu_sel - rows + 1;
-	box_at(t, y, x, h, w, title);
+	if ((int)sel >= rows)
+		first = (int)sel - rows + 1;
+	box_at(y, x, h, w, title);
 	for (int r = 0; r < rows && first + r < (int)MENU_ITEMS; r++) {
 		size_t i = (size_t)(first + r);
 		char line[64];
@@ -168,129 +178,112 @@ static void menu_draw(struct tui *t, const char *title, int w,
 		snprintf(line, sizeof(line), " %s %s", mark(t, menu_col(i)),
 			 col_title(menu_col(i)));
 		screen_put(y + 1 + r, x + 1, w - 2, line,
-			   i == t->menu_sel ? tui_attr(t, ROLE_SELECTED) : a,
-			   false);
+			   i == sel ? screen_attr(ROLE_SELECTED) : a, false);
 	}
 }
 
 /* ---- sort menu ---- */
 
-void sortmenu_open(struct tui *t)
+unsigned sortmenu_open(struct tui *t)
 {
-	if (t->group != GROUP_NONE) {
-		status_set(t, false, "groups are sorted by flows");
-		return;
+	if (t->lv.group != GROUP_NONE) {
+		status_set(&t->st, false, "groups are sorted by flows");
+		return ACT_REDRAW;
 	}
-	t->mode = MODE_SORTMENU;
-	t->menu_sel = 0;
+	t->in.mode = MODE_SORTMENU;
+	t->in.menu_sel = 0;
 	for (size_t i = 0; i < MENU_ITEMS; i++)
-		if (menu_col(i) == t->sort_col)
-			t->menu_sel = i;
-	t->redraw = true;
+		if (menu_col(i) == t->lv.sort_col)
+			t->in.menu_sel = i;
+	return ACT_REDRAW;
 }
 
-void sortmenu_key(struct tui *t, int key, bool fkey)
+unsigned sortmenu_key(struct tui *t, int key)
 {
-	t->redraw = true;
-	if (fkey) {
-		if (menu_move(t, key))
-			return;
-		if (key == KEY_F(6) || key == KEY_F(10)) {
-			t->mode = MODE_LIST;
-			return;
-		}
-		if (key != KEY_ENTER)
-			return;
-	} else if (key == 27 || key == 'q') {
-		t->mode = MODE_LIST;
-		return;
-	} else if (key == 'I') {
-		t->sort_rev = !t->sort_rev;
-		return;
-	} else if (key != '\r' && key != '\n' && key != ' ') {
-		return;
+	if (menu_move(&t->in, key))
+		return ACT_REDRAW;
+	switch (key) {
+	case K_FN(KEY_F(6)):
+	case K_FN(KEY_F(10)):
+	case K_ESC:
+	case 'q':
+		t->in.mode = MODE_LIST;
+		return ACT_REDRAW;
+	case 'I':
+		t->lv.sort_rev = !t->lv.sort_rev;
+		return ACT_REDRAW;
+	case K_FN(KEY_ENTER):
+	case '\r':
+	case '\n':
+	case ' ':
+		t->in.mode = MODE_LIST;
+		listview_set_sort(&t->lv, &t->m, menu_col(t->in.menu_sel),
+				  t->lv.sort_rev);
+		return ACT_REDRAW;
 	}
-	t->mode = MODE_LIST;
-	view_set_sort(t, menu_col(t->menu_sel), t->sort_rev);
+	return ACT_NONE;
 }
 
 static const char *sort_mark(const struct tui *t, int col)
 {
-	if (col != t->sort_col)
+	if (col != t->lv.sort_col)
 		return " ";
-	return t->sort_rev ? "-" : "+";
+	return t->lv.sort_rev ? "-" : "+";
 }
 
-void sortmenu_draw(struct tui *t)
+void sortmenu_draw(const struct tui *t)
 {
 	menu_draw(t, "Sort by", 20, sort_mark);
 }
 
 /* ---- columns menu ---- */
 
-/* Where COL is among the shown columns, or -1. */
-static int shown_at(const struct tui *t, int col)
+unsigned colmenu_open(struct tui *t)
 {
-	for (size_t c = 0; c < t->ncols; c++)
-		if (t->cols[c] == col)
-			return (int)c;
-	return -1;
-}
-
-void colmenu_open(struct tui *t)
-{
-	if (t->group != GROUP_NONE) {
-		status_set(t, false, "group rows have columns of their own");
-		return;
+	if (t->lv.group != GROUP_NONE) {
+		status_set(&t->st, false, "group rows have columns of their own");
+		return ACT_REDRAW;
 	}
-	t->mode = MODE_COLMENU;
-	t->menu_sel = 0;
-	t->redraw = true;
+	t->in.mode = MODE_COLMENU;
+	t->in.menu_sel = 0;
+	return ACT_REDRAW;
 }
 
 /* Show the column (at the end) or hide it; one stays, at least. */
 static void col_toggle(struct tui *t, int col)
 {
-	int at = shown_at(t, col);
-
-	if (at < 0) {
-		if (t->ncols < TUI_MAX_COLS)
-			t->cols[t->ncols++] = col;
-		return;
-	}
-	if (t->ncols == 1) {
-		status_set(t, true, "one column at least");
-		return;
-	}
-	memmove(&t->cols[at], &t->cols[at + 1],
-		(t->ncols - (size_t)at - 1) * sizeof(t->cols[0]));
-	t->ncols--;
+	if (listview_toggle_column(&t->lv, col))
+		status_set(&t->st, true, "one column at least");
 }
 
-void colmenu_key(struct tui *t, int key, bool fkey)
+unsigned colmenu_key(struct tui *t, int key)
 {
-	t->redraw = true;
-	if (fkey) {
-		if (menu_move(t, key))
-			return;
-		if (key == KEY_F(2) || key == KEY_F(10))
-			t->mode = MODE_LIST;
-		else if (key == KEY_ENTER)
-			col_toggle(t, menu_col(t->menu_sel));
-		return;
+	if (menu_move(&t->in, key))
+		return ACT_REDRAW;
+	switch (key) {
+	case K_FN(KEY_F(2)):
+	case K_FN(KEY_F(10)):
+	case K_ESC:
+	case 'q':
+	case 'C':
+		t->in.mode = MODE_LIST;
+		return ACT_REDRAW;
+	case K_FN(KEY_ENTER):
+	case ' ':
+	case '\r':
+	case '\n':
+		col_toggle(t, menu_col(t->in.menu_sel));
+		return ACT_REDRAW;
 	}
-	if (key == 27 || key == 'q' || key == 'C')
-		t->mode = MODE_LIST;
-	else if (key == ' ' || key == '\r' || key == '\n')
-		col_toggle(t, menu_col(t->menu_sel));
+	return ACT_NONE;
 }
 
 static const char *col_mark(const struct tui *t, int col)
 {
-	return shown_at(t, col) >= 0 ? "[x]" : "[ ]";
+	return listview_column_at(&t->lv, col) >= 0 ? "[x]" : "[ ]";
 }
 
-void colmenu_draw(struct tui *t)
+void colmenu_draw(const struct tui *t)
 {
 	menu_draw(t, "Columns", 22, col_mark);
 }

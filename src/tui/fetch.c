@@ -5,7 +5,8 @@
  * The worker hands flows over in batches through a short queue; the UI
  * thread applies each batch to the table as it arrives (an open sweep, so
  * flows the dump did not see go away at its end). With events on, dumps
- * only resynchronize (sync.c says when). The queue is bounded:
+ * only resynchronize (sync.c says when, and applies what comes). The
+ * queue is bounded:
  * a worker that runs ahead waits, so memory stays at a few batches
  * however large the table is.
  *
@@ -23,24 +24,14 @@
 #include <sys/mman.h>
 
 #include "source_read.h"
-#include "tui_int.h"
+#include "fetch.h"
 
 /* Small batches: the UI thread applies each as it comes, while the
  * kernel fills the next, so when the dump ends only the last one is left
  * between it and the first screen. At most 32768 flows (4.7 MB) queued. */
 #define BATCH_FLOWS 2048
-#define QUEUE_MAX 16
-#define PREFETCH_AHEAD 8	/* flows: about one index miss's worth */
-#define BATCH_BYTES (sizeof(struct batch) + BATCH_FLOWS * sizeof(struct flow))
-
-struct batch {
-	struct batch *next;
-	size_t n;
-	bool last;		/* the dump ended after these flows */
-	bool failed;
-	char msg[sizeof(((struct ctop_err *)0)->msg)];
-	struct flow v[];
-};
+#define QUEUE_MAX FETCH_QUEUE_MAX
+#define BATCH_BYTES (sizeof(struct fetch_batch) + BATCH_FLOWS * sizeof(struct flow))
 
 struct fetch {
 	pthread_mutex_t lock;
@@ -50,13 +41,13 @@ struct fetch {
 	const char *replay;
 	int wake_fd;
 	bool stop, want, busy, replayed;
-	struct batch *head, *tail;
+	struct fetch_batch *head, *tail;
 	size_t queued;
-	struct batch *spare;	/* applied batches, for reuse */
-	struct batch *cur;	/* the batch being filled (worker only) */
+	struct fetch_batch *spare;	/* applied batches, for reuse */
+	struct fetch_batch *cur;	/* the batch being filled (worker only) */
 };
 
-static void fbatch_unmap(struct batch *b)
+static void fbatch_unmap(struct fetch_batch *b)
 {
 	if (b)
 		munmap(b, BATCH_BYTES);
@@ -71,7 +62,7 @@ static void wake(struct fetch *f)
 
 /* Queue the current batch; waits while the queue is full. Returns -1 on
  * stop. Called with the lock held. */
-static int push(struct fetch *f, struct batch *b)
+static int push(struct fetch *f, struct fetch_batch *b)
 {
 	while (!f->stop && f->queued >= QUEUE_MAX)
 		pthread_cond_wait(&f->cond, &f->lock);
@@ -91,9 +82,9 @@ static int push(struct fetch *f, struct batch *b)
 }
 
 /* A batch to fill: a spare one, or a new mapping. */
-static struct batch *fbatch_new(struct fetch *f)
+static struct fetch_batch *fbatch_new(struct fetch *f)
 {
-	struct batch *b;
+	struct fetch_batch *b;
 
 	pthread_mutex_lock(&f->lock);
 	b = f->spare;
@@ -114,9 +105,9 @@ static struct batch *fbatch_new(struct fetch *f)
 
 /* An applied batch goes back to the spares; the last one of a dump
  * unmaps them all, as the worker needs none until the next dump. */
-static void fbatch_done(struct fetch *f, struct batch *b)
+void fetch_done(struct fetch *f, struct fetch_batch *b)
 {
-	struct batch *list = NULL;
+	struct fetch_batch *list = NULL;
 
 	pthread_mutex_lock(&f->lock);
 	if (b->last) {
@@ -156,7 +147,7 @@ static int on_flow(const struct flow *fl, void *data)
 static void dump_one(struct fetch *f)
 {
 	struct ctop_err err = { 0 };
-	struct batch *b;
+	struct fetch_batch *b;
 	int r;
 
 	f->cur = NULL;
@@ -232,7 +223,7 @@ struct fetch *fetch_new(struct source *src, const char *replay, int wake_fd)
 
 void fetch_free(struct fetch *f)
 {
-	struct batch *b;
+	struct fetch_batch *b;
 
 	if (!f)
 		return;
@@ -281,9 +272,9 @@ bool fetch_busy(struct fetch *f)
 	return busy;
 }
 
-static struct batch *take(struct fetch *f)
+struct fetch_batch *fetch_take(struct fetch *f)
 {
-	struct batch *b;
+	struct fetch_batch *b;
 
 	pthread_mutex_lock(&f->lock);
 	b = f->head;
@@ -296,50 +287,4 @@ static struct batch *take(struct fetch *f)
 	}
 	pthread_mutex_unlock(&f->lock);
 	return b;
-}
-
-int fetch_apply(struct tui *t, char *msg, size_t len)
-{
-	uint64_t now = tui_now_ms();
-	struct batch *b;
-	size_t removed;
-	int done = 0;
-
-	msg[0] = '\0';
-	/* Bounded work per call so keys and events are read between
-	 * batches. */
-	for (int i = 0; i < QUEUE_MAX && !done; i++) {
-		if (!(b = take(t->fetch)))
-			break;
-		/* The sweep normally opened when the dump was asked for
-		 * (sync.c), so that destroys seen meanwhile leave
-		 * tombstones. */
-		if (!t->fs.sweeping)
-			follow_sweep_begin(&t->fs);
-		/* Changes in place need no tracking: the view is rebuilt
-		 * when the sweep ends. New flows do (tui_upsert). */
-		for (size_t k = 0; k < b->n; k++) {
-			if (k + PREFETCH_AHEAD < b->n)
-				table_prefetch(t->tbl, &b->v[k + PREFETCH_AHEAD]);
-			tui_upsert(t, &b->v[k], now, false);
-		}
-		if (b->last) {
-			/* A failed dump saw only part of the table: keep
-			 * what it did not reach rather than sweep it (the
-			 * records keep their read times, for expiry.c). */
-			if (b->failed) {
-				snprintf(msg, len, "%s", b->msg);
-				follow_sweep_abort(&t->fs);
-				removed = 0;
-				done = -1;
-			} else {
-				removed = follow_sweep_end(&t->fs,
-							   t->dump_is_resync);
-				done = 1;
-			}
-			sync_dump_done(t, done, msg, removed);
-		}
-		fbatch_done(t->fetch, b);
-	}
-	return done;
 }

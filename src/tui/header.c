@@ -16,32 +16,34 @@
 #include <curses.h>
 
 #include "../layout.h"
-#include "tui_int.h"
+#include "header.h"
+#include "screen.h"
+#include "session.h"
 
 /* Print label then value; returns the next x. An item that does not fit
  * whole is left out (half an item would read as another value), and a
  * shorter one after it, such as PAUSED, may still show. */
-static int pair(struct tui *t, int y, int x, const char *label,
-		const char *value, enum tui_role vrole)
+static int pair(int y, int x, const char *label, const char *value,
+		enum tui_role vrole)
 {
 	int lw = (int)strlen(label), vw = (int)strlen(value);
 
 	if (x + lw + vw > COLS)
 		return x;
-	screen_put(y, x, lw, label, tui_attr(t, ROLE_LABEL), false);
-	screen_put(y, x + lw, vw, value, tui_attr(t, vrole), false);
+	screen_put(y, x, lw, label, screen_attr(ROLE_LABEL), false);
+	screen_put(y, x + lw, vw, value, screen_attr(vrole), false);
 	return x + lw + vw + 2;
 }
 
 /* TEXT right-aligned on line y if it fits after column x; false if not. */
-static bool right(struct tui *t, int y, int x, const char *text,
+static bool right(int y, int x, const char *text,
 		  enum tui_role role)
 {
 	int w = (int)strlen(text);
 
 	if (COLS - w - 1 < x)
 		return false;
-	screen_put(y, COLS - w - 1, w, text, tui_attr(t, role), false);
+	screen_put(y, COLS - w - 1, w, text, screen_attr(role), false);
 	return true;
 }
 
@@ -49,23 +51,23 @@ static void events_text(const struct tui *t, char *buf, size_t len,
 			enum tui_role *role)
 {
 	*role = ROLE_INFO;
-	if (!t->ev) {
+	if (!t->sync.ev) {
 		snprintf(buf, len, "events unavailable: polling");
 		*role = ROLE_ERROR;
-	} else if (!t->events_on) {
+	} else if (!t->sync.events_on) {
 		snprintf(buf, len, "events off: polling");
 		*role = ROLE_ERROR;
-	} else if (t->volatile_why) {
-		double s = (double)sync_volatile_ms(t) / 1000;
+	} else if (t->sync.volatile_why) {
+		double s = (double)sync_volatile_ms(&t->sync) / 1000;
 
 		snprintf(buf, len, s < 1 ? "events on, re-read %.1fs (%s)" :
-			 "events on, re-read %.0fs (%s)", s, t->volatile_why);
+			 "events on, re-read %.0fs (%s)", s, t->sync.volatile_why);
 	} else {
 		snprintf(buf, len, "events on");
 	}
 }
 
-static int line_top(struct tui *t)
+static int line_top(const struct tui *t)
 {
 	char clock[16], every[32], ev[64];
 	time_t now = time(NULL);
@@ -75,90 +77,90 @@ static int line_top(struct tui *t)
 
 	localtime_r(&now, &tm);
 	strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
-	snprintf(every, sizeof(every), "%gs", t->delay);
-	x = pair(t, 0, x, "ctop ", clock, ROLE_NORMAL);
+	snprintf(every, sizeof(every), "%gs", t->sync.delay);
+	x = pair(0, x, "ctop ", clock, ROLE_NORMAL);
 	if (t->cli->replay) {
-		x = pair(t, 0, x, "recording ", t->cli->replay, ROLE_NORMAL);
+		x = pair(0, x, "recording ", t->cli->replay, ROLE_NORMAL);
 	} else {
-		x = pair(t, 0, x, "netns ", t->netns, ROLE_NORMAL);
-		x = pair(t, 0, x, "refresh ", every, ROLE_NORMAL);
+		x = pair(0, x, "netns ", t->netns, ROLE_NORMAL);
+		x = pair(0, x, "refresh ", every, ROLE_NORMAL);
 		events_text(t, ev, sizeof(ev), &role);
-		x = pair(t, 0, x, "", ev, role);
+		x = pair(0, x, "", ev, role);
 	}
-	if (t->paused)
-		x = pair(t, 0, x, "", "PAUSED", ROLE_ERROR);
+	if (t->sync.paused)
+		x = pair(0, x, "", "PAUSED", ROLE_ERROR);
 	if (t->cli->readonly)
-		x = pair(t, 0, x, "", "read-only", ROLE_INFO);
+		x = pair(0, x, "", "read-only", ROLE_INFO);
 	return x;
 }
 
 #define ACCT_OFF "accounting off (nf_conntrack_acct=0)"
 
-static void line_meter(struct tui *t);
+static void line_meter(const struct tui *t);
 
 unsigned int header_warnings(const struct tui *t)
 {
-	if (!t->have_stats)
+	if (!t->sync.have_stats)
 		return 0;
-	return pressure_warnings(&t->stats, t->have_prev_stats ?
-				 &t->prev_stats : NULL);
+	return pressure_warnings(&t->sync.stats, t->sync.have_prev_stats ?
+				 &t->sync.prev_stats : NULL);
 }
 
 /* The pressure warning at the right of line y, if any. Returns whether
  * one was drawn. */
-static bool warning_at(struct tui *t, int y, int x)
+static bool warning_at(const struct tui *t, int y, int x)
 {
 	unsigned int w = header_warnings(t);
 	char text[256], line[270];
 
 	if (!w)
 		return false;
-	pressure_warning_text(text, sizeof(text), w, &t->stats,
-			      t->have_prev_stats ? &t->prev_stats : NULL);
+	pressure_warning_text(text, sizeof(text), w, &t->sync.stats,
+			      t->sync.have_prev_stats ? &t->sync.prev_stats : NULL);
 	snprintf(line, sizeof(line), " %s ", text);
-	if (right(t, y, x, line, w & (PW_FILL_CRIT | PW_DROP | PW_EARLY_DROP) ?
+	if (right(y, x, line, w & (PW_FILL_CRIT | PW_DROP | PW_EARLY_DROP) ?
 		  ROLE_CRIT : ROLE_WARN))
 		return true;
 	/* Too narrow for the whole text: the figure alone. */
 	snprintf(line, sizeof(line), " %s%.0f%% full ",
 		 w & (PW_DROP | PW_EARLY_DROP) ? "DROPS " : "",
-		 pressure_fill(&t->stats));
-	return right(t, y, x, line, w & (PW_FILL_CRIT | PW_DROP | PW_EARLY_DROP) ?
+		 pressure_fill(&t->sync.stats));
+	return right(y, x, line, w & (PW_FILL_CRIT | PW_DROP | PW_EARLY_DROP) ?
 		     ROLE_CRIT : ROLE_WARN);
 }
 
-void header_top(struct tui *t)
+void header_top(const struct tui *t)
 {
 	int x = line_top(t);
 
-	if (t->acct_off && t->mode != MODE_LIST && t->mode != MODE_PROMPT)
-		right(t, 0, x, ACCT_OFF, ROLE_ERROR);
+	if (t->m.acct_off && t->in.mode != MODE_LIST && t->in.mode != MODE_PROMPT)
+		right(0, x, ACCT_OFF, ROLE_ERROR);
 	line_meter(t);
 }
 
 /* Line 2 of the views: a title on the left, the warning on the right. */
-void header_view_title(struct tui *t, const char *title, const char *hint)
+void header_view_title(const struct tui *t, const char *title, const char *hint)
 {
-	int x = pair(t, 2, 1, "", title, ROLE_LABEL);
+	int x = pair(2, 1, "", title, ROLE_LABEL);
 
 	if (!warning_at(t, 2, x))
-		right(t, 2, x, hint, ROLE_NORMAL);
+		right(2, x, hint, ROLE_NORMAL);
 }
 
-static void line_meter(struct tui *t)
+static void line_meter(const struct tui *t)
 {
 	char txt[96], num[64];
 	double pct = 0;
 	int x = 1, width, bars;
 	enum tui_role role = ROLE_METER_OK;
 
-	if (t->have_stats && t->stats.max)
-		pct = 100.0 * t->stats.count / t->stats.max;
+	if (t->sync.have_stats && t->sync.stats.max)
+		pct = 100.0 * t->sync.stats.count / t->sync.stats.max;
 	if (pct > 90)
 		role = ROLE_METER_CRIT;
 	else if (pct > 75)
 		role = ROLE_METER_WARN;
-	screen_put(1, x, 8, "Entries ", tui_attr(t, ROLE_LABEL), false);
+	screen_put(1, x, 8, "Entries ", screen_attr(ROLE_LABEL), false);
 	x += 8;
 	width = COLS / 3;
 	if (width > 50)
@@ -172,89 +174,89 @@ static void line_meter(struct tui *t)
 	if (bars > width - 2)
 		bars = width - 2;
 	for (int i = 0; i < bars; i++)
-		mvaddch(1, x + 1 + i, '|' | tui_attr(t, role));
+		mvaddch(1, x + 1 + i, '|' | screen_attr(role));
 	screen_put(1, x + width - 1 - (int)strlen(txt), (int)strlen(txt), txt,
 		   A_NORMAL, false);
 	screen_put(1, x + width - 1, 1, "]", A_BOLD, false);
 	x += width + 1;
-	if (t->have_stats)
-		snprintf(num, sizeof(num), "%u/%u", t->stats.count,
-			 t->stats.max);
+	if (t->sync.have_stats)
+		snprintf(num, sizeof(num), "%u/%u", t->sync.stats.count,
+			 t->sync.stats.max);
 	else if (t->cli->replay)
-		snprintf(num, sizeof(num), "%zu", table_count(t->tbl));
+		snprintf(num, sizeof(num), "%zu", table_count(t->m.tbl));
 	else
 		snprintf(num, sizeof(num), "-/-");
-	x = pair(t, 1, x, "", num, ROLE_NORMAL) + 1;
-	snprintf(num, sizeof(num), "%zu", t->group != GROUP_NONE ?
-		 (size_t)t->gtotal : order_count(&t->ord));
-	x = pair(t, 1, x, "shown ", num, ROLE_NORMAL);
-	if (t->group != GROUP_NONE) {
-		snprintf(num, sizeof(num), "%zu", t->ngrows);
-		x = pair(t, 1, x, "groups ", num, ROLE_NORMAL);
+	x = pair(1, x, "", num, ROLE_NORMAL) + 1;
+	snprintf(num, sizeof(num), "%zu", t->lv.group != GROUP_NONE ?
+		 (size_t)t->lv.gtotal : order_count(&t->lv.ord));
+	x = pair(1, x, "shown ", num, ROLE_NORMAL);
+	if (t->lv.group != GROUP_NONE) {
+		snprintf(num, sizeof(num), "%zu", t->lv.ngrows);
+		x = pair(1, x, "groups ", num, ROLE_NORMAL);
 	}
-	if (t->ntags) {
-		snprintf(num, sizeof(num), "%zu", t->ntags);
-		pair(t, 1, x, "tagged ", num, ROLE_ERROR);
+	if (t->lv.ntags) {
+		snprintf(num, sizeof(num), "%zu", t->lv.ntags);
+		pair(1, x, "tagged ", num, ROLE_ERROR);
 	}
 }
 
-static int line_counts(struct tui *t)
+static int line_counts(const struct tui *t)
 {
 	static const char *const names[] = { "tcp ", "udp ", "icmp ", "other " };
 	char num[64];
 	int x = 1;
 
 	for (int i = 0; i < 4; i++) {
-		snprintf(num, sizeof(num), "%zu", t->nproto[i]);
-		x = pair(t, 2, x, names[i], num, ROLE_NORMAL);
+		snprintf(num, sizeof(num), "%zu", t->m.nproto[i]);
+		x = pair(2, x, names[i], num, ROLE_NORMAL);
 	}
 	x += 2;
-	if (t->group != GROUP_NONE) {
-		x = pair(t, 2, x, "group ", group_by_str(t->group), ROLE_NORMAL);
+	if (t->lv.group != GROUP_NONE) {
+		x = pair(2, x, "group ", group_by_str(t->lv.group), ROLE_NORMAL);
 	} else {
-		snprintf(num, sizeof(num), "%s %s", col_title(t->sort_col),
-			 t->sort_rev ? "descending" : "ascending");
-		x = pair(t, 2, x, "sort ", num, ROLE_NORMAL);
+		snprintf(num, sizeof(num), "%s %s", col_title(t->lv.sort_col),
+			 t->lv.sort_rev ? "descending" : "ascending");
+		x = pair(2, x, "sort ", num, ROLE_NORMAL);
 	}
-	if (t->resolve_on)
-		x = pair(t, 2, x, "", "names on", ROLE_INFO);
+	if (t->cells.names)
+		x = pair(2, x, "", "names on", ROLE_INFO);
 	return x;
 }
 
-static void line_filter(struct tui *t, bool acct)
+static void line_filter(const struct tui *t, bool acct)
 {
-	const char *ft = filter_text(tui_filter(t));
+	const char *ft = filter_text(listview_filter(&t->lv));
 	char buf[160];
 	int x = 1;
 
 	/* The filter is the one item worth reading cut: with a marker. */
 	layout_shorten(buf, sizeof(buf), *ft ? ft : "none", COLS - x - 8,
 		       LAYOUT_NAME, layout_marker(MB_CUR_MAX > 1));
-	x = pair(t, 3, x, "filter ", buf, *ft ? ROLE_INFO : ROLE_NORMAL);
-	if (t->drill) {
+	x = pair(3, x, "filter ", buf, *ft ? ROLE_INFO : ROLE_NORMAL);
+	if (t->lv.drill) {
 		snprintf(buf, sizeof(buf), "%s %s (Esc: back)",
-			 group_by_str(t->drill_by), t->drill_text);
-		x = pair(t, 3, x, "in group ", buf, ROLE_INFO);
+			 group_by_str(t->lv.drill_by), t->lv.drill_text);
+		x = pair(3, x, "in group ", buf, ROLE_INFO);
 	}
 	/* No room for the accounting note further up. */
 	if (acct && x + (int)strlen(ACCT_OFF) < COLS)
-		x = pair(t, 3, x, "", ACCT_OFF, ROLE_ERROR);
+		x = pair(3, x, "", ACCT_OFF, ROLE_ERROR);
 	if (warning_at(t, 3, x) || t->cli->replay)
 		return;
 	snprintf(buf, sizeof(buf), "overflows %" PRIu64 "  resyncs %" PRIu64,
-		 t->fs.st.overflows, t->fs.st.resyncs);
-	right(t, 3, x, buf, t->fs.st.overflows ? ROLE_ERROR : ROLE_NORMAL);
+		 t->sync.fs.st.overflows, t->sync.fs.st.resyncs);
+	right(3, x, buf, t->sync.fs.st.overflows ? ROLE_ERROR : ROLE_NORMAL);
 }
 
-void header_draw(struct tui *t)
+void header_draw(const struct tui *t)
 {
 	int x0 = line_top(t), x2;
-	bool acct = t->acct_off;
+	bool acct = t->m.acct_off;
 
 	line_meter(t);
 	x2 = line_counts(t);
-	if (acct && (right(t, 0, x0, ACCT_OFF, ROLE_ERROR) ||
-		     right(t, 2, x2, ACCT_OFF, ROLE_ERROR)))
+	if (acct && (right(0, x0, ACCT_OFF, ROLE_ERROR) ||
+		     right(2, x2, ACCT_OFF, ROLE_ERROR)))
 		acct = false;
 	line_filter(t, acct);
 }

@@ -1,112 +1,163 @@
-/* The bottom two lines: the status line (messages, or a reminder of the
- * letter keys) and the function-key bar, htop style, clickable. */
-#include <stdarg.h>
+/* The status line and the key bar (keybar.h), both generated from the
+ * binding table. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <curses.h>
 
 #include "../layout.h"
-#include "tui_int.h"
+#include "bindings.h"
+#include "keybar.h"
+#include "screen.h"
+#include "session.h"
 
-#define STATUS_MS 6000
+#define LABEL_W 7
 
-static const struct {
-	const char *fkey, *label;
-	int key;
-	bool deletes;
-} keys[] = {
-	{ "F1", "Help", KEY_F(1), false },
-	{ "F2", "Cols", KEY_F(2), false },
-	{ "F3", "Search", KEY_F(3), false },
-	{ "F4", "Filter", KEY_F(4), false },
-	{ "F5", "Group", KEY_F(5), false },
-	{ "F6", "Sort", KEY_F(6), false },
-	{ "F9", "Delete", KEY_F(9), true },
-	{ "F10", "Quit", KEY_F(10), false },
-};
-
-void keybar_draw(struct tui *t)
+/* The binding tables of the mode shown: its own, then the common one
+ * (the list's under a prompt, dialog or menu). */
+static size_t tables_of(const struct tui *t, enum binding_table *bt)
 {
-	int y = LINES - 1, x = 0;
+	enum binding_table own = bindings_table_of(t->in.mode);
 
-	t->nkb = 0;
-	screen_fill(y, 0, COLS, tui_attr(t, ROLE_KEYLABEL));
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		int kw = (int)strlen(keys[i].fkey), lw = 7;
+	if (own == BT_COUNT)
+		own = input_report(t->in.help_back) >= 0 ? BT_REPORT : BT_LIST;
+	bt[0] = own;
+	bt[1] = BT_COMMON;
+	return 2;
+}
 
-		if (keys[i].deletes && (t->cli->readonly || !t->usrc))
+static bool shown(const struct tui *t, const struct binding *b)
+{
+	return !b->deletes || session_can_delete(t);
+}
+
+/* The binding of function key F among the mode's, with a bar label. */
+static const struct binding *fkey_binding(const struct tui *t, int f)
+{
+	enum binding_table bt[2];
+	size_t nt = tables_of(t, bt), n;
+
+	for (size_t i = 0; i < nt; i++) {
+		const struct binding *b = bindings_table(bt[i], &n);
+
+		for (size_t j = 0; j < n; j++)
+			for (size_t k = 0; k < BINDING_KEYS && b[j].keys[k]; k++)
+				if (b[j].keys[k] == K_FN(KEY_F(f)) && b[j].bar &&
+				    shown(t, &b[j]))
+					return &b[j];
+	}
+	return NULL;
+}
+
+void keybar_layout(struct geometry *g, const struct tui *t)
+{
+	static const char *const fnames[] = {
+		"", "F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9",
+		"F10", "F11", "F12",
+	};
+	int x = 0;
+
+	g->nkb = 0;
+	for (int f = 1; f <= 12 && g->nkb < KEYBAR_MAX; f++) {
+		const struct binding *b = fkey_binding(t, f);
+		int kw = (int)strlen(fnames[f]);
+
+		if (!b)
 			continue;
-		if (x + kw + lw > COLS)
+		if (x + kw + LABEL_W > g->cols)
 			break;
-		screen_put(y, x, kw, keys[i].fkey, tui_attr(t, ROLE_KEY), false);
-		screen_put(y, x + kw, lw, keys[i].label,
-			   tui_attr(t, ROLE_KEYLABEL), false);
-		t->kb[t->nkb].x0 = x;
-		t->kb[t->nkb].x1 = x + kw + lw - 1;
-		t->kb[t->nkb].key = keys[i].key;
-		t->nkb++;
-		x += kw + lw;
+		g->kb[g->nkb].x0 = x;
+		g->kb[g->nkb].x1 = x + kw + LABEL_W - 1;
+		g->kb[g->nkb].key = K_FN(KEY_F(f));
+		g->kb[g->nkb].fkey = fnames[f];
+		g->kb[g->nkb].label = b->bar;
+		g->nkb++;
+		x += kw + LABEL_W;
 	}
 }
 
-int keybar_key_at(const struct tui *t, int x)
+void keybar_draw(const struct tui *t)
 {
-	for (int i = 0; i < t->nkb; i++)
-		if (x >= t->kb[i].x0 && x <= t->kb[i].x1)
-			return t->kb[i].key;
-	return -1;
+	const struct geometry *g = &t->geo;
+	int y = LINES - 1;
+
+	screen_fill(y, 0, COLS, screen_attr(ROLE_KEYLABEL));
+	for (int i = 0; i < g->nkb; i++) {
+		int kw = (int)strlen(g->kb[i].fkey);
+
+		screen_put(y, g->kb[i].x0, kw, g->kb[i].fkey,
+			   screen_attr(ROLE_KEY), false);
+		screen_put(y, g->kb[i].x0 + kw, LABEL_W, g->kb[i].label,
+			   screen_attr(ROLE_KEYLABEL), false);
+	}
 }
 
-void status_set(struct tui *t, bool error, const char *fmt, ...)
+/* Which rows the list shows, for the hints. */
+static unsigned rows_on(const struct tui *t)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(t->status, sizeof(t->status), fmt, ap);
-	va_end(ap);
-	t->status_err = error;
-	t->status_until = tui_now_ms() + STATUS_MS;
-	t->redraw = true;
+	if (input_report(t->in.mode) >= 0)
+		return ON_REPORT;
+	if (t->lv.group != GROUP_NONE)
+		return ON_GROUPS;
+	return t->lv.drill ? ON_DRILL : ON_FLOWS;
 }
 
-void status_draw(struct tui *t)
+void keybar_hints(const struct tui *t, char *buf, size_t len)
+{
+	enum binding_table bt[2];
+	size_t nt = tables_of(t, bt), n, pos = 0;
+	unsigned on = rows_on(t);
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < nt; i++) {
+		const struct binding *b = bindings_table(bt[i], &n);
+
+		for (size_t j = 0; j < n && pos < len; j++) {
+			char b0[16], b1[16];
+			const char *k0, *k1;
+			int w;
+
+			if (!b[j].hint || !(b[j].hint_on & on) || !shown(t, &b[j]))
+				continue;
+			k0 = keycode_name(b[j].keys[0], b0, sizeof(b0));
+			k1 = keycode_name(b[j].keys[1], b1, sizeof(b1));
+			if (b[j].pair)
+				w = snprintf(buf + pos, len - pos, "%s%s/%s: %s",
+					     pos ? "  " : "", k0, k1, b[j].hint);
+			else
+				w = snprintf(buf + pos, len - pos, "%s%s: %s",
+					     pos ? "  " : "", k0, b[j].hint);
+			if (w < 0)
+				return;
+			pos += (size_t)w;
+		}
+	}
+	if (on != ON_REPORT && t->cli->readonly && pos < len)
+		snprintf(buf + pos, len - pos, "  (read-only)");
+}
+
+void status_draw(const struct tui *t)
 {
 	int y = LINES - 2;
-	const char *hint;
-	char fit[512];
+	char hint[512], fit[512];
 
-	if (t->status[0]) {
+	if (t->st.text[0]) {
 		/* A message too long for the line says so at its end. */
-		layout_shorten(fit, sizeof(fit), t->status, COLS, LAYOUT_NAME,
+		layout_shorten(fit, sizeof(fit), t->st.text, COLS, LAYOUT_NAME,
 			       layout_marker(MB_CUR_MAX > 1));
 		screen_put(y, 0, COLS, fit,
-			   tui_attr(t, t->status_err ? ROLE_ERROR : ROLE_INFO),
+			   screen_attr(t->st.err ? ROLE_ERROR : ROLE_INFO),
 			   false);
 		return;
 	}
-	if (t->mode == MODE_COLMENU)
-		hint = "Up/Down: move  Space or Enter: show/hide the column"
-		       "  Esc or q: close";
-	else if (t->mode == MODE_SORTMENU)
-		hint = "Up/Down: move  Enter: sort by it  I: invert"
-		       "  Esc or q: close";
-	else if (t->group != GROUP_NONE)
-		hint = t->cli->readonly ?
-		       "Enter: open group  g: next grouping  /: search  h: help" :
-		       "Enter: open group  g: next grouping  d: delete group"
-		       "  /: search  h: help";
-	else if (t->drill)
-		hint = t->cli->readonly ?
-		       "Esc: back to groups  /: search  \\: filter  h: help" :
-		       "Esc: back to groups  Space: tag  d: delete"
-		       "  /: search  \\: filter  h: help";
+	if (t->in.mode == MODE_COLMENU)
+		snprintf(hint, sizeof(hint), "Up/Down: move  Space or Enter: "
+			 "show/hide the column  Esc or q: close");
+	else if (t->in.mode == MODE_SORTMENU)
+		snprintf(hint, sizeof(hint), "Up/Down: move  Enter: sort by it"
+			 "  I: invert  Esc or q: close");
 	else
-		hint = t->cli->readonly ?
-		       "/: search  \\: filter  g: group  </>: sort  p: pause"
-		       "  l: names  h: help  (read-only)" :
-		       "Space: tag  d: delete  /: search  \\: filter  g: group"
-		       "  </>: sort  p: pause  l: names  h: help";
+		keybar_hints(t, hint, sizeof(hint));
 	/* Whole hints only: "l: n" would be no hint at all. */
 	layout_items(fit, sizeof(fit), hint, COLS);
 	screen_put(y, 0, COLS, fit, A_NORMAL, false);

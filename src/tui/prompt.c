@@ -6,11 +6,12 @@
 #include <string.h>
 #include <curses.h>
 
-#include "tui_int.h"
+#include "../clock.h"
+#include "keycode.h"
+#include "screen.h"
+#include "session.h"
 
-#define CTRL(c) ((c) & 0x1f)
-
-static const char *label(enum prompt_kind k)
+const char *prompt_label(enum prompt_kind k)
 {
 	switch (k) {
 	case PROMPT_SEARCH:
@@ -23,96 +24,133 @@ static const char *label(enum prompt_kind k)
 }
 
 /* Compile to validate; the message says where it went wrong. */
-static void check_filter(struct tui *t)
+static void check_filter(struct prompt *p)
 {
 	struct filter_error fe = { 0 };
-	struct filter *f = filter_compile(t->pbuf, &fe);
+	struct filter *f = filter_compile(p->buf, &fe);
 
 	if (f) {
-		t->perr[0] = '\0';
+		p->err[0] = '\0';
 		filter_free(f);
 		return;
 	}
-	snprintf(t->perr, sizeof(t->perr), "column %d: %s", fe.column, fe.msg);
+	snprintf(p->err, sizeof(p->err), "column %d: %s", fe.column, fe.msg);
 }
 
 static void search_live(struct tui *t)
 {
-	t->perr[0] = '\0';
-	if (!t->plen) {
-		view_search_stop(t);
-		view_select(t, t->psaved_sel);
+	struct prompt *p = &t->pr;
+	unsigned pct = 0;
+
+	p->err[0] = '\0';
+	if (!p->len) {
+		search_stop(&t->find);
+		listview_select(&t->lv, p->saved_sel);
 		return;
 	}
-	view_search(t, t->pbuf, t->psaved_sel, true);
+	search_start(&t->find, &t->lv, p->buf, p->saved_sel, true);
+	prompt_search_report(t, search_step(&t->find, &t->lv, &t->cells, &t->m,
+					    clock_monotonic_ms(), &pct), pct);
 }
 
-void prompt_open(struct tui *t, enum prompt_kind kind)
+unsigned prompt_search_report(struct tui *t, enum search_result r,
+			      unsigned pct)
 {
-	t->mode = MODE_PROMPT;
-	t->pkind = kind;
-	t->perr[0] = '\0';
-	t->pbuf[0] = '\0';
+	bool on_prompt = t->find.live && t->in.mode == MODE_PROMPT;
+
+	switch (r) {
+	case SEARCH_IDLE:
+		return ACT_NONE;
+	case SEARCH_RUNNING:
+		if (on_prompt)
+			snprintf(t->pr.err, sizeof(t->pr.err), "searching %u%%",
+				 pct);
+		else
+			status_set(&t->st, false, "searching %u%%", pct);
+		break;
+	case SEARCH_FOUND:
+		if (on_prompt)
+			t->pr.err[0] = '\0';
+		else
+			status_clear(&t->st);	/* the "searching" note */
+		break;
+	case SEARCH_NOT_FOUND:
+		if (on_prompt)
+			snprintf(t->pr.err, sizeof(t->pr.err), "not found");
+		else
+			status_set(&t->st, true, "not found: %s",
+				   t->find.needle);
+		break;
+	}
+	return ACT_REDRAW;
+}
+
+unsigned prompt_open(struct tui *t, enum prompt_kind kind)
+{
+	struct prompt *p = &t->pr;
+
+	t->in.mode = MODE_PROMPT;
+	p->kind = kind;
+	p->err[0] = '\0';
+	p->buf[0] = '\0';
 	if (kind == PROMPT_FILTER)
-		snprintf(t->pbuf, sizeof(t->pbuf), "%s",
-			 filter_text(tui_filter(t)));
+		snprintf(p->buf, sizeof(p->buf), "%s",
+			 filter_text(listview_filter(&t->lv)));
 	else if (kind == PROMPT_DELAY)
-		snprintf(t->pbuf, sizeof(t->pbuf), "%g", t->delay);
-	t->plen = t->pcur = strlen(t->pbuf);
-	t->psaved_sel = t->sel;
-	t->redraw = true;
+		snprintf(p->buf, sizeof(p->buf), "%g", t->sync.delay);
+	p->len = p->cur = strlen(p->buf);
+	p->saved_sel = t->lv.sel;
+	return ACT_REDRAW;
 }
 
 static void apply_filter(struct tui *t)
 {
 	struct filter_error fe = { 0 };
-	struct filter *f = filter_compile(t->pbuf, &fe);
+	struct filter *f = filter_compile(t->pr.buf, &fe);
 
 	if (!f) {
-		snprintf(t->perr, sizeof(t->perr), "column %d: %s", fe.column,
-			 fe.msg);
+		snprintf(t->pr.err, sizeof(t->pr.err), "column %d: %s",
+			 fe.column, fe.msg);
 		return;		/* stay in the prompt */
 	}
-	filter_free(t->own_flt);
-	t->own_flt = f;
-	t->mode = MODE_LIST;
-	t->sel = t->top = 0;
-	view_invalidate(t);
+	listview_set_filter(&t->lv, &t->m, f);
+	t->in.mode = MODE_LIST;
 	if (filter_is_empty(f))
-		status_set(t, false, "filter cleared");
+		status_set(&t->st, false, "filter cleared");
 	else
-		status_set(t, false, "filter: %s", filter_text(f));
+		status_set(&t->st, false, "filter: %s", filter_text(f));
 }
 
 static void apply_delay(struct tui *t)
 {
 	char *end;
-	double d = strtod(t->pbuf, &end);
+	double d = strtod(t->pr.buf, &end);
 
 	while (*end == ' ' || *end == 's')
 		end++;
-	if (end == t->pbuf || *end || !(d >= 0.05) || d > 86400) {
-		snprintf(t->perr, sizeof(t->perr),
+	if (end == t->pr.buf || *end || !(d >= 0.05) || d > 86400) {
+		snprintf(t->pr.err, sizeof(t->pr.err),
 			 "seconds between 0.05 and 86400");
 		return;
 	}
-	t->delay = d;
-	t->next_refresh_ms = t->refresh_asked_ms + (uint64_t)(d * 1000);
-	t->mode = MODE_LIST;
-	status_set(t, false, "refresh every %gs", d);
+	sync_set_delay(&t->sync, d);
+	t->in.mode = MODE_LIST;
+	status_set(&t->st, false, "refresh every %gs", d);
 }
 
 static void enter(struct tui *t)
 {
-	switch (t->pkind) {
+	struct prompt *p = &t->pr;
+
+	switch (p->kind) {
 	case PROMPT_SEARCH:
-		snprintf(t->search, sizeof(t->search), "%s", t->pbuf);
-		t->mode = MODE_LIST;
+		snprintf(p->search, sizeof(p->search), "%s", p->buf);
+		t->in.mode = MODE_LIST;
 		/* A search still under way reports on the status line. */
-		if (view_search_pending(t))
-			status_set(t, false, "searching %s", t->pbuf);
-		else if (t->plen && t->perr[0])
-			status_set(t, true, "not found: %s", t->pbuf);
+		if (search_pending(&t->find))
+			status_set(&t->st, false, "searching %s", p->buf);
+		else if (p->len && p->err[0])
+			status_set(&t->st, true, "not found: %s", p->buf);
 		break;
 	case PROMPT_FILTER:
 		apply_filter(t);
@@ -125,132 +163,133 @@ static void enter(struct tui *t)
 
 static void cancel(struct tui *t)
 {
-	if (t->pkind == PROMPT_SEARCH) {
-		view_search_stop(t);
-		view_select(t, t->psaved_sel);
+	if (t->pr.kind == PROMPT_SEARCH) {
+		search_stop(&t->find);
+		listview_select(&t->lv, t->pr.saved_sel);
 	}
-	t->mode = MODE_LIST;
+	t->in.mode = MODE_LIST;
 }
 
 static void edited(struct tui *t)
 {
-	if (t->pkind == PROMPT_SEARCH)
+	if (t->pr.kind == PROMPT_SEARCH)
 		search_live(t);
-	else if (t->pkind == PROMPT_FILTER)
-		check_filter(t);
+	else if (t->pr.kind == PROMPT_FILTER)
+		check_filter(&t->pr);
 	else
-		t->perr[0] = '\0';
+		t->pr.err[0] = '\0';
 }
 
 static void insert(struct tui *t, int c)
 {
-	if (t->plen + 1 >= sizeof(t->pbuf) || c < 32 || c > 126)
+	struct prompt *p = &t->pr;
+
+	if (p->len + 1 >= sizeof(p->buf) || c < 32 || c > 126)
 		return;
-	memmove(t->pbuf + t->pcur + 1, t->pbuf + t->pcur, t->plen - t->pcur + 1);
-	t->pbuf[t->pcur++] = (char)c;
-	t->plen++;
+	memmove(p->buf + p->cur + 1, p->buf + p->cur, p->len - p->cur + 1);
+	p->buf[p->cur++] = (char)c;
+	p->len++;
 	edited(t);
 }
 
 static void erase_at(struct tui *t, size_t pos)
 {
-	if (pos >= t->plen)
+	struct prompt *p = &t->pr;
+
+	if (pos >= p->len)
 		return;
-	memmove(t->pbuf + pos, t->pbuf + pos + 1, t->plen - pos);
-	t->plen--;
+	memmove(p->buf + pos, p->buf + pos + 1, p->len - pos);
+	p->len--;
 	edited(t);
 }
 
-void prompt_key(struct tui *t, int key, bool fkey)
+/* Keys that move the cursor or erase; false for others. */
+static bool edit_key(struct tui *t, int key)
 {
-	t->redraw = true;
-	if (fkey) {
-		switch (key) {
-		case KEY_ENTER:
-			enter(t);
-			break;
-		case KEY_BACKSPACE:
-			if (t->pcur)
-				erase_at(t, --t->pcur);
-			break;
-		case KEY_DC:
-			erase_at(t, t->pcur);
-			break;
-		case KEY_LEFT:
-			if (t->pcur)
-				t->pcur--;
-			break;
-		case KEY_RIGHT:
-			if (t->pcur < t->plen)
-				t->pcur++;
-			break;
-		case KEY_HOME:
-			t->pcur = 0;
-			break;
-		case KEY_END:
-			t->pcur = t->plen;
-			break;
-		case KEY_F(10):
-			cancel(t);
-			break;
-		default:
-			break;
-		}
-		return;
-	}
+	struct prompt *p = &t->pr;
+
 	switch (key) {
+	case K_FN(KEY_BACKSPACE):
+	case 127:
+	case CTRL('h'):
+		if (p->cur)
+			erase_at(t, --p->cur);
+		return true;
+	case K_FN(KEY_DC):
+		erase_at(t, p->cur);
+		return true;
+	case K_FN(KEY_LEFT):
+		if (p->cur)
+			p->cur--;
+		return true;
+	case K_FN(KEY_RIGHT):
+		if (p->cur < p->len)
+			p->cur++;
+		return true;
+	case K_FN(KEY_HOME):
+	case CTRL('a'):
+		p->cur = 0;
+		return true;
+	case K_FN(KEY_END):
+	case CTRL('e'):
+		p->cur = p->len;
+		return true;
+	case CTRL('u'):
+		p->buf[0] = '\0';
+		p->len = p->cur = 0;
+		edited(t);
+		return true;
+	}
+	return false;
+}
+
+unsigned prompt_key(struct tui *t, int key)
+{
+	if (edit_key(t, key))
+		return ACT_REDRAW;
+	switch (key) {
+	case K_FN(KEY_ENTER):
 	case '\r':
 	case '\n':
 		enter(t);
 		break;
+	case K_FN(KEY_F(10)):
 	case 27:
 	case CTRL('g'):
 		cancel(t);
 		break;
-	case 127:
-	case CTRL('h'):
-		if (t->pcur)
-			erase_at(t, --t->pcur);
-		break;
-	case CTRL('a'):
-		t->pcur = 0;
-		break;
-	case CTRL('e'):
-		t->pcur = t->plen;
-		break;
-	case CTRL('u'):
-		t->pbuf[0] = '\0';
-		t->plen = t->pcur = 0;
-		edited(t);
-		break;
 	default:
-		insert(t, key);
+		if (!K_IS_FN(key))
+			insert(t, key);
 		break;
 	}
+	return ACT_REDRAW;
 }
 
-void prompt_draw(struct tui *t)
+void prompt_draw(const struct tui *t)
 {
-	int y = LINES - 2, lw = (int)strlen(label(t->pkind));
+	const struct prompt *p = &t->pr;
+	int y = LINES - 2, lw = (int)strlen(prompt_label(p->kind));
 	int room = COLS - lw - 1, x, off = 0;
 	char err[300];
 
 	screen_fill(y, 0, COLS, A_NORMAL);
-	screen_put(y, 0, lw, label(t->pkind), tui_attr(t, ROLE_LABEL), false);
-	if (t->perr[0]) {
+	screen_put(y, 0, lw, prompt_label(p->kind), screen_attr(ROLE_LABEL),
+		   false);
+	if (p->err[0]) {
 		/* The error takes the right side; the text keeps at least half. */
-		snprintf(err, sizeof(err), "  %s", t->perr);
+		snprintf(err, sizeof(err), "  %s", p->err);
 		int ew = (int)strlen(err);
 
 		if (ew > room / 2)
 			ew = room / 2;
-		screen_put(y, COLS - ew, ew, err, tui_attr(t, ROLE_ERROR), false);
+		screen_put(y, COLS - ew, ew, err, screen_attr(ROLE_ERROR), false);
 		room -= ew;
 	}
-	if ((int)t->pcur >= room)
-		off = (int)t->pcur - room + 1;
-	screen_put(y, lw, room, t->pbuf + off, A_NORMAL, false);
-	x = lw + (int)t->pcur - off;
+	if ((int)p->cur >= room)
+		off = (int)p->cur - room + 1;
+	screen_put(y, lw, room, p->buf + off, A_NORMAL, false);
+	x = lw + (int)p->cur - off;
 	/* A visible cursor: reverse video on the cell under it. */
 	mvchgat(y, x, 1, A_REVERSE, 0, NULL);
 }

@@ -9,21 +9,14 @@
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <wchar.h>
 #include <curses.h>
 
-#include "tui_int.h"
+#include "keycode.h"
+#include "screen.h"
 
 static bool screen_active;
-
-uint64_t tui_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
+static bool screen_color;
 
 void screen_end(void)
 {
@@ -94,11 +87,11 @@ static int role_extra(enum tui_role role, bool color)
 	}
 }
 
-int tui_attr(const struct tui *t, enum tui_role role)
+int screen_attr(enum tui_role role)
 {
-	int a = role_extra(role, t->color);
+	int a = role_extra(role, screen_color);
 
-	if (t->color && role != ROLE_NORMAL)
+	if (screen_color && role != ROLE_NORMAL)
 		a |= COLOR_PAIR(role);
 	return a;
 }
@@ -108,7 +101,7 @@ static void restore_at_exit(void)
 	screen_end();
 }
 
-int screen_init(struct tui *t)
+int screen_init(bool want_color)
 {
 	const char *nc = getenv("NO_COLOR");
 	static bool hooked;
@@ -131,8 +124,8 @@ int screen_init(struct tui *t)
 	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED |
 		  BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
 	mouseinterval(0);
-	t->color = has_colors() && !t->cli->no_color && !(nc && *nc);
-	if (t->color) {
+	screen_color = has_colors() && want_color && !(nc && *nc);
+	if (screen_color) {
 		start_color();
 		use_default_colors();
 		for (int r = 1; r < ROLE_COUNT; r++)
@@ -141,9 +134,36 @@ int screen_init(struct tui *t)
 	return 0;
 }
 
-bool screen_too_small(void)
+int screen_cols(void)
 {
-	return COLS < TUI_MIN_COLS || LINES < TUI_MIN_LINES;
+	return COLS;
+}
+
+int screen_lines(void)
+{
+	return LINES;
+}
+
+int screen_key(void)
+{
+	wint_t wc;
+	int r = get_wch(&wc);
+
+	if (r == ERR)
+		return -1;
+	return r == KEY_CODE_YES ? K_FN((int)wc) : (int)wc;
+}
+
+void screen_begin(void)
+{
+	erase();
+}
+
+void screen_show(bool clear)
+{
+	if (clear)
+		clearok(curscr, TRUE);
+	refresh();
 }
 
 void screen_fill(int y, int x, int w, int attr)

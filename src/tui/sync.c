@@ -43,7 +43,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tui_int.h"
+#include "../clock.h"
+#include "sync.h"
 
 #define EV_SLICE	2048	/* events per read */
 #define EV_BUDGET_MS	15	/* events per loop turn, in time */
@@ -54,108 +55,7 @@
 #define DUMP_RETRY_MS	5000	/* after a failed dump, at least */
 #define EXPIRY_SLICE	65536	/* flows looked at per refresh for expiry */
 #define EXPIRY_READS	256	/* expired flows read again per refresh */
-
-/* ---- the set of changed records (order.h) ---- */
-
-void dirty_add(struct tui *t, const struct table_flow *r)
-{
-	order_changes_add(&t->dirty, r, table_count(t->tbl));
-}
-
-void dirty_clear(struct tui *t)
-{
-	order_changes_clear(&t->dirty);
-}
-
-void dirty_free(struct tui *t)
-{
-	order_changes_free(&t->dirty);
-}
-
-/* ---- every change to the table ---- */
-
-struct table_flow *tui_upsert(struct tui *t, const struct flow *f,
-			      uint64_t now, bool track)
-{
-	size_t before = table_count(t->tbl);
-	uint64_t v = table_version(t->tbl);
-	struct table_flow *r;
-
-	r = table_upsert(t->tbl, f, now);
-	if (!r)
-		return NULL;
-	if (table_count(t->tbl) != before) {
-		t->nproto[view_proto_slot(r->f.protonum)]++;
-		if (t->collecting)
-			view_collect(t, r);
-		else
-			dirty_add(t, r);
-	} else if (table_version(t->tbl) == v) {
-		/* Nothing changed. */
-	} else if (t->collecting) {
-		/* A first dump's changes in place are tracked too: the list
-		 * it gathers is not rebuilt at its end. */
-		view_collect_changed(t, r);
-	} else if (track) {
-		dirty_add(t, r);
-	}
-	return r;
-}
-
-bool tui_remove(struct tui *t, const struct flow *key)
-{
-	struct table_flow *r = table_find(t->tbl, key);
-	size_t slot;
-
-	if (r) {
-		if (t->collecting)
-			view_collect_changed(t, r);
-		else
-			dirty_add(t, r);
-		slot = view_proto_slot(r->f.protonum);
-		if (t->nproto[slot])
-			t->nproto[slot]--;
-	}
-	return table_remove(t->tbl, key);
-}
-
-uint32_t sync_ttl(const struct tui *t, const struct table_flow *tf)
-{
-	uint64_t read, now, gone;
-
-	if (!(tf->f.has & FLOW_HAS_TIMEOUT))
-		return tf->f.timeout;
-	now = tui_now_ms();
-	read = table_written_ms(t->tbl, tf, now);
-	gone = now > read ? (now - read) / 1000 : 0;
-	return gone >= tf->f.timeout ? 0 : tf->f.timeout - (uint32_t)gone;
-}
-
-const char *sync_volatile(const struct tui *t)
-{
-	if (t->group == GROUP_NONE) {
-		switch (t->sort_col) {
-		case COL_PACKETS:
-		case COL_BYTES:
-		case VCOL_RATE:
-			/* Without accounting there are no counters to
-			 * keep fresh. */
-			if (!t->acct_off)
-				return "counter sort";
-			break;
-		case COL_TTL:
-			return "TTL sort";
-		default:
-			break;
-		}
-	} else if (!t->acct_off) {
-		/* Group rows add up counters, which events do not carry. */
-		return "group counters";
-	}
-	if (strcasestr(filter_text(tui_filter(t)), "ttl"))
-		return "TTL filter";
-	return NULL;
-}
+#define PREFETCH_AHEAD	8	/* flows: about one index miss's worth */
 
 /* ---- events ---- */
 
@@ -164,12 +64,12 @@ static struct table_flow *hook_upsert(void *ctx, const struct flow *f,
 				      uint64_t now_ms, enum table_ends ends)
 {
 	(void)ends;	/* the screen does not look for silent ends yet */
-	return tui_upsert(ctx, f, now_ms, true);
+	return model_upsert(ctx, f, now_ms, true);
 }
 
 static bool hook_remove(void *ctx, const struct flow *key)
 {
-	return tui_remove(ctx, key);
+	return model_remove(ctx, key);
 }
 
 static const struct follow_hooks hooks = {
@@ -179,202 +79,212 @@ static const struct follow_hooks hooks = {
 
 static int on_event(const struct source_event *e, void *data)
 {
-	struct tui *t = data;
+	struct sync *s = data;
 
 	/* A flow not stored for want of memory: the next resync tries
 	 * again. */
-	follow_apply(&t->fs, e, t->ev_now_ms);
+	follow_apply(&s->fs, e, s->ev_now_ms);
 	return 0;
 }
 
-void sync_init(struct tui *t)
+int sync_init(struct sync *s, const struct cli *cli, struct source *src,
+	      struct source *usrc, struct model *m, struct status *st,
+	      int wake_fd)
 {
-	follow_state_init(&t->fs, t->tbl, &hooks, t);
+	memset(s, 0, sizeof(*s));
+	s->cli = cli;
+	s->src = src;
+	s->usrc = usrc;
+	s->m = m;
+	s->st = st;
+	s->delay = cli->delay > 0 ? cli->delay : 1;
+	follow_state_init(&s->fs, m->tbl, &hooks, m);
+	s->fetch = fetch_new(src, cli->replay, wake_fd);
+	return s->fetch ? 0 : -1;
 }
 
-int sync_open(struct tui *t)
+void sync_free(struct sync *s)
+{
+	fetch_free(s->fetch);
+	s->fetch = NULL;
+	source_events_close(s->ev);
+	s->ev = NULL;
+}
+
+int sync_open(struct sync *s)
 {
 	struct ctop_err err = { 0 };
 
-	if (t->cli->replay)
+	if (s->cli->replay)
 		return 0;
-	t->events_sysctl = source_events_sysctl();
-	t->ev = source_events_open((size_t)t->cli->buffer_size, &err);
-	if (!t->ev) {
-		status_set(t, true, "%s: refreshing by full dumps", err.msg);
+	s->events_sysctl = source_events_sysctl();
+	s->ev = source_events_open((size_t)s->cli->buffer_size, &err);
+	if (!s->ev) {
+		status_set(s->st, true, "%s: refreshing by full dumps", err.msg);
 		return -1;
 	}
-	t->events_on = t->events_sysctl != 0;
+	s->events_on = s->events_sysctl != 0;
 	return 0;
 }
 
-void sync_close(struct tui *t)
+int sync_fd(const struct sync *s)
 {
-	source_events_close(t->ev);
-	t->ev = NULL;
+	return s->ev && !s->paused ? source_events_fd(s->ev) : -1;
 }
 
-int sync_fd(const struct tui *t)
-{
-	return t->ev && !t->paused ? source_events_fd(t->ev) : -1;
-}
-
-bool sync_events(struct tui *t)
+bool sync_events(struct sync *s)
 {
 	struct ctop_err err = { 0 };
 	uint64_t start;
 	long n;
 
-	if (!t->ev || t->paused)
+	if (!s->ev || s->paused)
 		return false;
-	start = tui_now_ms();
-	t->ev_now_ms = start;
+	start = clock_monotonic_ms();
+	s->ev_now_ms = start;
 	for (;;) {
-		n = source_events_read(t->ev, EV_SLICE, on_event, t, &err);
+		n = source_events_read(s->ev, EV_SLICE, on_event, s, &err);
 		if (n < 0) {
-			status_set(t, true, "%s", err.msg);
-			t->fs.need_resync = true;
+			status_set(s->st, true, "%s", err.msg);
+			s->fs.need_resync = true;
 			return false;
 		}
 		if (n < EV_SLICE)
 			return false;
-		t->ev_now_ms = tui_now_ms();
-		if (t->ev_now_ms - start >= EV_BUDGET_MS)
+		s->ev_now_ms = clock_monotonic_ms();
+		if (s->ev_now_ms - start >= EV_BUDGET_MS)
 			return true;
 	}
 }
 
 /* ---- dumps ---- */
 
-static void request_dump(struct tui *t, uint64_t now)
+static void request_dump(struct sync *s, uint64_t now)
 {
 	/* Events queued now are older than any loss: apply them before the
 	 * sweep opens (bounded; the rest is applied during the dump). */
-	if (t->fs.need_resync)
-		sync_events(t);
-	if (!fetch_request(t->fetch))
+	if (s->fs.need_resync)
+		sync_events(s);
+	if (!fetch_request(s->fetch))
 		return;
-	follow_sweep_begin(&t->fs);
-	t->dump_started_ms = now;
-	if (!t->dumped_once)
-		view_collect_begin(t);
-	t->dump_is_resync = t->dumped_once && !t->polling && !t->volatile_why;
+	follow_sweep_begin(&s->fs);
+	s->dump_started_ms = now;
+	s->dump_is_resync = s->m->complete && !s->polling && !s->volatile_why;
 }
 
-void sync_start(struct tui *t)
+void sync_start(struct sync *s)
 {
-	if (!t->dumped_once && !t->fs.sweeping)
-		request_dump(t, tui_now_ms());
+	if (!s->m->complete && !s->fs.sweeping)
+		request_dump(s, clock_monotonic_ms());
 }
 
-void sync_dump_done(struct tui *t, int r, const char *msg, size_t removed)
+static void dump_done(struct sync *s, int r, const char *msg, size_t removed)
 {
-	uint64_t now = tui_now_ms();
+	uint64_t now = clock_monotonic_ms();
 
-	t->last_dump_ms = now;
-	t->last_dump_took_ms = now - t->dump_started_ms;
-	if (!t->dumped_once) {
-		t->dumped_once = true;
+	s->last_dump_ms = now;
+	s->last_dump_took_ms = now - s->dump_started_ms;
+	if (!s->m->complete) {
+		s->m->complete = true;
 		/* Statistics and the first targeted reads right away. */
-		t->next_refresh_ms = 0;
+		s->next_refresh_ms = 0;
 	}
-	t->fetch_error = r < 0;
+	s->fetch_error = r < 0;
 	if (r < 0)
-		status_set(t, true, "refresh failed: %s", msg);
+		status_set(s->st, true, "refresh failed: %s", msg);
 	/* The sweep removed flows and may have moved records; and records
 	 * the dump changed in place were not tracked, but by the first
 	 * dump, which gathered the list as it went. */
-	if (removed || r < 0 || !t->collecting)
-		t->dirty.all = true;
-	t->redraw = true;
+	if (removed || r < 0 || !s->m->collecting)
+		s->m->dirty.all = true;
 }
 
-void sync_resync(struct tui *t)
+void sync_resync(struct sync *s)
 {
-	if (t->cli->replay)
+	if (s->cli->replay)
 		return;
-	t->fs.need_resync = true;
+	s->fs.need_resync = true;
 }
 
-uint64_t sync_resync_ms(const struct tui *t)
+uint64_t sync_resync_ms(const struct sync *s)
 {
-	uint64_t ms = (uint64_t)(t->cli->resync * 1000);
+	uint64_t ms = (uint64_t)(s->cli->resync * 1000);
 
 	/* A resync is for what events cannot tell, not urgent: unless the
 	 * user chose the interval, keep it to about 1 % of the time, so a
 	 * million flows whose dump takes 3.4 s cost a re-read every six
 	 * minutes rather than 6 % of a core every minute. */
-	if (!t->cli->resync_set && ms &&
-	    RESYNC_DUMP_FACTOR * t->last_dump_took_ms > ms)
-		ms = RESYNC_DUMP_FACTOR * t->last_dump_took_ms;
+	if (!s->cli->resync_set && ms &&
+	    RESYNC_DUMP_FACTOR * s->last_dump_took_ms > ms)
+		ms = RESYNC_DUMP_FACTOR * s->last_dump_took_ms;
 	return ms;
 }
 
-uint64_t sync_volatile_ms(const struct tui *t)
+uint64_t sync_volatile_ms(const struct sync *s)
 {
-	uint64_t ms = (uint64_t)(t->delay * 1000);
+	uint64_t ms = (uint64_t)(s->delay * 1000);
 
 	/* The rows on screen are read every refresh anyway; the dump is for
 	 * flows elsewhere that may move into view. Kept to about 5 % of the
 	 * time: a million flows whose dump takes 2.4 s are re-read every
 	 * 48 s, not every refresh. */
-	if (VOLATILE_DUMP_FACTOR * t->last_dump_took_ms > ms)
-		ms = VOLATILE_DUMP_FACTOR * t->last_dump_took_ms;
+	if (VOLATILE_DUMP_FACTOR * s->last_dump_took_ms > ms)
+		ms = VOLATILE_DUMP_FACTOR * s->last_dump_took_ms;
 	return ms;
 }
 
 /* When the next full dump is due on its timer (UINT64_MAX: none). */
-static uint64_t timed_dump_due(const struct tui *t)
+static uint64_t timed_dump_due(const struct sync *s)
 {
 	uint64_t wait, resync;
 
-	if (t->polling) {
+	if (s->polling) {
 		/* A dump that takes longer than the interval would keep a
 		 * CPU busy in the kernel for nothing: rest as long. */
-		wait = (uint64_t)(t->delay * 1000);
-		if (t->last_dump_took_ms > wait)
-			wait = t->last_dump_took_ms;
-		return t->last_dump_ms + wait;
+		wait = (uint64_t)(s->delay * 1000);
+		if (s->last_dump_took_ms > wait)
+			wait = s->last_dump_took_ms;
+		return s->last_dump_ms + wait;
 	}
-	resync = t->cli->resync > 0 ? t->last_dump_ms + sync_resync_ms(t)
+	resync = s->cli->resync > 0 ? s->last_dump_ms + sync_resync_ms(s)
 				    : UINT64_MAX;
-	if (!t->volatile_why)
+	if (!s->volatile_why)
 		return resync;
 	/* An interval the user chose is honoured when it is shorter. */
-	wait = t->last_dump_ms + sync_volatile_ms(t);
-	return t->cli->resync_set && resync < wait ? resync : wait;
+	wait = s->last_dump_ms + sync_volatile_ms(s);
+	return s->cli->resync_set && resync < wait ? resync : wait;
 }
 
 /* When the next full dump is due (0: now, UINT64_MAX: not on a timer). */
-static uint64_t dump_due(const struct tui *t)
+static uint64_t dump_due(const struct sync *s)
 {
 	uint64_t due, retry, wait;
 
-	if (!t->dumped_once || t->fs.need_resync)
+	if (!s->m->complete || s->fs.need_resync)
 		return 0;
-	due = timed_dump_due(t);
+	due = timed_dump_due(s);
 	/* A dump that failed (a hash resize, a kernel error) is tried again
 	 * after a pause, not at once: an error that stays must not keep a
 	 * CPU busy. */
-	if (t->fetch_error) {
-		wait = 10 * t->last_dump_took_ms;
+	if (s->fetch_error) {
+		wait = 10 * s->last_dump_took_ms;
 		if (wait < DUMP_RETRY_MS)
 			wait = DUMP_RETRY_MS;
-		retry = t->last_dump_ms + wait;
+		retry = s->last_dump_ms + wait;
 		if (retry < due)
 			due = retry;
 	}
 	return due;
 }
 
-uint64_t sync_next_ms(const struct tui *t)
+uint64_t sync_next_ms(const struct sync *s)
 {
-	uint64_t next = t->next_refresh_ms, d;
+	uint64_t next = s->next_refresh_ms, d;
 
-	if (t->paused || t->cli->replay)
+	if (s->paused || s->cli->replay)
 		return UINT64_MAX;
-	if (!t->fs.sweeping) {
-		d = dump_due(t);
+	if (!s->fs.sweeping) {
+		d = dump_due(s);
 		if (d < next)
 			next = d;
 	}
@@ -383,18 +293,10 @@ uint64_t sync_next_ms(const struct tui *t)
 
 /* ---- the rows on screen ---- */
 
-static bool list_visible(const struct tui *t)
-{
-	return (t->mode == MODE_LIST || t->mode == MODE_PROMPT ||
-		t->mode == MODE_CONFIRM || t->mode == MODE_SORTMENU ||
-		t->mode == MODE_COLMENU) &&
-	       t->group == GROUP_NONE;
-}
-
 /* Read KEYS again one by one: a flow the kernel no longer has goes, the
  * others are updated. Returns how many went. */
-static size_t reread(struct tui *t, const struct flow *keys, size_t n,
-		     uint64_t now)
+size_t sync_reread(struct sync *s, const struct flow *keys, size_t n,
+		   uint64_t now)
 {
 	struct ctop_err err = { 0 };
 	struct flow out;
@@ -402,154 +304,211 @@ static size_t reread(struct tui *t, const struct flow *keys, size_t n,
 	int r;
 
 	for (size_t i = 0; i < n; i++) {
-		r = source_get(t->usrc, &keys[i], &out, &err);
+		r = source_get(s->usrc, &keys[i], &out, &err);
 		if (r < 0) {
-			status_set(t, true, "reading a flow: %s", err.msg);
+			status_set(s->st, true, "reading a flow: %s", err.msg);
 			break;
 		}
 		if (r == 0) {
-			tui_remove(t, &keys[i]);	/* gone, unreported */
+			model_remove(s->m, &keys[i]);	/* gone, unreported */
 			gone++;
 		} else {
-			tui_upsert(t, &out, now, true);
+			model_upsert(s->m, &out, now, true);
 		}
 	}
 	return gone;
-}
-
-static void refresh_rows(struct tui *t, uint64_t now)
-{
-	struct flow *keys;
-	size_t from, n = 0;
-
-	view_update(t);
-	from = t->top;
-	if (from >= order_count(&t->ord) || t->list_h <= 0)
-		return;
-	n = order_count(&t->ord) - from;
-	if (n > (size_t)t->list_h)
-		n = (size_t)t->list_h;
-	/* Keys first: a removal below frees the record a row points to. */
-	keys = malloc(n * sizeof(*keys));
-	if (!keys)
-		return;
-	for (size_t i = 0; i < n; i++)
-		keys[i] = order_at(&t->ord, from + i)->f;
-	reread(t, keys, n, now);
-	free(keys);
 }
 
 /* Flows whose timeout ran out since they were read: gone without an
  * event (nf_conntrack_events=2 and older than our subscription), or
  * refreshed by traffic. A slice of the table per refresh; returns how
  * many went. */
-static size_t reread_expired(struct tui *t, uint64_t now)
+static size_t reread_expired(struct sync *s, uint64_t now)
 {
 	static struct flow due[EXPIRY_READS];
 	size_t n;
 
-	if (!t->usrc || t->polling || t->fs.sweeping || !t->dumped_once)
+	if (!s->usrc || s->polling || s->fs.sweeping || !s->m->complete)
 		return 0;
-	n = expiry_due(t->tbl, &t->expiry, now, EXPIRY_SLICE, due,
+	n = expiry_due(s->m->tbl, &s->expiry, now, EXPIRY_SLICE, due,
 		       EXPIRY_READS);
-	return n ? reread(t, due, n, now) : 0;
+	return n ? sync_reread(s, due, n, now) : 0;
 }
 
-static void read_sysctls(struct tui *t)
+static void read_sysctls(struct sync *s)
 {
 	long ev;
 
-	t->acct_off = source_sysctl("nf_conntrack_acct") == 0;
-	if (!t->ev)
+	s->m->acct_off = source_sysctl("nf_conntrack_acct") == 0;
+	if (!s->ev)
 		return;
 	ev = source_events_sysctl();
 	/* Flows made while events were off never send any: start over
 	 * from a dump when they come back on. */
-	if (t->events_sysctl == 0 && ev != 0)
-		t->fs.need_resync = true;
-	t->events_sysctl = ev;
-	t->events_on = ev != 0;
+	if (s->events_sysctl == 0 && ev != 0)
+		s->fs.need_resync = true;
+	s->events_sysctl = ev;
+	s->events_on = ev != 0;
 }
 
-static void read_stats(struct tui *t, uint64_t now)
+static void read_stats(struct sync *s, uint64_t now)
 {
 	struct ctop_err err = { 0 };
 	struct table_stats st;
 
-	if (!t->usrc)
+	if (!s->usrc)
 		return;
-	if (source_stats(t->usrc, &st, &err)) {
-		status_set(t, true, "statistics: %s", err.msg);
+	if (source_stats(s->usrc, &st, &err)) {
+		status_set(s->st, true, "statistics: %s", err.msg);
 		return;
 	}
-	if (t->have_stats) {
-		t->prev_stats = t->stats;
-		t->prev_stats_ms = t->stats_ms;
-		t->have_prev_stats = true;
+	if (s->have_stats) {
+		s->prev_stats = s->stats;
+		s->prev_stats_ms = s->stats_ms;
+		s->have_prev_stats = true;
 	}
-	t->stats = st;
-	t->stats_ms = now;
-	t->have_stats = true;
+	s->stats = st;
+	s->stats_ms = now;
+	s->have_stats = true;
 }
 
 /* Resynchronize when the kernel's count and ours keep disagreeing.
  * EXPIRED: flows the expiry pass just found gone; while it finds some
  * and the gap is small enough for it to close within a few refreshes,
  * a dump would cost more. */
-static void check_drift(struct tui *t, uint64_t now, size_t expired)
+static void check_drift(struct sync *s, uint64_t now, size_t expired)
 {
-	size_t ours = table_count(t->tbl), theirs;
+	size_t ours = table_count(s->m->tbl), theirs;
 	uint64_t gap;
 
-	if (t->polling || t->fs.sweeping || !t->dumped_once || !t->have_stats ||
-	    fetch_busy(t->fetch))
+	if (s->polling || s->fs.sweeping || !s->m->complete || !s->have_stats ||
+	    fetch_busy(s->fetch))
 		return;
-	theirs = (size_t)t->stats.count;
+	theirs = (size_t)s->stats.count;
 	if (theirs == ours) {
-		t->drift_ticks = 0;
+		s->drift_ticks = 0;
 		return;
 	}
 	gap = theirs > ours ? theirs - ours : ours - theirs;
 	if (expired && gap <= DRIFT_TICKS * EXPIRY_READS)
-		t->drift_ticks = 0;
-	if (++t->drift_ticks < DRIFT_TICKS || now < t->next_drift_ms)
+		s->drift_ticks = 0;
+	if (++s->drift_ticks < DRIFT_TICKS || now < s->next_drift_ms)
 		return;
-	gap = 20 * t->last_dump_took_ms;
-	t->next_drift_ms = now + (gap > DRIFT_MIN_MS ? gap : DRIFT_MIN_MS);
-	t->drift_ticks = 0;
-	t->fs.need_resync = true;
+	gap = 20 * s->last_dump_took_ms;
+	s->next_drift_ms = now + (gap > DRIFT_MIN_MS ? gap : DRIFT_MIN_MS);
+	s->drift_ticks = 0;
+	s->fs.need_resync = true;
 }
 
-void sync_tick(struct tui *t, uint64_t now)
+bool sync_tick(struct sync *s, uint64_t now, const char *volatile_why)
 {
 	const char *why = NULL;
 	size_t expired;
 
-	if (t->cli->replay) {
-		if (!t->dumped_once && !t->fs.sweeping)
-			request_dump(t, now);
+	if (s->cli->replay) {
+		if (!s->m->complete && !s->fs.sweeping)
+			request_dump(s, now);
+		return false;
+	}
+	if (!s->events_on)
+		why = s->ev ? "events off" : "no event socket";
+	s->polling = why != NULL;
+	s->poll_why = why;
+	s->volatile_why = s->polling ? NULL : volatile_why;
+	if (s->paused)
+		return false;
+	if (!s->fs.sweeping && now >= dump_due(s))
+		request_dump(s, now);
+	if (now < s->next_refresh_ms)
+		return false;
+	s->next_refresh_ms = now + (uint64_t)(s->delay * 1000);
+	s->refresh_asked_ms = now;
+	expired = reread_expired(s, now);
+	read_stats(s, now);
+	read_sysctls(s);
+	check_drift(s, now, expired);
+	return true;
+}
+
+bool sync_rows_wanted(const struct sync *s)
+{
+	return s->m->complete && !s->polling && s->usrc;
+}
+
+void sync_refresh_now(struct sync *s)
+{
+	if (s->cli->replay) {
+		status_set(s->st, false, "a recording is read once");
 		return;
 	}
-	if (!t->events_on)
-		why = t->ev ? "events off" : "no event socket";
-	t->polling = why != NULL;
-	t->poll_why = why;
-	t->volatile_why = t->polling ? NULL : sync_volatile(t);
-	if (t->paused)
-		return;
-	if (!t->fs.sweeping && now >= dump_due(t))
-		request_dump(t, now);
-	if (now < t->next_refresh_ms)
-		return;
-	t->next_refresh_ms = now + (uint64_t)(t->delay * 1000);
-	t->refresh_asked_ms = now;
-	expired = reread_expired(t, now);
-	read_stats(t, now);
-	read_sysctls(t);
-	check_drift(t, now, expired);
-	/* While polling, the dumps refresh every row anyway. */
-	if (t->dumped_once && !t->polling && list_visible(t))
-		refresh_rows(t, now);
-	views_refresh(t);
-	t->redraw = true;
+	/* Events keep the table; an explicit refresh re-reads all of it. */
+	sync_resync(s);
+	s->next_refresh_ms = 0;
+}
+
+void sync_set_delay(struct sync *s, double seconds)
+{
+	s->delay = seconds;
+	s->next_refresh_ms = s->refresh_asked_ms + (uint64_t)(seconds * 1000);
+}
+
+void sync_pause(struct sync *s, bool paused)
+{
+	s->paused = paused;
+	/* Resumed: refresh at once, not an interval later. */
+	if (!paused)
+		s->next_refresh_ms = 0;
+}
+
+bool sync_busy(const struct sync *s)
+{
+	return s->fs.sweeping;
+}
+
+/* ---- what the worker gathered ---- */
+
+int sync_apply(struct sync *s)
+{
+	uint64_t now = clock_monotonic_ms();
+	struct fetch_batch *b;
+	size_t removed;
+	int done = 0;
+	char msg[sizeof(b->msg)] = "";
+
+	/* Bounded work per call so keys and events are read between
+	 * batches. */
+	for (int i = 0; i < FETCH_QUEUE_MAX && !done; i++) {
+		if (!(b = fetch_take(s->fetch)))
+			break;
+		/* The sweep normally opened when the dump was asked for
+		 * (request_dump), so that destroys seen meanwhile leave
+		 * tombstones. */
+		if (!s->fs.sweeping)
+			follow_sweep_begin(&s->fs);
+		/* Changes in place need no tracking: the view is rebuilt
+		 * when the sweep ends. New flows do (model_upsert). */
+		for (size_t k = 0; k < b->n; k++) {
+			if (k + PREFETCH_AHEAD < b->n)
+				table_prefetch(s->m->tbl, &b->v[k + PREFETCH_AHEAD]);
+			model_upsert(s->m, &b->v[k], now, false);
+		}
+		if (b->last) {
+			/* A failed dump saw only part of the table: keep
+			 * what it did not reach rather than sweep it (the
+			 * records keep their read times, for expiry.c). */
+			if (b->failed) {
+				snprintf(msg, sizeof(msg), "%s", b->msg);
+				follow_sweep_abort(&s->fs);
+				removed = 0;
+				done = -1;
+			} else {
+				removed = follow_sweep_end(&s->fs,
+							   s->dump_is_resync);
+				done = 1;
+			}
+			dump_done(s, done, msg, removed);
+		}
+		fetch_done(s->fetch, b);
+	}
+	return done;
 }

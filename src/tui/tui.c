@@ -22,9 +22,18 @@
 #include <unistd.h>
 #include <curses.h>
 
-#include "../netns.h"
+#include "../clock.h"
+#include "actions.h"
+#include "dialogs.h"
+#include "header.h"
+#include "help.h"
+#include "keybar.h"
+#include "keys.h"
+#include "list_draw.h"
+#include "reports_draw.h"
+#include "screen.h"
+#include "session.h"
 #include "tui.h"
-#include "tui_int.h"
 
 static int sig_wr = -1;
 static const int handled[] = { SIGINT, SIGTERM, SIGHUP };
@@ -71,214 +80,231 @@ static void drain(int fd)
 		;
 }
 
-/* The default view adds traffic columns to the registry's default, unless
- * --columns chose the columns. */
-static void columns_init(struct tui *t)
-{
-	enum column_id def[CLI_MAX_COLS];
-	size_t ndef = columns_default(def, CLI_MAX_COLS);
-	const struct cli *cli = t->cli;
-	bool is_default = cli->ncols == ndef &&
-			  !memcmp(def, cli->cols, ndef * sizeof(def[0]));
+/* ---- layout, then drawing, which only reads ---- */
 
-	t->ncols = 0;
-	for (size_t i = 0; i < cli->ncols && i < CLI_MAX_COLS; i++)
-		t->cols[t->ncols++] = cli->cols[i];
-	if (is_default) {
-		t->cols[t->ncols++] = COL_PACKETS;
-		t->cols[t->ncols++] = COL_BYTES;
-		t->cols[t->ncols++] = VCOL_RATE;
-	}
-	t->sort_col = cli->sort_set ? (int)cli->sort : COL_SRC;
-	t->sort_rev = cli->reverse;
+/* Where everything goes, from the terminal's size and the state; the
+ * cursors kept on their pages. */
+static void layout(struct tui *t)
+{
+	struct geometry *g = &t->geo;
+	int rv = input_report(t->in.mode);
+
+	geometry_frame(g, screen_cols(), screen_lines());
+	geometry_columns(g, t->lv.cols, t->lv.ncols);
+	keybar_layout(g, t);
+	listview_scroll(&t->lv, (size_t)g->list_h);
+	if (rv >= 0)
+		reports_scroll(&t->rep, (enum report_view)rv,
+			       (size_t)reports_page(&t->rep, (enum report_view)rv,
+						    g->lines));
 }
 
-static void draw(struct tui *t)
+static void draw(const struct tui *t)
 {
-	erase();
-	if (screen_too_small()) {
-		const char *msg = "terminal too small (need 80x10)";
+	const char *msg = "terminal too small (need 80x10)";
 
-		mvaddnstr(LINES / 2, COLS > (int)strlen(msg) ?
-			  (COLS - (int)strlen(msg)) / 2 : 0, msg, COLS);
-		refresh();
+	if (t->geo.too_small) {
+		screen_put(t->geo.lines / 2, t->geo.cols > (int)strlen(msg) ?
+			   (t->geo.cols - (int)strlen(msg)) / 2 : 0,
+			   t->geo.cols, msg, A_NORMAL, false);
 		return;
 	}
-	if (t->mode == MODE_HELP) {
+	if (t->in.mode == MODE_HELP) {
 		help_draw(t);
-		refresh();
 		return;
 	}
-	if (t->mode == MODE_PRESSURE || t->mode == MODE_TIMEOUTS ||
-	    t->mode == MODE_EXPECT) {
-		views_draw(t);
-		refresh();
+	if (input_report(t->in.mode) >= 0) {
+		reports_draw(t);
 		return;
 	}
 	header_draw(t);
 	list_draw(t);
-	if (t->mode == MODE_PROMPT)
+	if (t->in.mode == MODE_PROMPT)
 		prompt_draw(t);
 	else
 		status_draw(t);
 	keybar_draw(t);
-	if (t->mode == MODE_CONFIRM)
+	if (t->in.mode == MODE_CONFIRM)
 		confirm_draw(t);
-	else if (t->mode == MODE_SORTMENU)
+	else if (t->in.mode == MODE_SORTMENU)
 		sortmenu_draw(t);
-	else if (t->mode == MODE_COLMENU)
+	else if (t->in.mode == MODE_COLMENU)
 		colmenu_draw(t);
-	refresh();
 }
 
-/* Draw what changed. The first list after the first dump is drawn as
- * soon as its first page is sorted, and the rest sorted after. */
-static void paint(struct tui *t)
+/* The view brought up to date, the layout, then the drawing. The first
+ * list after the first dump is drawn as soon as its first page is
+ * sorted, and the rest sorted after. */
+static void paint(struct tui *t, bool clear)
 {
-	view_prepare(t);
-	t->redraw = false;
+	listview_prepare(&t->lv, &t->m, clock_monotonic_ms(),
+			 session_group_every(t));
+	layout(t);
+	screen_begin();
 	draw(t);
-	view_settle(t);
+	screen_show(clear);
+	listview_settle(&t->lv, &t->m);
 }
 
-static void dispatch(struct tui *t, int key, bool fkey)
+static unsigned read_keys(struct tui *t)
 {
-	if (fkey && key == KEY_RESIZE) {
-		t->redraw = true;
-		return;
-	}
-	if (screen_too_small()) {
-		/* Only quitting makes sense on a screen that shows nothing. */
-		if ((!fkey && key == 'q') || (fkey && key == KEY_F(10)))
-			t->quit = true;
-		return;
-	}
-	switch (t->mode) {
-	case MODE_HELP:
-		if (!(fkey && key == KEY_MOUSE)) {
-			t->mode = t->help_back;
-			t->help_back = MODE_LIST;
-		}
-		t->redraw = true;
-		break;
-	case MODE_PROMPT:
-		prompt_key(t, key, fkey);
-		break;
-	case MODE_CONFIRM:
-		confirm_key(t, key, fkey);
-		break;
-	case MODE_SORTMENU:
-		sortmenu_key(t, key, fkey);
-		break;
-	case MODE_COLMENU:
-		colmenu_key(t, key, fkey);
-		break;
-	case MODE_PRESSURE:
-	case MODE_TIMEOUTS:
-	case MODE_EXPECT:
-		views_key(t, key, fkey);
-		break;
-	default:
-		keys_list(t, key, fkey);
-		break;
-	}
-}
-
-static void read_keys(struct tui *t)
-{
-	wint_t wc;
-	int r;
+	unsigned act = ACT_NONE;
+	int key;
 
 	/* Bounded, so a paste cannot starve the rest of the loop. */
-	for (int i = 0; i < 256 && !t->quit; i++) {
-		r = get_wch(&wc);
-		if (r == ERR)
+	for (int i = 0; i < 256 && !(act & ACT_QUIT); i++) {
+		if ((key = screen_key()) < 0)
 			break;
 		/* Keys act on the view: bring it up to date with the
-		 * table first (a no-op when nothing changed). */
-		if (!i)
-			view_update(t);
-		dispatch(t, (int)wc, r == KEY_CODE_YES);
+		 * model first (a no-op when nothing changed), and on the
+		 * layout the screen shows. */
+		if (!i) {
+			session_update(t);
+			layout(t);
+		}
+		act |= keys_dispatch(t, key);
 	}
+	return act;
 }
 
-static int poll_timeout(struct tui *t, uint64_t now)
+/* A long search goes on a step per turn, keys in between. */
+static unsigned search_turn(struct tui *t)
+{
+	unsigned pct = 0;
+
+	if (!search_pending(&t->find))
+		return ACT_NONE;
+	/* Rows removed since the last step must not be matched. */
+	session_update(t);
+	return prompt_search_report(t, search_step(&t->find, &t->lv,
+						   &t->cells, &t->m,
+						   clock_monotonic_ms(), &pct),
+				    pct);
+}
+
+/* The refresh: the sync's reads, then the rows on screen read again,
+ * then the P/T/E figures. True when it ran. */
+static bool refresh_turn(struct tui *t, uint64_t now)
+{
+	struct flow *keys;
+	size_t n;
+
+	if (!sync_tick(&t->sync, now, listview_volatile(&t->lv, t->m.acct_off)))
+		return false;
+	if (input_list_shown(t->in.mode) && sync_rows_wanted(&t->sync)) {
+		session_update(t);
+		if ((keys = listview_page_keys(&t->lv, &n))) {
+			sync_reread(&t->sync, keys, n, now);
+			free(keys);
+		}
+	}
+	reports_refresh(&t->rep, &t->sync, input_report(t->in.mode), &t->m,
+			listview_filter(&t->lv), now);
+	return true;
+}
+
+static int poll_timeout(const struct tui *t, uint64_t now)
 {
 	struct timespec ts;
 	uint64_t next;
 
-	if (t->deleting)
+	if (t->del.running)
 		return 0;
 	/* Wake at the next second for the clock. */
 	clock_gettime(CLOCK_REALTIME, &ts);
 	next = now + 1000 - (uint64_t)ts.tv_nsec / 1000000;
-	if (sync_next_ms(t) < next)
-		next = sync_next_ms(t);
-	if (t->status[0] && t->status_until < next)
-		next = t->status_until;
+	if (sync_next_ms(&t->sync) < next)
+		next = sync_next_ms(&t->sync);
+	if (t->st.text[0] && t->st.until < next)
+		next = t->st.until;
 	return next > now ? (int)(next - now) : 0;
 }
 
-static void loop(struct tui *t)
+/* Whether the screen must be drawn again: what changed since the last
+ * drawing that it shows. */
+struct seen {
+	time_t second;		/* the clock */
+	unsigned status;	/* status_version */
+	uint64_t names;		/* the resolver's answers */
+};
+
+static bool news(const struct tui *t, struct seen *s)
+{
+	bool changed = false;
+
+	if (time(NULL) != s->second) {
+		s->second = time(NULL);
+		changed = true;
+	}
+	if (t->st.version != s->status) {
+		s->status = t->st.version;
+		changed = true;
+	}
+	if (cells_version(&t->cells) != s->names) {
+		s->names = cells_version(&t->cells);
+		changed = true;
+	}
+	return changed;
+}
+
+static void loop(struct tui *t, int wake_rd, int sig_rd)
 {
 	struct pollfd pfd[4] = {
 		{ .fd = STDIN_FILENO, .events = POLLIN },
-		{ .fd = t->wake_rd, .events = POLLIN },
-		{ .fd = t->sig_rd, .events = POLLIN },
+		{ .fd = wake_rd, .events = POLLIN },
+		{ .fd = sig_rd, .events = POLLIN },
 		{ .fd = -1, .events = POLLIN },
 	};
-	time_t shown = 0;
-	char msg[512];
+	struct seen seen = { 0 };
+	unsigned act = ACT_REDRAW;
 
-	t->redraw = true;
-	while (!t->quit) {
-		uint64_t now = tui_now_ms();
+	while (!(act & ACT_QUIT)) {
+		uint64_t now = clock_monotonic_ms();
 		bool more;
 		int r;
 
-		more = sync_events(t);
-		/* A long search goes on a step per turn, keys in between. */
-		if (view_search_pending(t)) {
-			view_search_step(t);
+		more = sync_events(&t->sync);
+		if (search_pending(&t->find)) {
+			act |= search_turn(t);
 			more = true;
 		}
 		/* The first dump is in: show it before anything else (the
 		 * statistics and the rows' targeted reads come after). */
-		if (fetch_apply(t, msg, sizeof(msg)) && !t->view_built)
-			paint(t);
-		delete_step(t);
-		sync_tick(t, now);
-		if (t->res && resolve_version(t->res) != t->res_version) {
-			t->res_version = resolve_version(t->res);
-			t->redraw = true;
+		r = sync_apply(&t->sync);
+		if (r && !t->lv.built) {
+			paint(t, false);
+			act &= ~ACT_REDRAW;
+		} else if (r) {
+			act |= ACT_REDRAW;
 		}
-		if (time(NULL) != shown) {
-			shown = time(NULL);
-			t->redraw = true;
-		}
+		if (delete_step(t))
+			act |= ACT_REDRAW;
+		if (refresh_turn(t, now))
+			act |= ACT_REDRAW;
 		/* Expire the message here, not in the drawing: help and
 		 * prompts do not draw the status line. */
-		if (t->status[0] && now >= t->status_until) {
-			t->status[0] = '\0';
-			t->redraw = true;
+		status_expire(&t->st, now);
+		if (news(t, &seen))
+			act |= ACT_REDRAW;
+		if (act & ACT_REDRAW) {
+			paint(t, act & ACT_CLEAR);
+			news(t, &seen);
 		}
-		if (t->redraw)
-			paint(t);
-		pfd[3].fd = sync_fd(t);
+		act = ACT_NONE;
+		pfd[3].fd = sync_fd(&t->sync);
 		r = poll(pfd, 4, more ? 0 : poll_timeout(t, now));
 		if (r < 0 && errno != EINTR)
 			break;
 		if (pfd[2].revents & POLLIN) {
-			drain(t->sig_rd);
-			t->quit = true;
+			drain(sig_rd);
 			break;
 		}
 		if (pfd[1].revents & POLLIN)
-			drain(t->wake_rd);
+			drain(wake_rd);
 		/* After EINTR too: a SIGWINCH surfaces as KEY_RESIZE. */
-		read_keys(t);
+		act = read_keys(t);
 		if (pfd[0].revents & (POLLHUP | POLLERR))
-			t->quit = true;
+			act |= ACT_QUIT;
 	}
 }
 
@@ -291,31 +317,9 @@ static void table_presize(struct tui *t)
 	struct ctop_err err = { 0 };
 	struct table_stats st;
 
-	if (t->usrc && !source_stats(t->usrc, &st, &err)) {
-		table_reserve(t->tbl, (size_t)st.count + st.count / 32 + 1024);
-		t->collect_hint = st.count;
-	}
-}
-
-static void tui_free(struct tui *t)
-{
-	fetch_free(t->fetch);
-	sync_close(t);
-	views_free(t);
-	dirty_free(t);
-	resolve_free(t->res);
-	if (t->grouper)
-		group_free(t->grouper);
-	table_free(t->tbl);
-	order_free(&t->ord);
-	order_free(&t->collect);
-	table_free(t->tags);
-	free(t->victims);
-	filter_free(t->own_flt);
-	source_close(t->usrc);
-	if (t->wake_rd >= 0) {
-		close(t->wake_rd);
-		close(t->wake_wr);
+	if (t->sync.usrc && !source_stats(t->sync.usrc, &st, &err)) {
+		table_reserve(t->m.tbl, (size_t)st.count + st.count / 32 + 1024);
+		t->m.collect_hint = st.count;
 	}
 }
 
@@ -323,58 +327,41 @@ int tui_run(const struct cli *cli, struct source *src, struct filter *flt,
 	    struct ctop_err *err)
 {
 	struct sigaction old[NHANDLED];
+	struct source *usrc = NULL;
 	struct tui t;
 	int wake[2], sig[2], status = CTOP_EXIT_OK;
 
-	memset(&t, 0, sizeof(t));
-	order_init(&t.ord);
-	t.cli = cli;
-	t.src = src;
-	t.base_flt = flt;
-	t.wake_rd = t.wake_wr = -1;
-	t.delay = cli->delay > 0 ? cli->delay : 1;
-	t.group = cli->group;
-	t.resolve_on = cli->resolve;
-	/* Entered already (main): named as ip-netns names it. */
-	netns_current(t.netns, sizeof(t.netns));
-	columns_init(&t);
-	if (!cli->replay && !(t.usrc = source_open(err)))
+	if (!cli->replay && !(usrc = source_open(err)))
 		return err->status ? err->status : CTOP_EXIT_RUNTIME;
 	if (pipe_nb(wake)) {
-		source_close(t.usrc);
+		source_close(usrc);
 		err_set(err, CTOP_EXIT_RUNTIME, "pipe: %m");
 		return CTOP_EXIT_RUNTIME;
 	}
 	if (pipe_nb(sig)) {
-		source_close(t.usrc);
+		source_close(usrc);
 		close(wake[0]);
 		close(wake[1]);
 		err_set(err, CTOP_EXIT_RUNTIME, "pipe: %m");
 		return CTOP_EXIT_RUNTIME;
 	}
-	t.wake_rd = wake[0];
-	t.wake_wr = wake[1];
-	t.sig_rd = sig[0];
 	sig_wr = sig[1];
-	t.tbl = table_new();
-	t.fetch = t.tbl ? fetch_new(src, cli->replay, t.wake_wr) : NULL;
-	if (t.resolve_on)
-		t.res = resolve_new(t.wake_wr, 0);
-	if (!t.tbl || !t.fetch) {
+	if (session_init(&t, cli, src, usrc, flt, wake[1])) {
 		err_set(err, CTOP_EXIT_RUNTIME, "out of memory");
 		status = CTOP_EXIT_RUNTIME;
 		goto out;
 	}
 	table_presize(&t);
-	sync_init(&t);
 	if (!cli->replay) {
-		t.acct_off = source_sysctl("nf_conntrack_acct") == 0;
+		t.m.acct_off = source_sysctl("nf_conntrack_acct") == 0;
 		/* Subscribe before the first dump is asked for. */
-		sync_open(&t);
+		sync_open(&t.sync);
 	}
-	sync_start(&t);
+	/* The first dump gathers the list as it comes in. */
+	listview_collect_begin(&t.lv, &t.m);
+	sync_start(&t.sync);
 	signals_set(old);
-	if (screen_init(&t)) {
+	if (screen_init(!cli->no_color)) {
 		signals_restore(old);
 		err_set(err, CTOP_EXIT_RUNTIME, "cannot use the terminal "
 			"(TERM=%s)", getenv("TERM") ? getenv("TERM") : "");
@@ -383,16 +370,19 @@ int tui_run(const struct cli *cli, struct source *src, struct filter *flt,
 	}
 	/* ctop --stats, --timeouts or --expect on a terminal: that view. */
 	if (cli->stats)
-		views_open(&t, MODE_PRESSURE);
+		actions_open_report(&t, MODE_PRESSURE);
 	else if (cli->timeouts)
-		views_open(&t, MODE_TIMEOUTS);
+		actions_open_report(&t, MODE_TIMEOUTS);
 	else if (cli->expect)
-		views_open(&t, MODE_EXPECT);
-	loop(&t);
+		actions_open_report(&t, MODE_EXPECT);
+	loop(&t, wake[0], sig[0]);
 	screen_end();
 	signals_restore(old);
 out:
-	tui_free(&t);
+	session_free(&t);
+	source_close(usrc);
+	close(wake[0]);
+	close(wake[1]);
 	close(sig[0]);
 	close(sig[1]);
 	sig_wr = -1;

@@ -1,10 +1,4 @@
-/* The full-screen views beside the flow list: table pressure (P), the
- * timeouts (T) and the expectation table (E). The figures come from the
- * same functions as ctop --stats, --timeouts and --expect (pressure.h,
- * timeouts.h, source_policy.h); the flows they count are the screen's own
- * table, kept current by events, so opening a view costs one pass over
- * the table and no dump. Esc or q goes back to the list.
- */
+/* Drawing the P, T and E views (reports.h has their data). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,225 +7,28 @@
 
 #include "../format.h"
 #include "../report.h"
-#include "tui_int.h"
+#include "header.h"
+#include "keybar.h"
+#include "reports_draw.h"
+#include "screen.h"
+#include "session.h"
 
 #define POLICY_LINES 4		/* policies shown under the timeouts */
 
-/* ---- gathering ---- */
-
-/* A copy of the flow with its TTL as of now, for counting. */
-static const struct flow *flow_now(const struct tui *t,
-				   const struct table_flow *tf,
-				   struct flow *tmp)
+int reports_page(const struct reports *v, enum report_view rv, int lines)
 {
-	*tmp = tf->f;
-	tmp->timeout = sync_ttl(t, tf);
-	return tmp;
+	int bottom = lines - 2, y = 4, rows;
+	size_t npl = v->npol > POLICY_LINES ? POLICY_LINES : v->npol;
+
+	if (rv == REPORT_EXPECT)
+		rows = bottom - y - 1;
+	else if (rv == REPORT_TIMEOUTS)
+		/* Under the rows: totals, the sysctl line, the policies. */
+		rows = bottom - y - 3 - (int)(npl ? npl + (v->npol > npl) : 0);
+	else
+		rows = 0;
+	return rows < 1 ? 1 : rows;
 }
-
-static void gather_pressure(struct tui *t)
-{
-	struct views *v = &t->vw;
-	const struct filter *flt = tui_filter(t);
-	struct table_flow *tf;
-	size_t cur = 0;
-
-	if (!v->pf_ok) {
-		if (pressure_flows_init(&v->pf))
-			return;
-		v->pf_ok = true;
-	}
-	pressure_flows_reset(&v->pf);
-	while ((tf = table_next(t->tbl, &cur)))
-		if (filter_match(flt, &tf->f))
-			pressure_flows_add(&v->pf, &tf->f);
-	v->buckets = source_sysctl("nf_conntrack_buckets");
-}
-
-static void gather_timeouts(struct tui *t)
-{
-	struct views *v = &t->vw;
-	struct ctop_err err = { 0 };
-	struct report_items it = { 0 };
-	const struct filter *flt = tui_filter(t);
-	struct table_flow *tf;
-	struct flow tmp;
-	size_t cur = 0;
-
-	timeouts_read(&v->to, NULL);
-	while ((tf = table_next(t->tbl, &cur)))
-		if (filter_match(flt, &tf->f))
-			timeouts_add_flow(&v->to, flow_now(t, tf, &tmp));
-	/* The capacity of the old array is not kept: start afresh. */
-	free(v->pol);
-	v->pol_err[0] = '\0';
-	if (report_read_policies(&it, &err))
-		snprintf(v->pol_err, sizeof(v->pol_err), "%s", err.msg);
-	v->pol = it.v;
-	v->npol = it.n;
-}
-
-static void gather_expect(struct tui *t)
-{
-	struct views *v = &t->vw;
-	struct ctop_err err = { 0 };
-	struct report_items it = { 0 };
-
-	free(v->exp);
-	v->exp_err[0] = '\0';
-	if (report_read_expectations(&it, &err))
-		snprintf(v->exp_err, sizeof(v->exp_err), "%s", err.msg);
-	v->exp = it.v;
-	v->nexp = it.n;
-}
-
-static void gather(struct tui *t)
-{
-	uint64_t start = tui_now_ms(), took;
-
-	if (t->cli->replay && t->mode != MODE_PRESSURE)
-		return;
-	switch (t->mode) {
-	case MODE_PRESSURE:
-		gather_pressure(t);
-		break;
-	case MODE_TIMEOUTS:
-		gather_timeouts(t);
-		break;
-	case MODE_EXPECT:
-		gather_expect(t);
-		break;
-	default:
-		return;
-	}
-	/* At a million flows a pass takes a while: at most a tenth of the
-	 * time goes to it. */
-	took = tui_now_ms() - start;
-	t->vw.next_gather_ms = start + 10 * took;
-}
-
-void views_refresh(struct tui *t)
-{
-	struct views *v = &t->vw;
-
-	/* The fill trend needs a minute of history, whatever the mode. */
-	if (t->have_stats && t->stats_ms != 0) {
-		pressure_trend_add(&v->trend, (double)t->stats_ms / 1000.0,
-				   &t->stats);
-		v->have_prev = t->have_prev_stats;
-		v->prev = t->prev_stats;
-		v->interval = (double)(t->stats_ms - t->prev_stats_ms) / 1000.0;
-	}
-	if (tui_now_ms() >= v->next_gather_ms)
-		gather(t);
-}
-
-void views_open(struct tui *t, enum tui_mode mode)
-{
-	if (t->cli->replay && mode != MODE_PRESSURE) {
-		status_set(t, true, "a recording has no %s",
-			   mode == MODE_TIMEOUTS ? "timeouts" : "expectations");
-		return;
-	}
-	t->mode = mode;
-	t->vw.sel = t->vw.top = 0;
-	view_update(t);
-	gather(t);
-	t->redraw = true;
-}
-
-void views_free(struct tui *t)
-{
-	struct views *v = &t->vw;
-
-	if (v->pf_ok)
-		pressure_flows_free(&v->pf);
-	free(v->pol);
-	free(v->exp);
-	memset(v, 0, sizeof(*v));
-}
-
-/* ---- keys ---- */
-
-static size_t view_len(const struct tui *t)
-{
-	if (t->mode == MODE_TIMEOUTS)
-		return t->vw.to.n;
-	if (t->mode == MODE_EXPECT)
-		return t->vw.nexp;
-	return 0;
-}
-
-static void vmove(struct tui *t, long delta)
-{
-	size_t n = view_len(t);
-
-	if (n)
-		t->vw.sel = keys_moved(t->vw.sel, delta, n);
-}
-
-void views_key(struct tui *t, int key, bool fkey)
-{
-	long delta;
-
-	t->redraw = true;
-	if (fkey) {
-		if (keys_nav_delta(key, 10, &delta)) {
-			vmove(t, delta);
-			return;
-		}
-		switch (key) {
-		case KEY_BACKSPACE:
-			t->mode = MODE_LIST;
-			break;
-		case KEY_F(1):
-			t->help_back = t->mode;
-			t->mode = MODE_HELP;
-			break;
-		case KEY_F(10):
-			t->quit = true;
-			break;
-		default:
-			break;
-		}
-		return;
-	}
-	switch (key) {
-	case 27:
-	case 'q':
-	case 127:
-		t->mode = MODE_LIST;
-		break;
-	case 'P':
-	case 'T':
-	case 'E':
-		keys_open_view(t, key);
-		break;
-	case 'h':
-	case '?':
-		t->help_back = t->mode;
-		t->mode = MODE_HELP;
-		break;
-	case 'p':
-	case 'Z':
-		t->paused = !t->paused;
-		status_set(t, false, t->paused ? "paused (p resumes)" : "resumed");
-		break;
-	case 'r':
-		tui_refresh_now(t);
-		break;
-	case 'k':
-		vmove(t, -1);
-		break;
-	case 'j':
-		vmove(t, 1);
-		break;
-	default:
-		break;
-	}
-}
-
-/* ---- drawing ---- */
 
 /* Two columns of half the screen each. */
 static int half(void)
@@ -239,15 +36,15 @@ static int half(void)
 	return (COLS - 2) / 2;
 }
 
-static int draw_summary(struct tui *t, int y)
+static int draw_summary(const struct tui *t, int y)
 {
-	const struct views *v = &t->vw;
-	const struct table_stats *st = &t->stats;
-	const char *ft = filter_text(tui_filter(t));
+	const struct reports *v = &t->rep;
+	const struct table_stats *st = &t->sync.stats;
+	const char *ft = filter_text(listview_filter(&t->lv));
 	double added, removed;
 	char line[256];
 
-	if (t->have_stats) {
+	if (t->sync.have_stats) {
 		int n = snprintf(line, sizeof(line),
 				 "entries %" PRIu32 " of %" PRIu32 " (%.1f%% full)",
 				 st->count, st->max, pressure_fill(st));
@@ -259,7 +56,7 @@ static int draw_summary(struct tui *t, int y)
 				 (double)st->count / (double)v->buckets);
 	} else {
 		snprintf(line, sizeof(line), "entries %zu (no kernel figures)",
-			 table_count(t->tbl));
+			 table_count(t->m.tbl));
 	}
 	screen_put(y++, 1, COLS - 2, line, A_NORMAL, false);
 	if (pressure_trend_rates(&v->trend, 60.0, &added, &removed) == 0)
@@ -277,34 +74,34 @@ static int draw_summary(struct tui *t, int y)
 	else
 		snprintf(line, sizeof(line), "early-drop candidates: -");
 	screen_put(y++, 1, COLS - 2, line,
-		   tui_attr(t, v->pf.not_assured ? ROLE_LABEL : ROLE_NORMAL),
+		   screen_attr(v->pf.not_assured ? ROLE_LABEL : ROLE_NORMAL),
 		   false);
 	return y;
 }
 
-static int draw_counters(struct tui *t, int y, int x, int w, int bottom)
+static int draw_counters(const struct tui *t, int y, int x, int w, int bottom)
 {
-	const struct views *v = &t->vw;
+	const struct reports *v = &t->rep;
 	unsigned int warn = header_warnings(t);
 	double rates[PC_COUNT];
 	bool have_rates;
 	char line[128], total[32], rate[32];
 
-	screen_put(y, x, w, "", tui_attr(t, ROLE_TITLE), false);
+	screen_put(y, x, w, "", screen_attr(ROLE_TITLE), false);
 	snprintf(line, sizeof(line), "%-14s %12s %10s", "COUNTER", "TOTAL",
 		 "PER_SEC");
-	screen_put(y++, x, w, line, tui_attr(t, ROLE_TITLE), false);
-	if (!t->have_stats || !t->stats.have_cpu) {
+	screen_put(y++, x, w, line, screen_attr(ROLE_TITLE), false);
+	if (!t->sync.have_stats || !t->sync.stats.have_cpu) {
 		screen_put(y++, x, w, "statistics not available", A_NORMAL,
 			   false);
 		return y;
 	}
 	have_rates = v->have_prev &&
-		     pressure_rates(&t->stats, &v->prev, v->interval, rates) == 0;
+		     pressure_rates(&t->sync.stats, &v->prev, v->interval, rates) == 0;
 	for (int c = 0; c < PC_COUNT && y < bottom; c++) {
 		enum tui_role role = ROLE_NORMAL;
 
-		format_u64(total, sizeof(total), pressure_counter_value(&t->stats, c));
+		format_u64(total, sizeof(total), pressure_counter_value(&t->sync.stats, c));
 		if (have_rates)
 			snprintf(rate, sizeof(rate), "%.1f", rates[c]);
 		else
@@ -316,14 +113,14 @@ static int draw_counters(struct tui *t, int y, int x, int w, int bottom)
 			role = ROLE_CRIT;
 		snprintf(line, sizeof(line), "%-14s %12s %10s",
 			 pressure_counter_name(c), total, rate);
-		screen_put(y++, x, w, line, tui_attr(t, role), false);
+		screen_put(y++, x, w, line, screen_attr(role), false);
 	}
 	return y;
 }
 
-static int draw_sources(struct tui *t, int y, int x, int w, int bottom)
+static int draw_sources(const struct tui *t, int y, int x, int w, int bottom)
 {
-	struct views *v = &t->vw;
+	const struct reports *v = &t->rep;
 	const struct group_row *rows;
 	char line[160], key[96];
 	int kw = w - 17;
@@ -331,7 +128,7 @@ static int draw_sources(struct tui *t, int y, int x, int w, int bottom)
 
 	snprintf(line, sizeof(line), "%-*s %8s %7s", kw, "TOP SOURCES",
 		 "FLOWS", "SHARE");
-	screen_put(y++, x, w, line, tui_attr(t, ROLE_TITLE), false);
+	screen_put(y++, x, w, line, screen_attr(ROLE_TITLE), false);
 	if (!v->pf_ok)
 		return y;
 	rows = group_rows(v->pf.sources, &n);
@@ -348,9 +145,9 @@ static int draw_sources(struct tui *t, int y, int x, int w, int bottom)
 }
 
 /* Top states, in two columns, as many as fit. */
-static void draw_states(struct tui *t, int y, int bottom)
+static void draw_states(const struct tui *t, int y, int bottom)
 {
-	struct views *v = &t->vw;
+	const struct reports *v = &t->rep;
 	const struct group_row *rows;
 	char line[160], key[64], proto[16];
 	int w = half(), kw = w - 17, per;
@@ -359,15 +156,16 @@ static void draw_states(struct tui *t, int y, int bottom)
 
 	if (y >= bottom || !v->pf_ok)
 		return;
-	for (int c = 0; c < 2; c++) {
+	per = bottom - y - 1;
+	rows = group_rows(v->pf.states, &n);
+	/* The second column has a title only when rows go on in it. */
+	for (int c = 0; c < 2 && (!c || (int)n > per); c++) {
 		snprintf(line, sizeof(line), "%-*s %8s %7s", kw,
 			 c ? "" : "TOP STATES", "FLOWS", "SHARE");
 		screen_put(y, 1 + c * (w + 1), w, line,
-			   tui_attr(t, ROLE_TITLE), false);
+			   screen_attr(ROLE_TITLE), false);
 	}
 	y++;
-	per = bottom - y;
-	rows = group_rows(v->pf.states, &n);
 	for (size_t i = 0; i < n && per > 0 && (int)i < 2 * per; i++) {
 		int col = (int)i / per, row = (int)i % per;
 
@@ -380,7 +178,7 @@ static void draw_states(struct tui *t, int y, int bottom)
 	}
 }
 
-static void draw_pressure(struct tui *t)
+static void draw_pressure(const struct tui *t)
 {
 	int bottom = LINES - 2, y, yl, yr, w = half();
 
@@ -391,9 +189,9 @@ static void draw_pressure(struct tui *t)
 	draw_states(t, (yl > yr ? yl : yr) + 1, bottom);
 }
 
-static void draw_timeouts(struct tui *t)
+static void draw_timeouts(const struct tui *t)
 {
-	struct views *v = &t->vw;
+	const struct reports *v = &t->rep;
 	int bottom = LINES - 2, y = 3, rows, extra;
 	char line[256], dur[32], flows[32], over[32];
 	size_t npl = v->npol > POLICY_LINES ? POLICY_LINES : v->npol;
@@ -401,19 +199,11 @@ static void draw_timeouts(struct tui *t)
 	header_view_title(t, "Timeouts", "T  Up/Down: row  Esc/q: back");
 	snprintf(line, sizeof(line), "%-8s %-16s %10s %9s %10s %8s", "PROTO",
 		 "STATE", "TIMEOUT", "", "FLOWS", ">1H");
-	screen_fill(y, 0, COLS, tui_attr(t, ROLE_TITLE));
-	screen_put(y++, 1, COLS - 1, line, tui_attr(t, ROLE_TITLE), false);
+	screen_fill(y, 0, COLS, screen_attr(ROLE_TITLE));
+	screen_put(y++, 1, COLS - 1, line, screen_attr(ROLE_TITLE), false);
 	/* Under the rows: totals, the sysctl line, the policies. */
 	extra = 3 + (int)(npl ? npl + (v->npol > npl) : 0);
-	rows = bottom - y - extra;
-	if (rows < 1)
-		rows = 1;
-	if (v->sel >= v->to.n)
-		v->sel = v->to.n ? v->to.n - 1 : 0;
-	if (v->sel < v->top)
-		v->top = v->sel;
-	if (v->sel >= v->top + (size_t)rows)
-		v->top = v->sel - (size_t)rows + 1;
+	rows = reports_page(v, REPORT_TIMEOUTS, LINES);
 	for (int r = 0; r < rows && v->top + (size_t)r < v->to.n; r++) {
 		size_t i = v->top + (size_t)r;
 		const struct timeout_row *tr = &v->to.rows[i];
@@ -430,15 +220,15 @@ static void draw_timeouts(struct tui *t)
 		}
 		snprintf(line, sizeof(line), "%-8s %-16s %10ld %9s %10s %8s",
 			 tr->proto, tr->state, tr->seconds, dur, flows, over);
-		screen_fill(y, 0, COLS, tui_attr(t, role));
+		screen_fill(y, 0, COLS, screen_attr(role));
 		/* Flows parked for hours stand out. */
 		if (!sel && tr->counted && tr->over_hour)
 			role = ROLE_LABEL;
-		screen_put(y++, 1, COLS - 1, line, tui_attr(t, role), false);
+		screen_put(y++, 1, COLS - 1, line, screen_attr(role), false);
 	}
 	y = bottom - extra;
 	snprintf(line, sizeof(line), "%" PRIu64 " flows%s", v->to.flows,
-		 *filter_text(tui_filter(t)) ? " matching the filter" : "");
+		 *filter_text(listview_filter(&t->lv)) ? " matching the filter" : "");
 	if (v->to.other) {
 		size_t n = strlen(line);
 
@@ -453,7 +243,7 @@ static void draw_timeouts(struct tui *t)
 		timeouts_sysctl_line(cmd, sizeof(cmd), &v->to.rows[v->sel]);
 		snprintf(line, sizeof(line), "change with: %s  (ctop does not "
 			 "run it)", cmd);
-		screen_put(y++, 1, COLS - 2, line, tui_attr(t, ROLE_INFO),
+		screen_put(y++, 1, COLS - 2, line, screen_attr(ROLE_INFO),
 			   false);
 	} else {
 		screen_put(y++, 1, COLS - 2, "no timeout sysctls", A_NORMAL,
@@ -462,7 +252,7 @@ static void draw_timeouts(struct tui *t)
 	if (v->pol_err[0]) {
 		snprintf(line, sizeof(line), "cttimeout policies: unavailable: %.200s",
 			 v->pol_err);
-		screen_put(y, 1, COLS - 2, line, tui_attr(t, ROLE_ERROR), false);
+		screen_put(y, 1, COLS - 2, line, screen_attr(ROLE_ERROR), false);
 		return;
 	}
 	if (!v->npol) {
@@ -471,7 +261,7 @@ static void draw_timeouts(struct tui *t)
 		return;
 	}
 	snprintf(line, sizeof(line), "cttimeout policies: %zu", v->npol);
-	screen_put(y++, 1, COLS - 2, line, tui_attr(t, ROLE_LABEL), false);
+	screen_put(y++, 1, COLS - 2, line, screen_attr(ROLE_LABEL), false);
 	for (size_t i = 0; i < npl; i++) {
 		const struct timeout_policy *p = &v->pol[i];
 		char fam[16], proto[16];
@@ -510,9 +300,9 @@ static void tuple_text(char *buf, size_t len, uint8_t family,
 	snprintf(buf, len, "%s>%s", a, b);
 }
 
-static void draw_expect(struct tui *t)
+static void draw_expect(const struct tui *t)
 {
-	struct views *v = &t->vw;
+	const struct reports *v = &t->rep;
 	int bottom = LINES - 2, y = 3, rows, tw;
 	char line[512], m[200], e[200], k[200], proto[16];
 
@@ -523,12 +313,12 @@ static void draw_expect(struct tui *t)
 		tw = 10;
 	snprintf(line, sizeof(line), "%-5s %7s %-8s %-*s %-*s %-*s", "PROTO",
 		 "TTL", "HELPER", tw, "EXPECTED", tw, "MASTER", tw, "MASK");
-	screen_fill(y, 0, COLS, tui_attr(t, ROLE_TITLE));
-	screen_put(y++, 1, COLS - 1, line, tui_attr(t, ROLE_TITLE), false);
+	screen_fill(y, 0, COLS, screen_attr(ROLE_TITLE));
+	screen_put(y++, 1, COLS - 1, line, screen_attr(ROLE_TITLE), false);
 	if (v->exp_err[0]) {
 		snprintf(line, sizeof(line), "cannot read expectations: %.200s",
 			 v->exp_err);
-		screen_put(y + 1, 1, COLS - 2, line, tui_attr(t, ROLE_ERROR),
+		screen_put(y + 1, 1, COLS - 2, line, screen_attr(ROLE_ERROR),
 			   false);
 		return;
 	}
@@ -538,13 +328,7 @@ static void draw_expect(struct tui *t)
 		mvaddstr((y + bottom) / 2, (COLS - (int)strlen(msg)) / 2, msg);
 		return;
 	}
-	rows = bottom - y - 1;
-	if (v->sel >= v->nexp)
-		v->sel = v->nexp - 1;
-	if (v->sel < v->top)
-		v->top = v->sel;
-	if (v->sel >= v->top + (size_t)rows)
-		v->top = v->sel - (size_t)rows + 1;
+	rows = reports_page(v, REPORT_EXPECT, LINES);
 	for (int r = 0; r < rows && v->top + (size_t)r < v->nexp; r++) {
 		size_t i = v->top + (size_t)r;
 		const struct expectation *x = &v->exp[i];
@@ -559,18 +343,18 @@ static void draw_expect(struct tui *t)
 			 "%-*.*s %-*.*s", proto, x->timeout,
 			 x->helper[0] ? x->helper : "-", tw, tw, e, tw, tw, m,
 			 tw, tw, k);
-		screen_fill(y, 0, COLS, tui_attr(t, role));
-		screen_put(y++, 1, COLS - 1, line, tui_attr(t, role), false);
+		screen_fill(y, 0, COLS, screen_attr(role));
+		screen_put(y++, 1, COLS - 1, line, screen_attr(role), false);
 	}
 	snprintf(line, sizeof(line), "%zu expectation%s", v->nexp,
 		 v->nexp == 1 ? "" : "s");
 	screen_put(bottom - 1, 1, COLS - 2, line, A_NORMAL, false);
 }
 
-void views_draw(struct tui *t)
+void reports_draw(const struct tui *t)
 {
 	header_top(t);
-	switch (t->mode) {
+	switch (t->in.mode) {
 	case MODE_PRESSURE:
 		draw_pressure(t);
 		break;
@@ -581,11 +365,6 @@ void views_draw(struct tui *t)
 		draw_expect(t);
 		break;
 	}
-	if (t->status[0])
-		status_draw(t);
-	else
-		screen_put(LINES - 2, 0, COLS, "P pressure  T timeouts  "
-			   "E expectations  Esc/q back to the flows  "
-			   "h help", A_NORMAL, false);
+	status_draw(t);
 	keybar_draw(t);
 }

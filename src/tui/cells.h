@@ -1,0 +1,53 @@
+/* The text of a flow's cell on the screen, and what a column is called:
+ * the registry's (columns.h), plus what only the screen knows: host
+ * names from the resolver, the TTL counted down since the flow was read,
+ * accounting switched off, and the rate (the one column the screen adds:
+ * bytes per second between the last two readings). */
+#ifndef CTOP_TUI_CELLS_H
+#define CTOP_TUI_CELLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../cli.h"
+#include "../columns.h"
+#include "../order.h"
+#include "../resolve.h"
+#include "model.h"
+
+/* The one column the screen adds to the registry: bytes per second. */
+#define VCOL_RATE ORDER_COL_RATE
+#define TUI_MAX_COLS (CLI_MAX_COLS + 1)
+
+/* Host names (reverse DNS in the background) for the address cells. */
+struct cells {
+	struct resolver *res;
+	bool names;		/* shown */
+	int wake_fd;		/* the resolver's wakeup */
+};
+
+/* NAMES: on from the start (-l). -1: the resolver could not start. */
+int cells_init(struct cells *c, bool names, int wake_fd);
+void cells_free(struct cells *c);
+/* l: names on or off. -1: could not start the resolver (left off). */
+int cells_toggle_names(struct cells *c);
+/* Bumps when a name arrives (a redraw shows it). */
+uint64_t cells_version(const struct cells *c);
+
+const char *col_title(int col);
+bool col_right(int col);
+/* The width a column asks for: its minimum, what it prefers, the most
+ * it takes, and whether it takes or gives room (addresses, for IPv6 and
+ * host names). */
+struct col_want {
+	int min, pref, max;
+	bool flex;
+};
+struct col_want col_want(int col);
+
+void cell_text(const struct cells *c, const struct model *m, int col,
+	       const struct table_flow *tf, uint64_t now_ms, char *buf,
+	       size_t len);
+
+#endif

@@ -1,0 +1,224 @@
+/* Drawing the list: the column title row and the visible rows, flows
+ * or groups, at the places the geometry gave them. Column 0 of the
+ * screen is a margin that shows '*' on tagged rows, so tags read without
+ * color too. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <curses.h>
+
+#include "../clock.h"
+#include "../format.h"
+#include "list_draw.h"
+#include "screen.h"
+#include "session.h"
+
+static enum tui_role proto_role(uint8_t p)
+{
+	switch (p) {
+	case FLOW_P_TCP:
+		return ROLE_TCP;
+	case FLOW_P_UDP:
+	case FLOW_P_UDPLITE:
+		return ROLE_UDP;
+	case FLOW_P_ICMP:
+	case FLOW_P_ICMPV6:
+		return ROLE_ICMP;
+	default:
+		return ROLE_OTHER_PROTO;
+	}
+}
+
+static enum tui_role state_role(const struct flow *f)
+{
+	static const char *const setup[] = {
+		"SYN", "COOKIE", "REQUEST", "RESPOND", "PARTOPEN",
+	};
+	const char *s = flow_state_name(f);
+
+	if (!s || !strcmp(s, "NONE"))
+		return ROLE_NORMAL;
+	if (!strcmp(s, "ESTABLISHED") || !strcmp(s, "OPEN"))
+		return ROLE_ST_OPEN;
+	for (size_t i = 0; i < sizeof(setup) / sizeof(setup[0]); i++)
+		if (!strncmp(s, setup[i], strlen(setup[i])))
+			return ROLE_ST_SETUP;
+	return ROLE_ST_CLOSING;
+}
+
+static enum tui_role cell_role(int col, const struct flow *f)
+{
+	switch (col) {
+	case COL_PROTO:
+		return proto_role(f->protonum);
+	case COL_STATE:
+		return state_role(f);
+	case COL_FLAGS:
+		return flow_unreplied(f) ? ROLE_UNREPLIED : ROLE_NORMAL;
+	default:
+		return ROLE_NORMAL;
+	}
+}
+
+static void title_put(int y, int x, int w, const char *title, bool sorted,
+		      bool rev, bool right)
+{
+	char buf[64];
+	const char *mark = "";
+
+	if (sorted)
+		mark = MB_CUR_MAX > 1 ? (rev ? "\u25bc" : "\u25b2")
+				      : (rev ? "-" : "+");
+	snprintf(buf, sizeof(buf), "%s%s", title, mark);
+	screen_put(y, x, w, buf,
+		   screen_attr(sorted ? ROLE_TITLE_SORT : ROLE_TITLE), right);
+}
+
+static void titles_flows(const struct tui *t, int y)
+{
+	const struct geometry *g = &t->geo;
+	const struct listview *lv = &t->lv;
+
+	screen_fill(y, 0, COLS, screen_attr(ROLE_TITLE));
+	for (size_t c = 0; c < g->nvis; c++) {
+		int w = g->colw[c];
+		bool sorted = lv->cols[c] == lv->sort_col;
+
+		if (g->colx[c] + w > COLS)
+			w = COLS - g->colx[c];
+		title_put(y, g->colx[c], w, col_title(lv->cols[c]), sorted,
+			  lv->sort_rev, col_right(lv->cols[c]));
+	}
+}
+
+static void row_flow(const struct tui *t, int y, size_t i, uint64_t now)
+{
+	const struct geometry *g = &t->geo;
+	const struct listview *lv = &t->lv;
+	const struct table_flow *tf = listview_rec(lv, i);
+	bool sel, tag;
+	int base;
+	char cell[160];
+
+	/* Past the rows a first-screen preview sorted (view_prepare): a
+	 * terminal that grew meanwhile. The next draw has them. */
+	if (!tf)
+		return;
+	sel = i == lv->sel;
+	tag = listview_is_tagged(lv, &tf->f);
+	base = screen_attr(sel ? ROLE_SELECTED : tag ? ROLE_TAGGED : ROLE_NORMAL);
+	screen_fill(y, 0, COLS, base);
+	screen_put(y, 0, 1, tag ? "*" : " ", base, false);
+	for (size_t c = 0; c < g->nvis; c++) {
+		int col = lv->cols[c], attr = base;
+
+		cell_text(&t->cells, &t->m, col, tf, now, cell, sizeof(cell));
+		if (!sel && !tag)
+			attr = screen_attr(cell_role(col, &tf->f));
+		screen_put(y, g->colx[c], g->colw[c], cell, attr,
+			   col_right(col));
+	}
+}
+
+/* Group rows: KEY FLOWS PACKETS BYTES SHARE. */
+static const struct {
+	const char *title;
+	int width;
+} gcols[] = {
+	{ "FLOWS", 9 }, { "PACKETS", 9 }, { "BYTES", 8 }, { "SHARE", 7 },
+};
+
+static int group_key_width(void)
+{
+	int w = COLS - 2;
+
+	for (size_t i = 0; i < sizeof(gcols) / sizeof(gcols[0]); i++)
+		w -= gcols[i].width + 1;
+	return w > 60 ? 60 : w;
+}
+
+static void titles_groups(const struct tui *t, int y)
+{
+	char title[64];
+	int x = 1, kw = group_key_width();
+
+	screen_fill(y, 0, COLS, screen_attr(ROLE_TITLE));
+	snprintf(title, sizeof(title), "%s", group_by_str(t->lv.group));
+	for (char *p = title; *p; p++)
+		*p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+	screen_put(y, x, kw, title, screen_attr(ROLE_TITLE), false);
+	x += kw + 1;
+	for (size_t i = 0; i < sizeof(gcols) / sizeof(gcols[0]); i++) {
+		title_put(y, x, gcols[i].width, gcols[i].title, i == 0,
+			  true, true);
+		x += gcols[i].width + 1;
+	}
+}
+
+static void row_group(const struct tui *t, int y, size_t i)
+{
+	const struct group_row *g = &t->lv.grows[i];
+	bool sel = i == t->lv.sel;
+	int attr = screen_attr(sel ? ROLE_SELECTED : ROLE_NORMAL);
+	int x = 1, kw = group_key_width();
+	char buf[5][96];
+
+	group_key_format(buf[0], sizeof(buf[0]), t->lv.group, &g->key);
+	format_u64(buf[1], sizeof(buf[1]), g->flows);
+	if (t->m.acct_off) {
+		snprintf(buf[2], sizeof(buf[2]), "-");
+		snprintf(buf[3], sizeof(buf[3]), "-");
+	} else {
+		format_count(buf[2], sizeof(buf[2]), g->packets);
+		format_bytes(buf[3], sizeof(buf[3]), g->bytes);
+	}
+	snprintf(buf[4], sizeof(buf[4]), "%.1f%%",
+		 t->lv.gtotal ? 100.0 * (double)g->flows / (double)t->lv.gtotal :
+		 0.0);
+	screen_fill(y, 0, COLS, attr);
+	screen_put(y, x, kw, buf[0], attr, false);
+	x += kw + 1;
+	for (size_t c = 0; c < 4; c++) {
+		screen_put(y, x, gcols[c].width, buf[c + 1], attr, true);
+		x += gcols[c].width + 1;
+	}
+}
+
+static void list_empty(const struct tui *t)
+{
+	const char *msg;
+	int y = t->geo.list_y + t->geo.list_h / 2;
+
+	if (!t->m.complete && !t->sync.fetch_error)
+		msg = t->cli->replay ? "reading the recording..."
+				     : "reading the conntrack table...";
+	else if (table_count(t->m.tbl) == 0)
+		msg = "the conntrack table is empty";
+	else
+		msg = "no flows match the filter";
+	screen_put(y, 0, COLS, "", A_NORMAL, false);
+	mvaddstr(y, (COLS - (int)strlen(msg)) / 2, msg);
+}
+
+void list_draw(const struct tui *t)
+{
+	const struct geometry *g = &t->geo;
+	const struct listview *lv = &t->lv;
+	size_t n = listview_rows(lv);
+	uint64_t now = clock_monotonic_ms();
+
+	if (lv->group != GROUP_NONE)
+		titles_groups(t, g->title_y);
+	else
+		titles_flows(t, g->title_y);
+	if (!n) {
+		list_empty(t);
+		return;
+	}
+	for (int r = 0; r < g->list_h && lv->top + (size_t)r < n; r++) {
+		if (lv->group != GROUP_NONE)
+			row_group(t, g->list_y + r, lv->top + r);
+		else
+			row_flow(t, g->list_y + r, lv->top + r, now);
+	}
+}

@@ -1,0 +1,161 @@
+/* The data of the P, T and E views (reports.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../clock.h"
+#include "../report.h"
+#include "../source.h"
+#include "reports.h"
+
+/* ---- gathering ---- */
+
+/* A copy of the flow with its TTL as of now, for counting. */
+static const struct flow *flow_now(const struct model *m,
+				   const struct table_flow *tf,
+				   uint64_t now_ms, struct flow *tmp)
+{
+	*tmp = tf->f;
+	tmp->timeout = model_ttl(m, tf, now_ms);
+	return tmp;
+}
+
+static void gather_pressure(struct reports *v, const struct model *m,
+			    const struct filter *flt)
+{
+	struct table_flow *tf;
+	size_t cur = 0;
+
+	if (!v->pf_ok) {
+		if (pressure_flows_init(&v->pf))
+			return;
+		v->pf_ok = true;
+	}
+	pressure_flows_reset(&v->pf);
+	while ((tf = table_next(m->tbl, &cur)))
+		if (filter_match(flt, &tf->f))
+			pressure_flows_add(&v->pf, &tf->f);
+	v->buckets = source_sysctl("nf_conntrack_buckets");
+}
+
+static void gather_timeouts(struct reports *v, const struct model *m,
+			    const struct filter *flt, uint64_t now_ms)
+{
+	struct ctop_err err = { 0 };
+	struct report_items it = { 0 };
+	struct table_flow *tf;
+	struct flow tmp;
+	size_t cur = 0;
+
+	timeouts_read(&v->to, NULL);
+	while ((tf = table_next(m->tbl, &cur)))
+		if (filter_match(flt, &tf->f))
+			timeouts_add_flow(&v->to, flow_now(m, tf, now_ms, &tmp));
+	/* The capacity of the old array is not kept: start afresh. */
+	free(v->pol);
+	v->pol_err[0] = '\0';
+	if (report_read_policies(&it, &err))
+		snprintf(v->pol_err, sizeof(v->pol_err), "%s", err.msg);
+	v->pol = it.v;
+	v->npol = it.n;
+}
+
+static void gather_expect(struct reports *v)
+{
+	struct ctop_err err = { 0 };
+	struct report_items it = { 0 };
+
+	free(v->exp);
+	v->exp_err[0] = '\0';
+	if (report_read_expectations(&it, &err))
+		snprintf(v->exp_err, sizeof(v->exp_err), "%s", err.msg);
+	v->exp = it.v;
+	v->nexp = it.n;
+}
+
+void reports_gather(struct reports *r, enum report_view v,
+		    const struct model *m, const struct filter *flt,
+		    bool replay, uint64_t now_ms)
+{
+	uint64_t took;
+
+	/* A recording has flows, but no kernel to ask for the rest. */
+	if (replay && v != REPORT_PRESSURE)
+		return;
+	switch (v) {
+	case REPORT_PRESSURE:
+		gather_pressure(r, m, flt);
+		break;
+	case REPORT_TIMEOUTS:
+		gather_timeouts(r, m, flt, now_ms);
+		break;
+	case REPORT_EXPECT:
+		gather_expect(r);
+		break;
+	}
+	/* At a million flows a pass takes a while: at most a tenth of the
+	 * time goes to it. */
+	took = clock_monotonic_ms() - now_ms;
+	r->next_gather_ms = now_ms + 10 * took;
+}
+
+void reports_refresh(struct reports *r, const struct sync *s, int v,
+		     const struct model *m, const struct filter *flt,
+		     uint64_t now_ms)
+{
+	/* The fill trend needs a minute of history, whatever the mode. */
+	if (s->have_stats && s->stats_ms != 0) {
+		pressure_trend_add(&r->trend, (double)s->stats_ms / 1000.0,
+				   &s->stats);
+		r->have_prev = s->have_prev_stats;
+		r->prev = s->prev_stats;
+		r->interval = (double)(s->stats_ms - s->prev_stats_ms) / 1000.0;
+	}
+	if (v >= 0 && now_ms >= r->next_gather_ms)
+		reports_gather(r, (enum report_view)v, m, flt, s->cli->replay,
+			       now_ms);
+}
+
+size_t reports_rows(const struct reports *r, enum report_view v)
+{
+	if (v == REPORT_TIMEOUTS)
+		return r->to.n;
+	if (v == REPORT_EXPECT)
+		return r->nexp;
+	return 0;
+}
+
+void reports_move(struct reports *r, enum report_view v, long delta)
+{
+	size_t n = reports_rows(r, v);
+	long s = (long)r->sel + delta;
+
+	if (!n)
+		return;
+	if (s < 0)
+		s = 0;
+	if (s >= (long)n)
+		s = (long)n - 1;
+	r->sel = (size_t)s;
+}
+
+void reports_scroll(struct reports *r, enum report_view v, size_t rows)
+{
+	size_t n = reports_rows(r, v);
+
+	if (r->sel >= n)
+		r->sel = n ? n - 1 : 0;
+	if (r->sel < r->top)
+		r->top = r->sel;
+	if (rows && r->sel >= r->top + rows)
+		r->top = r->sel - rows + 1;
+}
+
+void reports_free(struct reports *r)
+{
+	if (r->pf_ok)
+		pressure_flows_free(&r->pf);
+	free(r->pol);
+	free(r->exp);
+	memset(r, 0, sizeof(*r));
+}

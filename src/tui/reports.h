@@ -1,0 +1,59 @@
+/* The data of the full-screen views beside the flow list: table pressure
+ * (P), the timeouts (T) and the expectation table (E). The figures come
+ * from the same functions as ctop --stats, --timeouts and --expect
+ * (pressure.h, timeouts.h, source_policy.h); the flows they count are
+ * the screen's own model, so opening a view costs one pass over the
+ * table and no dump. Drawn by reports_draw.c. */
+#ifndef CTOP_TUI_REPORTS_H
+#define CTOP_TUI_REPORTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../filter.h"
+#include "../pressure.h"
+#include "../source_policy.h"
+#include "../stats.h"
+#include "../timeouts.h"
+#include "model.h"
+#include "sync.h"
+
+enum report_view { REPORT_PRESSURE, REPORT_TIMEOUTS, REPORT_EXPECT };
+
+struct reports {
+	struct pressure_flows pf;
+	bool pf_ok;
+	struct pressure_trend trend;
+	struct table_stats prev;	/* statistics one refresh earlier */
+	bool have_prev;
+	double interval;		/* seconds between prev and now */
+	long buckets;
+	struct timeouts to;
+	struct timeout_policy *pol;
+	size_t npol;
+	char pol_err[512];
+	struct expectation *exp;
+	size_t nexp;
+	char exp_err[512];
+	size_t sel, top;		/* selected row of T and E */
+	uint64_t next_gather_ms;	/* a pass over a big table, not too often */
+};
+
+/* Gather the figures of a view now (opening it). */
+void reports_gather(struct reports *r, enum report_view v,
+		    const struct model *m, const struct filter *flt,
+		    bool replay, uint64_t now_ms);
+/* Every refresh: the fill trend (whatever is shown), and the figures of
+ * the view shown (V < 0: none) when a pass is due. */
+void reports_refresh(struct reports *r, const struct sync *s, int v,
+		     const struct model *m, const struct filter *flt,
+		     uint64_t now_ms);
+/* Rows of the view V (T and E move a cursor over them). */
+size_t reports_rows(const struct reports *r, enum report_view v);
+void reports_move(struct reports *r, enum report_view v, long delta);
+/* Keep the cursor of T and E on a page of ROWS rows (the layout). */
+void reports_scroll(struct reports *r, enum report_view v, size_t rows);
+void reports_free(struct reports *r);
+
+#endif
