@@ -24,6 +24,7 @@
 #include "follow.h"
 #include "format.h"
 #include "source.h"
+#include "source_read.h"
 #include "table.h"
 
 static volatile sig_atomic_t stop_signal;
@@ -92,6 +93,17 @@ static const char *event_name(enum source_event_type type)
 	return "overflow";
 }
 
+/* After a line: flushed at once on a terminal. Nonzero stops the
+ * stream (a write error, or -n events printed). */
+static int line_written(struct stream *s)
+{
+	if (s->tty && batch_flush(s->out) < 0) {
+		s->write_error = true;
+		return 1;
+	}
+	return s->limit && s->printed >= s->limit;
+}
+
 static int on_event(const struct source_event *e, void *data)
 {
 	struct stream *s = data;
@@ -106,11 +118,7 @@ static int on_event(const struct source_event *e, void *data)
 		batch_event(s->out, now, event_name(e->type), &e->f, 0);
 		s->printed++;
 	}
-	if (s->tty && batch_flush(s->out) < 0) {
-		s->write_error = true;
-		return 1;
-	}
-	return s->limit && s->printed >= s->limit;
+	return line_written(s);
 }
 
 static int stream_flush(struct stream *s, struct ctop_err *err)
@@ -148,6 +156,47 @@ static int stream_loop(struct stream *s, struct source_events *ev,
 	return 0;
 }
 
+/* ---- ctop -E - : conntrack -E text ---- */
+
+/* The kernel's event type of a text line's [NEW], [UPDATE], [DESTROY]. */
+static enum source_event_type text_event_type(enum text_event ev)
+{
+	return ev == TEXT_EV_NEW ? SOURCE_EV_NEW :
+	       ev == TEXT_EV_UPDATE ? SOURCE_EV_UPDATE : SOURCE_EV_DESTROY;
+}
+
+static int on_text_event(const struct text_line *tl, void *data)
+{
+	struct stream *s = data;
+
+	if (stop_signal)
+		return 1;
+	if (!filter_match(s->flt, &tl->f))
+		return 0;
+	/* conntrack -E -o timestamp gives the time; without it, the time
+	 * the line was read is the best there is. */
+	batch_event(s->out, tl->event_ns ? tl->event_ns : clock_realtime_ns(),
+		    event_name(text_event_type(tl->event)), &tl->f, 0);
+	s->printed++;
+	return line_written(s);
+}
+
+/* Events read from a file or a pipe (ssh router conntrack -E | ctop -E -),
+ * printed as they arrive. */
+static int text_stream_run(const struct cli *cli, struct stream *s,
+			   struct ctop_err *err)
+{
+	struct read_summary sum;
+	int r;
+
+	r = source_read_events(cli->replay, on_text_event, s, &sum, err);
+	if (r == 0 && !s->write_error)
+		r = stream_flush(s, err);
+	if (r == 0)
+		source_read_report(stderr, cli->replay, &sum);
+	return r < 0 ? err->status : CTOP_EXIT_OK;
+}
+
 static int stream_run(const struct cli *cli, const struct filter *flt,
 		      struct ctop_err *err)
 {
@@ -167,6 +216,17 @@ static int stream_run(const struct cli *cli, const struct filter *flt,
 	int r;
 
 	signals_setup(&mask);
+	if (cli->replay) {
+		s.out = batch_new(stdout, &opts);
+		if (!s.out)
+			return err_set(err, CTOP_EXIT_RUNTIME, "out of memory"),
+			       CTOP_EXIT_RUNTIME;
+		/* Reading blocks: let SIGINT and SIGTERM end it. */
+		sigprocmask(SIG_SETMASK, &mask, NULL);
+		r = text_stream_run(cli, &s, err);
+		batch_free(s.out);
+		return r;
+	}
 	ev = source_events_open((size_t)cli->buffer_size, err);
 	if (!ev)
 		return err->status;
@@ -308,10 +368,12 @@ out:
 int events_run(const struct cli *cli, const struct filter *flt,
 	       struct ctop_err *err)
 {
-	if (cli->replay)
+	if (cli->replay && cli->self_check > 0)
 		return err_set(err, CTOP_EXIT_USAGE,
-			       "-E and --self-check read the kernel, not --replay"),
+			       "--self-check reads the kernel, not a file"),
 		       CTOP_EXIT_USAGE;
+	if (cli->replay)
+		return stream_run(cli, flt, err);
 	if (source_enter_netns(cli->netns, err) < 0)
 		return err->status;
 	if (cli->self_check > 0)

@@ -16,8 +16,9 @@ struct reader_ctx {
 	void *data;
 	struct read_summary *sum;
 	uint64_t now_ns;
-	uint64_t events;	/* event lines met while reading a table */
-	uint64_t event_first;	/* the first one's line number */
+	/* Lines of the other kind: events in a table, table lines in
+	 * events; skipped, and the first one's line number. */
+	uint64_t others, other_first;
 	const struct text_read_stats *st;	/* text: lines so far */
 };
 
@@ -70,8 +71,8 @@ static int on_table_line(const struct text_line *tl, void *data)
 
 	/* An event line is no table entry: a DESTROY is a flow gone. */
 	if (tl->event != TEXT_EV_NONE) {
-		if (!rc->events++)
-			rc->event_first = rc->st->lines;
+		if (!rc->others++)
+			rc->other_first = rc->st->lines;
 		return 0;
 	}
 	rc->sum->flows++;
@@ -82,6 +83,12 @@ static int on_event_line(const struct text_line *tl, void *data)
 {
 	struct reader_ctx *rc = data;
 
+	/* A table line in an event stream: no event to print. */
+	if (tl->event == TEXT_EV_NONE) {
+		if (!rc->others++)
+			rc->other_first = rc->st->lines;
+		return 0;
+	}
 	rc->sum->flows++;
 	return rc->line_fn(tl, rc->data);
 }
@@ -100,16 +107,25 @@ static int text_read_all(struct read_in *in, struct reader_ctx *rc,
 		return err_set(err, CTOP_EXIT_RUNTIME, "cannot read %s: %s", in->name,
 			       in->error ? strerror(in->err_no) : "out of memory");
 	sum->lines = st.lines;
-	sum->skipped = st.skipped + rc->events;
+	sum->skipped = st.skipped + rc->others;
 	sum->first_skipped = st.first_skipped;
-	if (rc->events && (!st.skipped || rc->event_first < st.first_skipped))
-		sum->first_skipped = rc->event_first;
-	if (sum->flows || st.summary)
+	if (rc->others && (!st.skipped || rc->other_first < st.first_skipped))
+		sum->first_skipped = rc->other_first;
+	/* An empty table prints only conntrack's summary; an event stream
+	 * may well be empty. */
+	if (sum->flows || (rc->flow_fn && st.summary) ||
+	    (!rc->flow_fn && !st.lines))
 		return 0;
-	if (rc->events)
+	if (rc->others && rc->flow_fn)
 		return err_set(err, CTOP_EXIT_RUNTIME, "%s holds conntrack -E "
 			       "events, not a table: read it with 'ctop -E -'",
 			       in->name);
+	if (rc->others)
+		return err_set(err, CTOP_EXIT_RUNTIME, "%s holds a table, not "
+			       "conntrack -E events: read it without -E",
+			       in->name);
+	if (!rc->flow_fn && !sum->skipped)
+		return 0;	/* only conntrack's own lines */
 	if (!st.lines)
 		return err_set(err, CTOP_EXIT_RUNTIME, "%s is empty: no conntrack "
 			       "table in it", in->name);

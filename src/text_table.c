@@ -547,6 +547,12 @@ static bool finish(struct line_state *st, uint64_t now_ns)
 	f->status |= FLOW_S_CONFIRMED;
 	if (!st->unreplied)
 		f->status |= FLOW_S_SEEN_REPLY;
+	/* The kernel reports an entry's end once it is dying. */
+	if (st->out->event == TEXT_EV_DESTROY)
+		f->status |= FLOW_S_DYING;
+	/* An event's delta-time counts to the event (its stop time). */
+	if (st->out->event_ns)
+		now_ns = st->out->event_ns;
 	if (!st->have_start && st->have_delta &&
 	    st->delta <= now_ns / 1000000000u)
 		f->start_ns = now_ns - st->delta * 1000000000u;

@@ -241,6 +241,7 @@ static void test_events(void **state)
 	assert_int_equal(tl.f.id, 659431613);
 	assert_int_equal(line("[DESTROY] tcp      6 599 ESTABLISHED src=10.7.0.1 dst=10.2.0.1 sport=1000 dport=80 packets=0 bytes=0 src=10.2.0.1 dst=10.7.0.1 sport=80 dport=1000 packets=0 bytes=0 [ASSURED] mark=9 delta-time=0", &tl), TEXT_FLOW);
 	assert_int_equal(tl.event, TEXT_EV_DESTROY);
+	assert_true(tl.f.status & FLOW_S_DYING);
 	assert_int_equal(line("[1796161009.565823]\t[BOGUS] tcp 6 src=1.1.1.1 dst=1.1.1.2 src=1.1.1.2 dst=1.1.1.1", &tl), TEXT_BAD);
 }
 
