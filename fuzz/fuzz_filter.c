@@ -40,7 +40,8 @@ static void flows_init(struct flow *fl)
 	f->reply.sport = 80, f->reply.dport = 40006;
 	f->status = FLOW_S_ASSURED | FLOW_S_SEEN_REPLY | FLOW_S_CONFIRMED |
 		    FLOW_S_SRC_NAT | FLOW_S_SRC_NAT_DONE;
-	f->state = 3, f->timeout = 431999, f->mark = 0x2a, f->zone = 3;
+	f->state = 3, f->timeout = 431999, f->mark = 0x2a;
+	f->orig.zone = f->reply.zone = 3;
 	f->id = 12345, f->orig_packets = 10, f->orig_bytes = 1000;
 	f->has = FLOW_HAS_STATE | FLOW_HAS_COUNTERS | FLOW_HAS_MARK |
 		 FLOW_HAS_ZONE | FLOW_HAS_TIMEOUT;
@@ -51,7 +52,8 @@ static void flows_init(struct flow *fl)
 	f->orig.sport = 5353, f->orig.dport = 53;
 	addr6(&f->reply.src, 0xfd01, 2), f->reply.dst = f->orig.src;
 	f->reply.sport = 5300, f->reply.dport = 5353;
-	f->timeout = 29, f->has = FLOW_HAS_TIMEOUT;
+	f->orig.zone = 2;	/* the original direction's zone only */
+	f->timeout = 29, f->has = FLOW_HAS_TIMEOUT | FLOW_HAS_ZONE;
 	/* ICMP echo. */
 	f = &fl[2];
 	f->family = FLOW_IPV4, f->protonum = FLOW_P_ICMP;
@@ -92,7 +94,10 @@ static bool pushdown_keeps(const struct filter_pushdown *pd,
 		return false;
 	if (pd->protonum >= 0 && f->protonum != pd->protonum)
 		return false;
-	if (pd->zone >= 0 && f->zone != pd->zone)
+	/* The kernel's zone filter: the zone id of either direction; zone 0
+	 * is never sent (it means no filter). */
+	if (pd->zone > 0 && f->orig.zone != pd->zone &&
+	    f->reply.zone != pd->zone)
 		return false;
 	return true;
 }

@@ -371,6 +371,16 @@ static void json_optional_fields(struct batch *b, const struct flow *f)
 	}
 }
 
+/* "zone" is the zone both directions share (CTA_ZONE; 0 when they
+ * differ, as conntrack -L prints zone= only then); "zone_orig" and
+ * "zone_reply" are each direction's. */
+static void json_zones(struct batch *b, const struct flow *f)
+{
+	json_u64(b, "zone", flow_zone_split(f) ? 0 : f->orig.zone);
+	json_u64(b, "zone_orig", f->orig.zone);
+	json_u64(b, "zone_reply", f->reply.zone);
+}
+
 static void json_flow(struct batch *b, const struct flow *f)
 {
 	struct names_ctx names = { b, ",", true, 0 };
@@ -399,7 +409,7 @@ static void json_flow(struct batch *b, const struct flow *f)
 	flow_flag_names(f, out_name, &names);
 	out_chr(b, ']');
 	json_u64(b, "mark", f->mark);
-	json_u64(b, "zone", f->zone);
+	json_zones(b, f);
 	out_lit(b, ",\"nat\":");
 	json_name_or_null(b, flow_nat_name(flow_nat(f)));
 	json_proto_fields(b, f);
@@ -411,7 +421,8 @@ static void json_flow(struct batch *b, const struct flow *f)
 
 static const char csv_flow_header[] =
 	"id,family,proto,protonum,state,timeout,src,dst,sport,dport,"
-	"reply_src,reply_dst,reply_sport,reply_dport,flags,mark,zone,nat,"
+	"reply_src,reply_dst,reply_sport,reply_dport,flags,mark,zone,"
+	"zone_orig,zone_reply,nat,"
 	"icmp_type,icmp_code,icmp_id,orig_packets,orig_bytes,reply_packets,"
 	"reply_bytes,start,helper,labels\n";
 
@@ -481,7 +492,9 @@ static void csv_flow(struct batch *b, const struct flow *f)
 	flow_flag_names(f, out_name, &names);
 	out_chr(b, ',');
 	csv_u64(b, true, f->mark);
-	csv_u64(b, true, f->zone);
+	csv_u64(b, true, flow_zone_split(f) ? 0 : f->orig.zone);
+	csv_u64(b, true, f->orig.zone);
+	csv_u64(b, true, f->reply.zone);
 	s = flow_nat_name(flow_nat(f));
 	if (s)
 		out_str(b, s);

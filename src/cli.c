@@ -141,9 +141,11 @@ void cli_usage(FILE *out)
 "  src|dst|host ADDR[/LEN], sport|dport|port N[-M], state NAME, assured,\n"
 "  unreplied, seen_reply, snat, dnat, nat, mark N[/MASK], zone N, id N,\n"
 "  ttl <|<=|>|>=|= N, 'reply' before src/dst/host/ports for the reply tuple,\n"
+"  'orig zone N' / 'reply zone N' for one direction's zone (zone N: either),\n"
 "  and, or, not, ( ).\n"
 "\n"
-"Exit status: 0 success, 1 runtime failure (kernel, namespace, privileges),\n"
+"Exit status: 0 success, 1 runtime failure (kernel, namespace, privileges,\n"
+"a delete the kernel did not carry out),\n"
 "2 bad usage (option or filter). Reading the table needs CAP_NET_ADMIN.\n",
 	out);
 }

@@ -376,18 +376,22 @@ static size_t mark_fmt(char *buf, size_t len, const struct flow *f,
 
 /* zone, id */
 
+/* The original direction's zone first, then the reply's (sort.c packs
+ * the same order). */
 static int zone_cmp(const struct flow *a, const struct flow *b,
 		    const struct column_ctx *ctx)
 {
 	(void)ctx;
-	return cmp_u64(a->zone, b->zone);
+	if (a->orig.zone != b->orig.zone)
+		return cmp_u64(a->orig.zone, b->orig.zone);
+	return cmp_u64(a->reply.zone, b->reply.zone);
 }
 
 static size_t zone_fmt(char *buf, size_t len, const struct flow *f,
 		       const struct column_ctx *ctx)
 {
 	(void)ctx;
-	return format_u64(buf, len, f->zone);
+	return format_zone(buf, len, f->orig.zone, f->reply.zone);
 }
 
 static int id_cmp(const struct flow *a, const struct flow *b,

@@ -249,14 +249,15 @@ static int stream_run(const struct cli *cli, const struct filter *flt,
 
 static void print_flow(const char *what, const struct flow *f)
 {
-	char proto[16], src[64], dst[64];
+	char proto[16], src[64], dst[64], zone[16];
 	const char *state = flow_state_name(f);
 
 	format_proto(proto, sizeof(proto), f->protonum);
+	format_zone(zone, sizeof(zone), f->orig.zone, f->reply.zone);
 	format_endpoint(src, sizeof(src), f, &f->orig, 0);
 	format_endpoint(dst, sizeof(dst), f, &f->orig, 1);
-	printf("  %s: %s %s -> %s%s%s zone %u id %u\n", what, proto, src, dst,
-	       state ? " " : "", state ? state : "", f->zone, f->id);
+	printf("  %s: %s %s -> %s%s%s zone %s id %u\n", what, proto, src, dst,
+	       state ? " " : "", state ? state : "", zone, f->id);
 }
 
 static void check_report(const struct follow_stats *st,

@@ -35,12 +35,16 @@ enum node_kind {
 	N_STATUS,	/* (status & u.bits.mask) == u.bits.value */
 	N_NAT,		/* u.nat_set: bit per enum flow_nat */
 	N_MARK,		/* (mark & u.bits.mask) == u.bits.value */
-	N_ZONE,		/* u.num */
+	N_ZONE,		/* side (enum zone_dir), u.num */
 	N_TTL,		/* op, u.num */
 	N_ID,		/* u.num */
 };
 
 enum side { SIDE_SRC, SIDE_DST, SIDE_EITHER };
+
+/* Which direction's zone "zone N" looks at: "zone" either, "orig zone"
+ * and "reply zone" one. */
+enum zone_dir { ZONE_ANY, ZONE_ORIG, ZONE_REPLY };
 
 enum ttl_op { OP_LT, OP_LE, OP_GT, OP_GE, OP_EQ };
 
@@ -634,6 +638,17 @@ static int parse_nat(struct parser *p, uint8_t set)
 	return node_add(p, &n);
 }
 
+static int parse_zone(struct parser *p, enum zone_dir dir)
+{
+	struct node n = { .kind = N_ZONE, .side = (uint8_t)dir };
+	uint64_t v;
+
+	if (!parse_number(p, 65535, "a zone number", &v))
+		return -1;
+	n.u.num = (uint32_t)v;
+	return node_add(p, &n);
+}
+
 /* The terms that take a tuple side: src dst host sport dport port. */
 static int parse_tuple_term(struct parser *p, bool reply)
 {
@@ -689,8 +704,7 @@ static int parse_term_with_arg(struct parser *p)
 		case 2:
 			return parse_mark(p);
 		case 3:
-			return parse_simple_num(p, N_ZONE, 65535,
-						"a zone number");
+			return parse_zone(p, ZONE_ANY);
 		case 4:
 			return parse_ttl(p);
 		default:
@@ -699,6 +713,31 @@ static int parse_term_with_arg(struct parser *p)
 		}
 	}
 	return -2;
+}
+
+/* "orig" or "reply", then a tuple term or "zone": that direction's
+ * tuple or zone. "orig" says what a bare term means already, except for
+ * "zone", which bare matches either direction. */
+static int parse_direction_term(struct parser *p)
+{
+	bool reply = tok_is_word(p, "reply");
+	int r;
+
+	parse_advance(p);
+	if (p->failed)
+		return -1;
+	if (tok_is_word(p, "zone")) {
+		parse_advance(p);
+		if (p->failed)
+			return -1;
+		return parse_zone(p, reply ? ZONE_REPLY : ZONE_ORIG);
+	}
+	r = parse_tuple_term(p, reply);
+	if (r == -2)
+		parse_fail_at(p, p->tok.pos,
+			      "expected src, dst, host, sport, dport, port or zone after '%s'",
+			      reply ? "reply" : "orig");
+	return r;
 }
 
 static int parse_term(struct parser *p)
@@ -711,16 +750,8 @@ static int parse_term(struct parser *p)
 		parse_fail_at(p, p->tok.pos, "expected a filter term");
 		return -1;
 	}
-	if (tok_is_word(p, "reply")) {
-		parse_advance(p);
-		if (p->failed)
-			return -1;
-		r = parse_tuple_term(p, true);
-		if (r == -2)
-			parse_fail_at(p, p->tok.pos,
-				      "expected src, dst, host, sport, dport or port after 'reply'");
-		return r;
-	}
+	if (tok_is_word(p, "reply") || tok_is_word(p, "orig"))
+		return parse_direction_term(p);
 	r = parse_tuple_term(p, false);
 	if (r != -2)
 		return r;
@@ -984,7 +1015,8 @@ static bool match_node(const struct filter *flt, int idx,
 	case N_NAT:
 		return (n->u.nat_set >> flow_nat(f)) & 1;
 	case N_ZONE:
-		return f->zone == n->u.num;
+		return (n->side != ZONE_REPLY && f->orig.zone == n->u.num) ||
+		       (n->side != ZONE_ORIG && f->reply.zone == n->u.num);
 	case N_TTL:
 		return match_ttl(n, f->timeout);
 	case N_ID:
@@ -1039,6 +1071,8 @@ static void pushdown_term(const struct node *n, struct filter_pushdown *pd)
 		pd->status |= n->u.bits.value & fresh;
 		break;
 	case N_ZONE:
+		/* The kernel's zone filter takes a flow whose zone id is N
+		 * in either direction: a superset of one direction's. */
 		if (pd->zone < 0)
 			pd->zone = (int)n->u.num;
 		break;

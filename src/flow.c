@@ -241,7 +241,7 @@ uint64_t flow_key_hash(const struct flow *f)
 {
 	const struct flow_tuple *t = &f->orig;
 	uint64_t h = (uint64_t)f->family << 40 | (uint64_t)f->protonum << 32 |
-		     (uint64_t)f->zone << 16;
+		     (uint64_t)f->orig.zone << 16 | f->reply.zone;
 
 	h = mix(h, (uint64_t)t->src.w[0] << 32 | t->dst.w[0]);
 	if (f->family == FLOW_IPV6) {
@@ -257,7 +257,7 @@ uint64_t flow_key_hash(const struct flow *f)
 bool flow_key_equal(const struct flow *a, const struct flow *b)
 {
 	return a->family == b->family && a->protonum == b->protonum &&
-	       a->zone == b->zone &&
+	       a->orig.zone == b->orig.zone && a->reply.zone == b->reply.zone &&
 	       addr_equal(&a->orig.src, &b->orig.src) &&
 	       addr_equal(&a->orig.dst, &b->orig.dst) &&
 	       a->orig.sport == b->orig.sport &&

@@ -55,7 +55,7 @@ enum {
 	FLOW_HAS_COUNTERS = 1u << 1,	/* nf_conntrack_acct on */
 	FLOW_HAS_START = 1u << 2,	/* nf_conntrack_timestamp on */
 	FLOW_HAS_MARK = 1u << 3,
-	FLOW_HAS_ZONE = 1u << 4,
+	FLOW_HAS_ZONE = 1u << 4,	/* CTA_ZONE or a CTA_TUPLE_ZONE came */
 	FLOW_HAS_LABELS = 1u << 5,
 	FLOW_HAS_TIMEOUT = 1u << 6,
 };
@@ -76,6 +76,11 @@ struct flow_tuple {
 	union flow_addr src, dst;
 	uint16_t sport, dport;
 	uint8_t icmp_type, icmp_code;
+	/* The conntrack zone this direction's lookups use: the kernel's
+	 * zone applies to the original direction, the reply direction or
+	 * both (CTA_TUPLE_ZONE in the tuple's nest, or CTA_ZONE for both);
+	 * 0 where it does not apply. Fills what was padding. */
+	uint16_t zone;
 };
 
 /* Kept compact on purpose: memory per flow is a product figure. Strings
@@ -89,7 +94,6 @@ struct flow {
 	uint32_t timeout;	/* seconds left when read */
 	uint32_t mark;
 	uint32_t id;		/* conntrack id: a 32-bit hash, not unique */
-	uint16_t zone;
 	uint8_t family;		/* FLOW_IPV4 or FLOW_IPV6 */
 	uint8_t protonum;
 	uint8_t state;		/* kernel's per-protocol state, if FLOW_HAS_STATE */
@@ -136,8 +140,16 @@ static inline bool flow_unreplied(const struct flow *f)
 void flow_flag_names(const struct flow *f,
 		     void (*fn)(const char *name, void *data), void *data);
 
-/* The key of a flow is its original tuple, protocol, family and zone; the
- * conntrack id is kept for safe deletes, not as the key. */
+/* Both directions in one zone (CTA_ZONE, or no zone at all), or each in
+ * its own (CTA_TUPLE_ZONE: shown as "orig/reply"). */
+static inline bool flow_zone_split(const struct flow *f)
+{
+	return f->orig.zone != f->reply.zone;
+}
+
+/* The key of a flow is its original tuple, protocol, family and the zones
+ * of both directions; the conntrack id is kept for safe deletes, not as
+ * the key. */
 uint64_t flow_key_hash(const struct flow *f);
 bool flow_key_equal(const struct flow *a, const struct flow *b);
 

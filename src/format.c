@@ -405,6 +405,19 @@ size_t format_proto(char *buf, size_t len, uint8_t protonum)
 /* Control characters become \u00XX; quotes and backslashes are escaped.
  * An escape is written whole or not at all, so truncated output is still
  * valid JSON string content. Bytes >= 0x80 pass through (UTF-8). */
+size_t format_zone(char *buf, size_t len, uint16_t orig, uint16_t reply)
+{
+	char tmp[24];
+	size_t n;
+
+	n = format_u64(tmp, sizeof(tmp), orig);
+	if (orig != reply) {
+		tmp[n++] = '/';
+		n += format_u64(tmp + n, sizeof(tmp) - n, reply);
+	}
+	return copy_out(buf, len, tmp, n);
+}
+
 size_t format_json_escape(char *buf, size_t len, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";

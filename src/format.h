@@ -32,6 +32,9 @@ size_t format_flags_long(char *buf, size_t len, const struct flow *f);
 size_t format_proto(char *buf, size_t len, uint8_t protonum);
 /* Unsigned decimal, fast (no printf). */
 size_t format_u64(char *buf, size_t len, uint64_t v);
+/* Zones: "3" when both directions share zone 3 (or "0": none), else
+ * "orig/reply", e.g. "2/0" for a zone on the original direction only. */
+size_t format_zone(char *buf, size_t len, uint16_t orig, uint16_t reply);
 /* Escape for JSON string content (no quotes added). */
 size_t format_json_escape(char *buf, size_t len, const char *s);
 /* Labels bitmap as "0,5,17" (bit numbers), "" when none. */

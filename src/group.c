@@ -17,7 +17,8 @@
  *  - state: protocol + state, printed "tcp ESTABLISHED" so that tcp and
  *    sctp states of the same name stay apart; flows whose protocol has no
  *    state (udp, icmp, ...) form one row per protocol printed "udp -";
- *  - mark: printed in hex ("0x10"); zone: decimal ("3").
+ *  - mark: printed in hex ("0x10"); zone: decimal ("3", or "2/0" when
+ *    the directions differ).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,7 +83,8 @@ static void key_of(enum group_by by, const struct flow *f,
 		k->n = f->mark;
 		break;
 	case GROUP_ZONE:
-		k->n = f->zone;
+		/* Both directions' zones: "2/0" is not zone 2. */
+		k->n = (uint32_t)f->orig.zone << 16 | f->reply.zone;
 		break;
 	case GROUP_NONE:
 	default:
@@ -344,7 +346,8 @@ size_t group_key_format(char *buf, size_t len, enum group_by by,
 	case GROUP_MARK:
 		return clamp(snprintf(buf, len, "0x%x", key->n), len);
 	case GROUP_ZONE:
-		return clamp(snprintf(buf, len, "%u", key->n), len);
+		return format_zone(buf, len, (uint16_t)(key->n >> 16),
+				   (uint16_t)key->n);
 	case GROUP_NONE:
 	default:
 		return clamp(snprintf(buf, len, "all"), len);

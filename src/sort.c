@@ -38,8 +38,8 @@ static int key_compare(const struct flow *a, const struct flow *b)
 		return cmp_num(a->family, b->family);
 	if (a->protonum != b->protonum)
 		return cmp_num(a->protonum, b->protonum);
-	if (a->zone != b->zone)
-		return cmp_num(a->zone, b->zone);
+	if (a->orig.zone != b->orig.zone)
+		return cmp_num(a->orig.zone, b->orig.zone);
 	alen = flow_addr_len(a->family);
 	if ((c = mem_cmp(ta->src.b, tb->src.b, alen)))
 		return c;
@@ -57,6 +57,8 @@ static int key_compare(const struct flow *a, const struct flow *b)
 		return c;
 	if ((c = mem_cmp(ta->dst.b + alen, tb->dst.b + alen, 16 - alen)))
 		return c;
+	if (a->reply.zone != b->reply.zone)
+		return cmp_num(a->reply.zone, b->reply.zone);
 	return cmp_num(a->id, b->id);
 }
 
@@ -177,7 +179,7 @@ static uint64_t column_key(enum column_id col, const struct flow *f,
 	case COL_MARK:
 		return f->mark;
 	case COL_ZONE:
-		return f->zone;
+		return (uint64_t)f->orig.zone << 16 | f->reply.zone;
 	case COL_ID:
 		return f->id;
 	case COL_NAT:
@@ -207,7 +209,7 @@ static uint64_t column_key(enum column_id col, const struct flow *f,
 static void tie_key(const struct flow *f, uint64_t *k2, uint64_t *k3)
 {
 	uint64_t head = (uint64_t)(f->family == FLOW_IPV6) << 24 |
-			(uint64_t)f->protonum << 16 | f->zone;
+			(uint64_t)f->protonum << 16 | f->orig.zone;
 	const struct flow_tuple *t = &f->orig;
 
 	if (f->family == FLOW_IPV4) {

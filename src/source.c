@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -782,11 +783,24 @@ void source_put_tuple(void *msg, unsigned int attr, const struct flow *f,
 		mnl_attr_put_u16(nlh, CTA_PROTO_DST_PORT, htons(t->dport));
 	}
 	mnl_attr_nest_end(nlh, proto);
+	/* A zone of this direction only: the kernel then looks the tuple up
+	 * in that zone (a request's tuple zone overrides its CTA_ZONE). A
+	 * zone of both directions goes as CTA_ZONE (source_put_zone), the
+	 * way the kernel sends them; 0 is the default and goes nowhere, so
+	 * a kernel without zone support is never asked about one. */
+	if (flow_zone_split(f) && t->zone)
+		mnl_attr_put_u16(nlh, CTA_TUPLE_ZONE, htons(t->zone));
 	mnl_attr_nest_end(nlh, tuple);
 }
 
+void source_put_zone(void *msg, const struct flow *f)
+{
+	if (!flow_zone_split(f) && f->orig.zone)
+		mnl_attr_put_u16(msg, CTA_ZONE, htons(f->orig.zone));
+}
+
 /* A request about one flow in BUF (512 bytes at least): its original
- * tuple and zone, and with_id its conntrack id. */
+ * tuple and zones, and with_id its conntrack id. */
 static struct nlmsghdr *tuple_put(char *buf, uint16_t type, uint16_t flags,
 				  uint32_t seq, const struct flow *f,
 				  bool with_id)
@@ -795,8 +809,7 @@ static struct nlmsghdr *tuple_put(char *buf, uint16_t type, uint16_t flags,
 
 	nlh = msg_start(buf, type, flags, seq, f->family);
 	source_put_tuple(nlh, CTA_TUPLE_ORIG, f, &f->orig);
-	if (f->zone)
-		mnl_attr_put_u16(nlh, CTA_ZONE, htons(f->zone));
+	source_put_zone(nlh, f);
 	if (with_id)
 		mnl_attr_put_u32(nlh, CTA_ID, htonl(f->id));
 	return nlh;
@@ -849,6 +862,29 @@ static int tuple_exchange(struct source *src, uint16_t type,
 	}
 }
 
+/* The kernel answered ENOENT to a delete. That is "already gone" only if
+ * it has no entry for the tuple and zones either: a request that missed
+ * (a zone left out, a wrong id) must not pass for a success. Returns 0
+ * when the lookup finds nothing, -1 with the reason otherwise. */
+static int delete_confirm_gone(struct source *src, const struct flow *f,
+			       struct ctop_err *err)
+{
+	struct flow held;
+	int r = source_get(src, f, &held, err);
+
+	if (r < 0)
+		return -1;
+	if (r == 0)
+		return 0;
+	if (held.id != f->id)
+		return err_set(err, CTOP_EXIT_RUNTIME,
+			       "not deleted: the tuple is held by conntrack id %" PRIu32
+			       " now, not %" PRIu32, held.id, f->id);
+	return err_set(err, CTOP_EXIT_RUNTIME,
+		       "not deleted: the kernel answered \"no such entry\" but still holds conntrack id %" PRIu32,
+		       f->id);
+}
+
 int source_delete(struct source *src, const struct flow *f,
 		  struct ctop_err *err)
 {
@@ -861,7 +897,7 @@ int source_delete(struct source *src, const struct flow *f,
 	if (r <= 0)
 		return r < 0 ? -1 : 1;
 	if (r == ENOENT)
-		return 0;
+		return delete_confirm_gone(src, f, err);
 	if (r == EPERM)
 		return err_set(err, CTOP_EXIT_RUNTIME,
 			       "deleting conntrack entries needs CAP_NET_ADMIN (run as root)");

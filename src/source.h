@@ -49,13 +49,15 @@ int source_replay_in(struct read_in *in, source_flow_fn fn, void *data,
 int source_stats(struct source *src, struct table_stats *st,
 		 struct ctop_err *err);
 
-/* Delete one flow by original tuple, zone and conntrack id, so a newer
+/* Delete one flow by original tuple, zones and conntrack id, so a newer
  * connection that reuses the tuple is left alone. Returns 1 deleted,
- * 0 already gone (ENOENT), -1 error. */
+ * 0 already gone (ENOENT, and a GET by tuple and zones finds nothing
+ * either), -1 error: the socket, or the kernel still holding the tuple
+ * (under this id or another), with the reason in err. */
 int source_delete(struct source *src, const struct flow *f,
 		  struct ctop_err *err);
 
-/* Read one flow by original tuple and zone (IPCTNL_MSG_CT_GET without
+/* Read one flow by original tuple and zones (IPCTNL_MSG_CT_GET without
  * NLM_F_DUMP): fresh counters and timeout for a flow on screen. Returns 1
  * with *out filled, 0 when the kernel has no such flow (ENOENT), -1 on
  * error. */
@@ -79,10 +81,14 @@ long source_get_batch(struct source *src, const struct flow *keys, size_t n,
 
 /* Append tuple t of f as the nested attribute ATTR (CTA_TUPLE_ORIG or
  * CTA_TUPLE_REPLY) to the netlink message MSG (a struct nlmsghdr * with
- * room), as delete and get requests carry it; tools that build conntrack
+ * room), as delete and get requests carry it, with CTA_TUPLE_ZONE inside
+ * when f's directions are in different zones; tools that build conntrack
  * messages (tests/ctload) use it too. */
 void source_put_tuple(void *msg, unsigned int attr, const struct flow *f,
 		      const struct flow_tuple *t);
+/* Append CTA_ZONE when both directions of f share a zone other than 0.
+ * With source_put_tuple, a request names exactly f's zones. */
+void source_put_zone(void *msg, const struct flow *f);
 
 /* Read /proc/sys/net/netfilter/NAME of the current namespace as an
  * integer; -1 if absent. */

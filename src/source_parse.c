@@ -181,10 +181,10 @@ static int parse_tuple_proto(const struct nlattr *nest, struct flow_tuple *t,
 	return attrs_clean(a, nest_end(nest)) ? 0 : -1;
 }
 
-/* CTA_TUPLE_ORIG / CTA_TUPLE_REPLY. The per-direction CTA_TUPLE_ZONE is
- * ignored: the flow's zone is CTA_ZONE. */
+/* CTA_TUPLE_ORIG / CTA_TUPLE_REPLY. A zone that applies to this direction
+ * only comes as CTA_TUPLE_ZONE inside the nest; *zoned says one came. */
 static int parse_tuple(const struct nlattr *nest, struct flow_tuple *t,
-		       uint8_t *protonum)
+		       uint8_t *protonum, bool *zoned)
 {
 	const struct nlattr *a;
 	int r = 0;
@@ -196,6 +196,10 @@ static int parse_tuple(const struct nlattr *nest, struct flow_tuple *t,
 			break;
 		case CTA_TUPLE_PROTO:
 			r = parse_tuple_proto(a, t, protonum);
+			break;
+		case CTA_TUPLE_ZONE:
+			r = get_be16(a, &t->zone);
+			*zoned = true;
 			break;
 		}
 		if (r)
@@ -312,16 +316,25 @@ static void parse_labels(const struct nlattr *a, struct flow *f)
 	}
 }
 
-static int parse_attr(const struct nlattr *a, struct flow *f, bool *orig)
+/* What one message said beyond the flow's own fields. */
+struct parse_seen {
+	bool orig;		/* CTA_TUPLE_ORIG came: a flow, not a stub */
+	bool orig_zone, reply_zone;	/* CTA_TUPLE_ZONE in that tuple */
+	bool zone;		/* CTA_ZONE came, with this value: */
+	uint16_t zone_both;
+};
+
+static int parse_attr(const struct nlattr *a, struct flow *f,
+		      struct parse_seen *seen)
 {
 	uint8_t dummy;
 
 	switch (attr_type(a)) {
 	case CTA_TUPLE_ORIG:
-		*orig = true;
-		return parse_tuple(a, &f->orig, &f->protonum);
+		seen->orig = true;
+		return parse_tuple(a, &f->orig, &f->protonum, &seen->orig_zone);
 	case CTA_TUPLE_REPLY:
-		return parse_tuple(a, &f->reply, &dummy);
+		return parse_tuple(a, &f->reply, &dummy, &seen->reply_zone);
 	case CTA_STATUS:
 		return get_be32(a, &f->status);
 	case CTA_PROTOINFO:
@@ -343,8 +356,8 @@ static int parse_attr(const struct nlattr *a, struct flow *f, bool *orig)
 	case CTA_ID:
 		return get_be32(a, &f->id);
 	case CTA_ZONE:
-		f->has |= FLOW_HAS_ZONE;
-		return get_be16(a, &f->zone);
+		seen->zone = true;
+		return get_be16(a, &seen->zone_both);
 	case CTA_TIMESTAMP:
 		return parse_timestamp(a, f);
 	case CTA_LABELS:
@@ -354,13 +367,29 @@ static int parse_attr(const struct nlattr *a, struct flow *f, bool *orig)
 	return 0;
 }
 
+/* The kernel keeps one zone id with the directions it applies to, and
+ * sends it either as CTA_ZONE (both) or as CTA_TUPLE_ZONE in one tuple.
+ * Should a message carry both, a tuple's own zone wins for its
+ * direction, as it does when the kernel parses a request. */
+static void apply_zones(struct flow *f, const struct parse_seen *seen)
+{
+	if (seen->zone) {
+		if (!seen->orig_zone)
+			f->orig.zone = seen->zone_both;
+		if (!seen->reply_zone)
+			f->reply.zone = seen->zone_both;
+	}
+	if (seen->zone || seen->orig_zone || seen->reply_zone)
+		f->has |= FLOW_HAS_ZONE;
+}
+
 int source_parse_flow(const void *msg, struct flow *f)
 {
 	const struct nlmsghdr *nlh = msg;
 	const struct nfgenmsg *nfg;
 	const struct nlattr *a;
 	const char *end;
-	bool orig = false;
+	struct parse_seen seen = { 0 };
 	uint8_t type;
 
 	if (!nlh || nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*nfg))
@@ -380,10 +409,11 @@ int source_parse_flow(const void *msg, struct flow *f)
 
 	end = (const char *)nlh + nlh->nlmsg_len;
 	attrs_for_each(a, (const char *)nfg + MNL_ALIGN(sizeof(*nfg)), end) {
-		if (parse_attr(a, f, &orig))
+		if (parse_attr(a, f, &seen))
 			return -1;
 	}
-	if (!attrs_clean(a, end) || !orig)
+	if (!attrs_clean(a, end) || !seen.orig)
 		return -1;
+	apply_zones(f, &seen);
 	return 0;
 }

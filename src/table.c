@@ -51,9 +51,9 @@
  * family 0 marks an empty entry. */
 struct table_tomb {
 	uint64_t hash;
-	struct flow_tuple orig;
+	struct flow_tuple orig;		/* with the original direction's zone */
 	uint32_t id;
-	uint16_t zone;
+	uint16_t reply_zone;
 	uint8_t family;
 	uint8_t protonum;
 };
@@ -395,7 +395,7 @@ static bool tomb_match(const struct table_tomb *tb, const struct flow *f,
 	/* Rebuild a key-only flow so equality stays flow_key_equal's. */
 	memset(&k, 0, sizeof(k));
 	k.orig = tb->orig;
-	k.zone = tb->zone;
+	k.reply.zone = tb->reply_zone;
 	k.family = tb->family;
 	k.protonum = tb->protonum;
 	return flow_key_equal(&k, f);
@@ -467,7 +467,7 @@ static void tomb_add(struct table *t, const struct flow *key, uint64_t h)
 	tb.hash = h;
 	tb.orig = key->orig;
 	tb.id = key->id;
-	tb.zone = key->zone;
+	tb.reply_zone = key->reply.zone;
 	tb.family = key->family;
 	tb.protonum = key->protonum;
 	tomb_put(t->tombs, t->tomb_bits, &tb);
@@ -512,7 +512,8 @@ static bool tuple_same(const struct flow_tuple *a, const struct flow_tuple *b)
 	return !memcmp(&a->src, &b->src, sizeof(a->src)) &&
 	       !memcmp(&a->dst, &b->dst, sizeof(a->dst)) &&
 	       a->sport == b->sport && a->dport == b->dport &&
-	       a->icmp_type == b->icmp_type && a->icmp_code == b->icmp_code;
+	       a->icmp_type == b->icmp_type && a->icmp_code == b->icmp_code &&
+	       a->zone == b->zone;
 }
 
 /* Field by field rather than memcmp: callers need not zero the padding
@@ -527,7 +528,7 @@ static bool flow_same(const struct flow *a, const struct flow *b)
 	       a->reply_bytes == b->reply_bytes &&
 	       a->start_ns == b->start_ns && a->status == b->status &&
 	       a->timeout == b->timeout && a->mark == b->mark &&
-	       a->id == b->id && a->zone == b->zone &&
+	       a->id == b->id &&
 	       a->family == b->family && a->protonum == b->protonum &&
 	       a->state == b->state && a->helper == b->helper &&
 	       a->labels == b->labels && a->has == b->has;

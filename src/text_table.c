@@ -432,9 +432,19 @@ static bool apply_pair(struct line_state *st, const char *k, size_t kn,
 		f->has |= FLOW_HAS_MARK;
 		return parse_u32(v, vn, &f->mark);
 	}
+	/* zone= applies to both directions, zone-orig= / zone-reply= to one
+	 * (the kernel's CTA_ZONE and CTA_TUPLE_ZONE). */
 	if (KEY("zone") || KEY("zone-orig") || KEY("zone-reply")) {
+		uint16_t z;
+
 		f->has |= FLOW_HAS_ZONE;
-		return parse_u16(v, vn, &f->zone);
+		if (!parse_u16(v, vn, &z))
+			return false;
+		if (kn == 4 || k[5] == 'o')
+			f->orig.zone = z;
+		if (kn == 4 || k[5] == 'r')
+			f->reply.zone = z;
+		return true;
 	}
 	if (KEY("delta-time")) {
 		st->have_delta = parse_u64(v, vn, &st->delta);

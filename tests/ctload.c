@@ -170,7 +170,7 @@ static void entry_mix(uint64_t r, struct flow *f, int *nat)
 	} else {
 		f->protonum = FLOW_P_TCP;
 		f->state = TCP_CONNTRACK_ESTABLISHED;
-		f->zone = 1 + (uint16_t)(r2 % 3);
+		f->orig.zone = f->reply.zone = 1 + (uint16_t)(r2 % 3);
 	}
 	if (f->protonum == FLOW_P_TCP) {
 		f->status = FLOW_S_SEEN_REPLY | FLOW_S_ASSURED;
@@ -262,8 +262,7 @@ static void put_message(struct nlmsghdr *nlh, const struct opts *o,
 	nfg->res_id = 0;
 
 	source_put_tuple(nlh, CTA_TUPLE_ORIG, f, &f->orig);
-	if (f->zone)
-		mnl_attr_put_u16(nlh, CTA_ZONE, htons(f->zone));
+	source_put_zone(nlh, f);
 	if (o->delete)
 		return;
 	source_put_tuple(nlh, CTA_TUPLE_REPLY, f, &f->reply);

@@ -3,8 +3,11 @@
  * What a delete key acts on, in order: the tagged flows; else every flow
  * of the selected group; else the selected flow. The flows are copied
  * before the confirmation (the table may change while the dialog is up)
- * and each is deleted by tuple, zone and conntrack id, so a new
- * connection that reused a tuple meanwhile is left alone.
+ * and each is deleted by tuple, zones and conntrack id, so a new
+ * connection that reused a tuple meanwhile is left alone. A flow counts
+ * as "already gone" only when the kernel has no entry for it at all
+ * (source_delete looks again after ENOENT); otherwise it failed, and the
+ * status line says why.
  *
  * A group can hold a hundred thousand flows, a request each: they go a
  * slice at a time (DELETE_SLICE_MS per loop turn) with the progress on
@@ -91,17 +94,23 @@ static void delete_finish(struct tui *t, bool stopped)
 {
 	struct deleter *d = &t->del;
 	size_t left = d->nvictims - d->next;
+	char done[64];
 
 	delete_drop(d);
 	d->running = false;
-	if (d->failed)
-		status_set(&t->st, true, "deleted %zu, failed %zu: %s", d->done,
-			   d->failed, d->err);
-	else if (stopped)
-		status_set(&t->st, false, "stopped: deleted %zu, failed 0, "
-			   "%zu left", d->done, left);
+	if (d->gone)
+		snprintf(done, sizeof(done), "deleted %zu (%zu already gone)",
+			 d->done, d->gone);
 	else
-		status_set(&t->st, false, "deleted %zu, failed 0", d->done);
+		snprintf(done, sizeof(done), "deleted %zu", d->done);
+	if (d->failed)
+		status_set(&t->st, true, "%s, failed %zu: %s", done, d->failed,
+			   d->err);
+	else if (stopped)
+		status_set(&t->st, false, "stopped: %s, failed 0, %zu left",
+			   done, left);
+	else
+		status_set(&t->st, false, "%s, failed 0", done);
 }
 
 void delete_run(struct tui *t)
@@ -109,7 +118,7 @@ void delete_run(struct tui *t)
 	struct deleter *d = &t->del;
 
 	d->running = true;
-	d->next = d->done = d->failed = 0;
+	d->next = d->done = d->gone = d->failed = 0;
 	d->err[0] = '\0';
 	/* The slices run at the top of the main loop, where the table may
 	 * change (not in the middle of a key's handling). */
@@ -128,15 +137,22 @@ bool delete_step(struct tui *t)
 	       clock_monotonic_ms() - start < DELETE_SLICE_MS) {
 		const struct flow *f = &d->victims[d->next++];
 
-		/* 0 is "already gone": the flow is not there, as asked. */
-		if (source_delete(t->sync.usrc, f, &err) >= 0) {
+		/* 0 is "already gone": the kernel has no such entry, as
+		 * asked; the flow leaves the screen either way. */
+		switch (source_delete(t->sync.usrc, f, &err)) {
+		case 1:
 			d->done++;
-			model_remove(&t->m, f);
-			listview_untag(&t->lv, f);
-		} else {
+			break;
+		case 0:
+			d->gone++;
+			break;
+		default:
 			d->failed++;
 			snprintf(d->err, sizeof(d->err), "%s", err.msg);
+			continue;
 		}
+		model_remove(&t->m, f);
+		listview_untag(&t->lv, f);
 	}
 	if (d->next < d->nvictims) {
 		status_set(&t->st, false, "deleting: %zu of %zu done (Esc stops)",

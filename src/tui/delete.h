@@ -11,7 +11,7 @@
 struct deleter {
 	struct flow *victims;		/* copied before the confirmation */
 	size_t nvictims;
-	size_t next, done, failed;
+	size_t next, done, gone, failed;	/* gone: confirmed not there */
 	bool running;
 	char err[512];
 };

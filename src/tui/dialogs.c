@@ -72,7 +72,7 @@ unsigned confirm_key(struct tui *t, int key)
 
 static void flow_lines(const struct flow *f, char (*out)[160])
 {
-	char a[64], b[64], c[64], d[64], ttl[16], flags[80];
+	char a[64], b[64], c[64], d[64], ttl[16], flags[80], zone[16];
 	const char *st = flow_state_name(f);
 
 	format_endpoint(a, sizeof(a), f, &f->orig, 0);
@@ -84,8 +84,9 @@ static void flow_lines(const struct flow *f, char (*out)[160])
 	snprintf(out[0], 160, "%s  %s -> %s", flow_proto_name(f->protonum),
 		 a, b);
 	snprintf(out[1], 160, "reply  %s -> %s", c, d);
-	snprintf(out[2], 160, "%s  ttl %s  zone %u  id %u", st ? st : "-",
-		 ttl, f->zone, f->id);
+	format_zone(zone, sizeof(zone), f->orig.zone, f->reply.zone);
+	snprintf(out[2], 160, "%s  ttl %s  zone %s  id %u", st ? st : "-",
+		 ttl, zone, f->id);
 	snprintf(out[3], 160, "%s", flags);
 }
 

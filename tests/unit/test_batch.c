@@ -58,7 +58,7 @@ static int setup_flows(void **state)
 	f[1].id = 2;
 	f[1].status = FLOW_S_DST_NAT;
 	f[1].helper = intern_helper("he\"lp,er\\");
-	f[1].zone = 3;
+	f[1].orig.zone = f[1].reply.zone = 3;
 
 	f[2] = mkflow(FLOW_IPV4, FLOW_P_ICMP, "10.0.0.7", 77, "10.0.0.1", 0);
 	f[2].reply.sport = 77;
@@ -578,28 +578,29 @@ static void test_csv(void **state)
 	assert_string_equal(line(out, 0),
 			    "id,family,proto,protonum,state,timeout,src,dst,"
 			    "sport,dport,reply_src,reply_dst,reply_sport,"
-			    "reply_dport,flags,mark,zone,nat,icmp_type,"
+			    "reply_dport,flags,mark,zone,zone_orig,"
+			    "zone_reply,nat,icmp_type,"
 			    "icmp_code,icmp_id,orig_packets,orig_bytes,"
 			    "reply_packets,reply_bytes,start,helper,labels");
 	assert_string_equal(line(out, 1),
 			    "1234,ipv4,tcp,6,ESTABLISHED,431999,10.0.0.7,"
 			    "10.0.0.1,40000,443,10.0.0.1,10.0.0.7,443,40000,"
-			    "ASSURED|SEEN_REPLY|CONFIRMED,16,0,,,,,10,1000,20,"
+			    "ASSURED|SEEN_REPLY|CONFIRMED,16,0,0,0,,,,,10,1000,20,"
 			    "20000,1699999000.500,,");
 	/* The helper holds a quote and a comma: RFC 4180 quoting. */
 	flow_flag_names(&flows[1], join_flag, flags);
 	snprintf(want, sizeof(want),
 		 "2,ipv4,udp,17,,30,10.0.0.7,192.0.2.1,5353,53,10.0.0.53,"
-		 "10.0.0.7,53,5353,%s,0,3,dnat,,,,,,,,,\"he\"\"lp,er\\\",",
+		 "10.0.0.7,53,5353,%s,0,3,3,3,dnat,,,,,,,,,\"he\"\"lp,er\\\",",
 		 flags);
 	assert_string_equal(line(out, 2), want);
 	assert_string_equal(line(out, 3),
 			    "3,ipv4,icmp,1,,30,10.0.0.7,10.0.0.1,,,10.0.0.1,"
-			    "10.0.0.7,,,SEEN_REPLY|CONFIRMED,0,0,,8,0,77,,,,,,,");
+			    "10.0.0.7,,,SEEN_REPLY|CONFIRMED,0,0,0,0,,8,0,77,,,,,,,");
 	/* Labels joined like flags; no timeout known. */
 	assert_string_equal(line(out, 5),
 			    "5,ipv4,tcp,6,,,10.0.0.8,10.0.0.1,40001,22,10.0.0.1,"
-			    "10.0.0.8,22,40001,SEEN_REPLY|CONFIRMED,0,0,,,,,,,,,,,0|5");
+			    "10.0.0.8,22,40001,SEEN_REPLY|CONFIRMED,0,0,0,0,,,,,,,,,,,0|5");
 	free(out);
 }
 

@@ -299,7 +299,7 @@ static void test_format_cells(void **state)
 	f.orig_bytes = 1024;
 	f.reply_bytes = 512;
 	f.mark = 0x10;
-	f.zone = 3;
+	f.orig.zone = f.reply.zone = 3;
 	f.id = 4000000000u;
 	f.start_ns = ctx.now_ns - 61ULL * 1000000000ULL - 5;
 
@@ -549,7 +549,7 @@ static void test_sort_compare(void **state)
 	assert_true(sort_compare(&spec, &b, &a) > 0);
 	/* Zone is part of the key. */
 	b.id = 0;
-	b.zone = 1;
+	b.orig.zone = b.reply.zone = 1;
 	assert_true(sort_compare(&spec, &a, &b) < 0);
 	spec.reverse = true;
 	assert_true(sort_compare(&spec, &a, &b) < 0);
@@ -628,7 +628,7 @@ static void random_flows(struct flow *fl, size_t n, unsigned seed)
 		}
 		f->family = r[0] & 1 ? FLOW_IPV6 : FLOW_IPV4;
 		f->protonum = protos[(r[0] >> 1) % sizeof(protos)];
-		f->zone = (uint16_t)(r[0] >> 4 & 1);
+		f->orig.zone = f->reply.zone = (uint16_t)(r[0] >> 4 & 1);
 		/* Addresses that differ late (IPv6 low bytes) and early. */
 		f->orig.src.b[0] = (uint8_t)(r[1] & 1 ? 10 : 192);
 		f->orig.src.b[f->family == FLOW_IPV6 ? 15 : 3] = (uint8_t)(r[1] >> 1 & 3);

@@ -46,7 +46,7 @@ static struct flow flow_udp4(void)
 				  "8.8.8.8", 53);
 
 	f.status = FLOW_S_CONFIRMED;
-	f.zone = 5;
+	f.orig.zone = f.reply.zone = 5;
 	f.has |= FLOW_HAS_ZONE | FLOW_HAS_TIMEOUT;
 	f.timeout = 25;
 	return f;
@@ -481,9 +481,9 @@ static void test_errors(void **state)
 	check_error("zone 65536", 6, "zone number out of range (0-65535)");
 	check_error("id -1", 4, "expected a conntrack id");
 	check_error("reply tcp", 7,
-		    "expected src, dst, host, sport, dport or port after 'reply'");
+		    "expected src, dst, host, sport, dport, port or zone after 'reply'");
 	check_error("reply", 6,
-		    "expected src, dst, host, sport, dport or port after 'reply'");
+		    "expected src, dst, host, sport, dport, port or zone after 'reply'");
 	check_error("dport 1x", 7, "expected a port number");
 }
 
@@ -628,7 +628,10 @@ static bool pushdown_admits(const struct filter_pushdown *pd,
 		return false;
 	if (pd->protonum >= 0 && pd->protonum != f->protonum)
 		return false;
-	if (pd->zone >= 0 && pd->zone != f->zone)
+	/* The kernel's zone filter: the flow's zone id in either direction
+	 * (0 is never sent: it means no filter). */
+	if (pd->zone > 0 && pd->zone != f->orig.zone &&
+	    pd->zone != f->reply.zone)
 		return false;
 	if (pd->has_mark && (f->mark & pd->mark_mask) != pd->mark)
 		return false;

@@ -209,12 +209,12 @@ static void test_mark_zone(void **state)
 
 	(void)state;
 	f.mark = 0x10;
-	f.zone = 3;
+	f.orig.zone = f.reply.zone = 3;
 	group_add(m, &f);
 	group_add(z, &f);
 	group_add(m, &f);
 	f.mark = 0;
-	f.zone = 0;
+	f.orig.zone = f.reply.zone = 0;
 	group_add(m, &f);
 	group_add(z, &f);
 	group_add(z, &f);
@@ -238,7 +238,7 @@ static void test_key_match(void **state)
 	a.has |= FLOW_HAS_STATE | FLOW_HAS_MARK;
 	a.state = 3;
 	a.mark = 0x10;
-	a.zone = 3;
+	a.orig.zone = a.reply.zone = 3;
 	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 		struct grouper *g = group_new(all[i]);
 
@@ -272,7 +272,7 @@ static void test_key_match(void **state)
 			b.mark = 0x11;
 			break;
 		default:
-			b.zone = 4;
+			b.orig.zone = b.reply.zone = 4;
 			break;
 		}
 		assert_false(group_key_match(all[i], &r->key, &b));

@@ -84,7 +84,7 @@ static void rand_flow(struct flow *f)
 	f->protonum = protos[rnd(3)];
 	if (f->family == FLOW_IPV6 && f->protonum == FLOW_P_ICMP)
 		f->protonum = FLOW_P_ICMPV6;
-	f->zone = rnd(8) ? 0 : 1;
+	f->orig.zone = f->reply.zone = rnd(8) ? 0 : 1;
 	f->id = rnd(0xffffffffu);
 	rand_src(f);
 	if (f->family == FLOW_IPV4) {
@@ -144,7 +144,7 @@ struct fixture {
 static bool keep_zone0(const struct flow *f, void *arg)
 {
 	(void)arg;
-	return f->zone == 0;
+	return f->orig.zone == 0;
 }
 
 static bool fx_wants(const struct fixture *fx, const struct flow *f)

@@ -157,7 +157,7 @@ static void test_tcp_states(void **state)
 	assert_true(f->status & FLOW_S_ASSURED);
 	assert_true(f->status & FLOW_S_SEEN_REPLY);
 	assert_int_equal(flow_nat(f), FLOW_NAT_NONE);
-	assert_int_equal(f->zone, 0);
+	assert_int_equal(f->orig.zone, 0);
 	assert_false(f->has & FLOW_HAS_ZONE);
 	assert_int_equal(f->mark, 0);
 	assert_int_equal(f->helper, 0);
@@ -285,7 +285,7 @@ static void test_nat_mark_zone(void **state)
 
 	f = find(fl, FLOW_P_UDP, 40009);
 	assert_true(f->has & FLOW_HAS_ZONE);
-	assert_int_equal(f->zone, 7);
+	assert_int_equal(f->orig.zone, 7);
 }
 
 static void test_real_traffic(void **state)
@@ -497,7 +497,7 @@ static void test_built_message(void **state)
 	assert_int_equal(f.reply_packets, 5000000000ull);
 	assert_int_equal(f.reply_bytes, 6000000000ull);
 	assert_int_equal(f.id, 0xdeadbeef);
-	assert_int_equal(f.zone, 3);
+	assert_int_equal(f.orig.zone, 3);
 	assert_false(f.has & (FLOW_HAS_TIMEOUT | FLOW_HAS_START | FLOW_HAS_MARK));
 	/* no reply tuple sent: left zero */
 	assert_int_equal(f.reply.src.w[0], 0);

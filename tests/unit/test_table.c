@@ -29,7 +29,7 @@ static struct flow mk6(uint32_t last, uint16_t sport, uint16_t zone,
 	memset(&f, 0, sizeof(f));
 	f.family = FLOW_IPV6;
 	f.protonum = FLOW_P_TCP;
-	f.zone = zone;
+	f.orig.zone = f.reply.zone = zone;
 	f.id = id;
 	f.orig.src.b[0] = 0x20;
 	f.orig.src.b[1] = 0x01;
@@ -133,16 +133,16 @@ static void test_zones_and_ids(void **state)
 	struct flow v6z0 = mk6(9, 1, 0, 1), v6z7 = mk6(9, 1, 7, 1);
 
 	(void)state;
-	z1.zone = 1;
+	z1.orig.zone = z1.reply.zone = 1;
 	z1.id = 2;
 	assert_non_null(table_upsert(t, &z0, 0));
 	assert_non_null(table_upsert(t, &z1, 0));
 	assert_non_null(table_upsert(t, &v6z0, 0));
 	assert_non_null(table_upsert(t, &v6z7, 0));
 	assert_int_equal(table_count(t), 4);
-	assert_int_equal(table_find(t, &z1)->f.zone, 1);
-	assert_int_equal(table_find(t, &z0)->f.zone, 0);
-	assert_int_equal(table_find(t, &v6z7)->f.zone, 7);
+	assert_int_equal(table_find(t, &z1)->f.orig.zone, 1);
+	assert_int_equal(table_find(t, &z0)->f.orig.zone, 0);
+	assert_int_equal(table_find(t, &v6z7)->f.orig.zone, 7);
 
 	/* Same tuple and zone, another conntrack id: the same flow. */
 	again.id = 99;
@@ -684,11 +684,12 @@ static void test_version(void **state)
 	assert_non_null(table_upsert(t, &a, 0));
 	assert_int_equal(table_version(t), v);
 
-	/* Identical but for the tuple padding: still no change. */
+	/* Identical but for the padding at the end of the record: still no
+	 * change. */
 	memcpy(&same, &a, sizeof(same));
-	pad = (unsigned char *)&same.orig;
-	for (size_t i = offsetof(struct flow_tuple, icmp_code) + 1;
-	     i < sizeof(struct flow_tuple); i++)
+	pad = (unsigned char *)&same;
+	for (size_t i = offsetof(struct flow, has) + 1; i < sizeof(struct flow);
+	     i++)
 		pad[i] = 0x5a;
 	assert_non_null(table_upsert(t, &same, 0));
 	assert_int_equal(table_version(t), v);

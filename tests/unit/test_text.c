@@ -92,7 +92,8 @@ static void test_conntrack_default(void **state)
 	assert_int_equal(f->reply_bytes, 120);
 	assert_int_equal(f->status, FLOW_S_ASSURED | FLOW_S_SEEN_REPLY | FLOW_S_CONFIRMED);
 	assert_int_equal(f->mark, 7);
-	assert_int_equal(f->zone, 3);
+	assert_int_equal(f->orig.zone, 3);
+	assert_int_equal(f->reply.zone, 3);
 	assert_int_equal(f->start_ns, NOW_NS - 60ull * 1000000000u);
 	assert_true(tl.has_use);
 	assert_int_equal(tl.use, 1);
@@ -161,10 +162,12 @@ static void test_edge_fixture(void **state)
 			 FLOW_S_OFFLOAD | FLOW_S_HW_OFFLOAD);
 	assert_false(fl.f[1].has & FLOW_HAS_STATE);
 	/* Directional zones. */
-	assert_int_equal(fl.f[2].zone, 5);
+	assert_int_equal(fl.f[2].orig.zone, 5);
+	assert_int_equal(fl.f[2].reply.zone, 0);
 	assert_true(fl.f[2].has & FLOW_HAS_ZONE);
 	assert_int_equal(fl.f[2].mark, 1);
-	assert_int_equal(fl.f[3].zone, 6);
+	assert_int_equal(fl.f[3].orig.zone, 0);
+	assert_int_equal(fl.f[3].reply.zone, 6);
 }
 
 static void test_ip_conntrack_fixture(void **state)
@@ -363,7 +366,8 @@ static void test_same_as_netlink(void **state)
 		assert_int_equal(t->family, k->family);
 		assert_int_equal(t->status, k->status & text_bits);
 		assert_int_equal(t->mark, k->mark);
-		assert_int_equal(t->zone, k->zone);
+		assert_int_equal(t->orig.zone, k->orig.zone);
+		assert_int_equal(t->reply.zone, k->reply.zone);
 		assert_int_equal(t->helper, k->helper);
 		assert_int_equal(t->orig_packets, k->orig_packets);
 		assert_int_equal(t->orig_bytes, k->orig_bytes);

@@ -50,7 +50,7 @@ static inline struct flow test_flow4(uint32_t src, uint32_t dst,
 	memset(&f, 0, sizeof(f));
 	f.family = FLOW_IPV4;
 	f.protonum = proto;
-	f.zone = zone;
+	f.orig.zone = f.reply.zone = zone;
 	f.id = id;
 	memcpy(f.orig.src.b, &src, 4);
 	memcpy(f.orig.dst.b, &dst, 4);
