@@ -15,14 +15,15 @@ add() {	# DST ZONE-OPTION...
 	ct "$ns" -I -p udp -s 10.0.0.1 -d "$dst" --sport 1000 --dport 53 \
 		-t 3600 "$@" >/dev/null 2>&1 || fail "conntrack -I $dst $*"
 }
+# No events in this namespace (set before any entry is made: an entry made
+# with events on reports its end anyway) and a long delay: the screen
+# keeps what it read first, so it can hold a flow the kernel replaced.
+ip netns exec "$ns" sysctl -qw net.netfilter.nf_conntrack_events=0 ||
+	skip "cannot turn conntrack events off in the namespace"
 kid() { ct "$ns" -L -o id -d "$1" 2>/dev/null | sed -n 's/.* id=\([0-9]*\).*$/\1/p'; }
 add 10.0.0.2 --orig-zone 2
 add 10.0.0.3
 add 10.0.0.4 --reply-zone 3
-# No events in this namespace and a long delay: the screen keeps what it
-# read first, so it can hold a flow the kernel has replaced.
-ip netns exec "$ns" sysctl -qw net.netfilter.nf_conntrack_events=0 ||
-	skip "cannot turn conntrack events off in the namespace"
 
 tmux_new sess 120 40 "$CTOP --netns $ns -d 600 --resync 600 -c +zone 2>$TMPD/stderr; echo \$? > $TMPD/rc"
 wait_screen "$sess" 'shown 3'
