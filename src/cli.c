@@ -1,5 +1,6 @@
 /* Command-line parsing: options into struct cli, nothing else. */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,11 @@ enum {
 	OPT_EXPECT,
 	OPT_RESYNC,
 	OPT_OUTPUT,
+	OPT_FULL_EVERY,
+	OPT_MAX_SIZE,
+	OPT_AT,
+	OPT_FROM,
+	OPT_TO,
 };
 
 static const struct option long_opts[] = {
@@ -52,6 +58,12 @@ static const struct option long_opts[] = {
 	{ "resync", required_argument, NULL, OPT_RESYNC },
 	{ "delete", no_argument, NULL, 'D' },
 	{ "output", required_argument, NULL, OPT_OUTPUT },
+	{ "write", required_argument, NULL, 'w' },
+	{ "full-every", required_argument, NULL, OPT_FULL_EVERY },
+	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
+	{ "at", required_argument, NULL, OPT_AT },
+	{ "from", required_argument, NULL, OPT_FROM },
+	{ "to", required_argument, NULL, OPT_TO },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -103,10 +115,26 @@ void cli_usage(FILE *out)
 "      --record FILE       also save the raw netlink dump to FILE\n"
 "  -R, --read FILE         read the table from FILE instead of the kernel,\n"
 "                          told by its content: conntrack -L text (any -o),\n"
-"                          /proc/net/nf_conntrack or ip_conntrack, or a\n"
-"                          --record file; '-' (also alone, as 'ctop -')\n"
+"                          /proc/net/nf_conntrack or ip_conntrack, a\n"
+"                          --record file or a -w recording; '-' (also\n"
+"                          alone, as 'ctop -')\n"
 "                          reads standard input; with -E, conntrack -E text\n"
 "      --replay FILE       the same as --read\n"
+"\n"
+"Flight recorder:\n"
+"  -w, --write FILE        record the table every -d seconds (default 10) into\n"
+"                          FILE, appending: figures, statistics, added and\n"
+"                          removed, early-drop candidates, top --top (10)\n"
+"                          sources, destinations, ports, states, zones\n"
+"      --full-every N      also the whole table every N intervals\n"
+"      --max-size BYTES    start a new FILE past BYTES (K, M, G), the old one\n"
+"                          kept as FILE.1\n"
+"      --at TIME           -R on a -w recording: that instant (-g and --stats\n"
+"                          from its summary, the list from the last full\n"
+"                          table); default the end\n"
+"      --from T1 --to T2   -R on a -w recording: a time series of the figures\n"
+"                          and top sources (text, csv, json)\n"
+"                          TIME: 2026-12-01T03:12, 03:12, -1h, @SECONDS, now\n"
 "\n"
 "Events:\n"
 "  -E, --events            print conntrack events (new, update, destroy) as\n"
@@ -262,13 +290,25 @@ static int cli_conflicts(const struct cli *cli, bool once,
 		return usage_error(err, "--delete does not go with %s", with);
 	if (once && cli->iterations != 1)
 		return usage_error(err, "%s", "-1 prints one snapshot: drop -1 or -n");
-	if (cli->top && cli->group == GROUP_NONE && !cli->stats)
+	if (cli->top && cli->group == GROUP_NONE && !cli->stats && !cli->write &&
+	    !cli->replay)
 		return usage_error(err, "%s", "--top applies to -g/--group (and --stats)");
 	if (cli->group != GROUP_NONE && cli->sort_set)
 		return usage_error(err, "%s", "-g orders groups by flows: --sort does not apply");
 	if (cli->output && !(cli->stats || cli->timeouts || cli->expect ||
 			     cli->metrics))
 		return usage_error(err, "%s", "--output writes reports: --stats, --timeouts, --expect, -o openmetrics or -o prometheus");
+	if ((cli->full_every || cli->max_size) && !cli->write)
+		return usage_error(err, "%s", "--full-every and --max-size go with -w/--write");
+	if ((cli->at || cli->from || cli->to) && !cli->replay)
+		return usage_error(err, "%s", "--at, --from and --to go with -R/--read");
+	if (cli->at && (cli->from || cli->to))
+		return usage_error(err, "%s", "--at is one instant, --from/--to a series: choose one");
+	if (cli->write && (cli->replay || cli->record || cli->delete ||
+			   cli->events || cli->self_check > 0 || cli->stats ||
+			   cli->timeouts || cli->expect || cli->metrics ||
+			   cli->group != GROUP_NONE || cli->sort_set || once))
+		return usage_error(err, "%s", "-w records on its own: it takes a filter, -d, -n, --top, --full-every, --max-size, --netns");
 	if (cli->replay && cli->netns)
 		return usage_error(err, "%s", "-R/--read reads a file: --netns does not apply");
 	if (cli->replay && cli->record)
@@ -439,6 +479,28 @@ static int mode_option(int c, const char *arg, struct cli *cli, bool *once,
 		if (parse_seconds(arg, 0.1, 86400, false, &cli->self_check))
 			return usage_error(err, "--self-check wants seconds between 0.1 and 86400, not '%s'", arg);
 		return 0;
+	case 'w':
+		cli->write = arg;
+		return 0;
+	case OPT_FULL_EVERY:
+		if (parse_long(arg, 1, 1000000L, &v))
+			return usage_error(err, "--full-every wants a count of intervals, not '%s'", arg);
+		cli->full_every = v;
+		return 0;
+	case OPT_MAX_SIZE:
+		if (parse_size(arg, 65536, LONG_MAX, &v))
+			return usage_error(err, "--max-size wants bytes, at least 64K, not '%s'", arg);
+		cli->max_size = v;
+		return 0;
+	case OPT_AT:
+		cli->at = arg;
+		return 0;
+	case OPT_FROM:
+		cli->from = arg;
+		return 0;
+	case OPT_TO:
+		cli->to = arg;
+		return 0;
 	case OPT_OUTPUT:
 		if (!*arg)
 			return usage_error(err, "--output wants a file name%s", "");
@@ -483,7 +545,7 @@ int cli_parse(int argc, char **argv, struct cli *cli, struct ctop_err *err)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":1bn:d:o:Hc:s:rg:lhVEDR:", long_opts,
+	while ((c = getopt_long(argc, argv, ":1bn:d:o:Hc:s:rg:lhVEDw:R:", long_opts,
 				NULL)) != -1) {
 		r = output_option(c, optarg, cli, err);
 		if (r == 1)

@@ -57,6 +57,12 @@ struct cli {
 	double resync;
 	bool resync_set;	/* given: honoured exactly, else adaptive */
 	bool delete;		/* -D: delete what the filter matches */
+	/* The flight recorder (issue 14): -w writes; -R (replay above)
+	 * reads one, at an instant or over a span. */
+	const char *write;	/* -w FILE */
+	long full_every;	/* --full-every N intervals, 0 = never */
+	long max_size;		/* --max-size bytes, 0 = no cap */
+	const char *at, *from, *to;	/* --at, --from, --to as given */
 };
 
 /* Parse argv into *cli. Returns 0, or -1 with err (status 2) filled. */

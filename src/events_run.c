@@ -10,7 +10,6 @@
  * it with a fresh dump and exits 1 on any difference.
  */
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,44 +24,8 @@
 #include "format.h"
 #include "source.h"
 #include "source_read.h"
+#include "stopsig.h"
 #include "table.h"
-
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-	stop_signal = sig;
-}
-
-/* Catch SIGINT/SIGTERM, keep them blocked outside ppoll(); *wait_mask
- * is the mask to wait with. */
-static void signals_setup(sigset_t *wait_mask)
-{
-	struct sigaction sa;
-	sigset_t block;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigprocmask(SIG_BLOCK, &block, wait_mask);
-	sigdelset(wait_mask, SIGINT);
-	sigdelset(wait_mask, SIGTERM);
-}
-
-/* Wait for fd to be readable, at most ms (-1: no limit) or until a
- * signal. */
-static void wait_fd(int fd, long ms, const sigset_t *mask)
-{
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-	struct timespec ts = { ms / 1000, ms % 1000 * 1000000 };
-
-	ppoll(&p, 1, ms < 0 ? NULL : &ts, mask);
-}
 
 static void warn_events_off(long sysctl)
 {
@@ -139,7 +102,7 @@ static int stream_loop(struct stream *s, struct source_events *ev,
 	uint64_t last_flush = clock_monotonic_ms();
 	long n;
 
-	while (!stop_signal && !s->write_error &&
+	while (!stopsig_caught() && !s->write_error &&
 	       !(s->limit && s->printed >= s->limit)) {
 		n = source_events_read(ev, 65536, on_event, s, err);
 		if (n < 0)
@@ -151,7 +114,7 @@ static int stream_loop(struct stream *s, struct source_events *ev,
 				return -1;
 			last_flush = clock_monotonic_ms();
 		}
-		wait_fd(source_events_fd(ev), 1000, mask);
+		stopsig_wait_fd(source_events_fd(ev), 1000, mask);
 	}
 	return 0;
 }
@@ -169,7 +132,7 @@ static int on_text_event(const struct text_line *tl, void *data)
 {
 	struct stream *s = data;
 
-	if (stop_signal)
+	if (stopsig_caught())
 		return 1;
 	if (!filter_match(s->flt, &tl->f))
 		return 0;
@@ -215,7 +178,7 @@ static int stream_run(const struct cli *cli, const struct filter *flt,
 	sigset_t mask;
 	int r;
 
-	signals_setup(&mask);
+	stopsig_setup(&mask);
 	if (cli->replay) {
 		s.out = batch_new(stdout, &opts);
 		if (!s.out)
@@ -294,10 +257,10 @@ static int self_follow(struct follow *fw, double secs, const sigset_t *mask,
 	uint64_t end = clock_monotonic_ms() + (uint64_t)(secs * 1000.0);
 	uint64_t now;
 
-	while (!stop_signal && (now = clock_monotonic_ms()) < end) {
+	while (!stopsig_caught() && (now = clock_monotonic_ms()) < end) {
 		long left = (long)(end - now);
 
-		wait_fd(follow_fd(fw), left < 1000 ? left : 1000, mask);
+		stopsig_wait_fd(follow_fd(fw), left < 1000 ? left : 1000, mask);
 		if (!follow_events_on(fw) && follow_resync(fw, err) < 0)
 			return -1;
 		if (follow_poll(fw, err) < 0)
@@ -322,7 +285,7 @@ static int self_check(const struct cli *cli, struct ctop_err *err)
 	sigset_t mask;
 	int status = CTOP_EXIT_RUNTIME, i;
 
-	signals_setup(&mask);
+	stopsig_setup(&mask);
 	if (!(src = source_open(err)))
 		return err->status;
 	t = table_new();

@@ -209,29 +209,25 @@ static int group_grow(struct grouper *g)
 	return 0;
 }
 
-void group_add(struct grouper *g, const struct flow *f)
+/* The row of key K, made empty when new; NULL when memory ran out. */
+static struct group_row *row_of(struct grouper *g, const struct group_key *k)
 {
-	struct group_key k;
 	struct group_row *r;
 	uint64_t hash;
 	size_t mask, i;
 	uint32_t slot;
 
-	g->total++;
 	if (g->index_stale && index_build(g, g->icap))
-		return;
-	key_of(g->by, f, &k);
-	hash = key_hash(&k);
+		return NULL;
+	hash = key_hash(k);
 	mask = g->icap - 1;
 	for (i = hash & mask; (slot = g->index[i]); i = (i + 1) & mask) {
 		r = &g->rows[slot - 1];
-		if (key_equal(&r->key, &k))
-			goto found;
+		if (key_equal(&r->key, k))
+			return r;
 	}
-	/* A new key. If memory runs out the flow still counts in the
-	 * total, so shares then visibly fall short of 100%. */
 	if (group_grow(g))
-		return;
+		return NULL;
 	if (g->icap - 1 != mask) {
 		/* The index was rebuilt larger: find the new empty slot. */
 		mask = g->icap - 1;
@@ -240,16 +236,54 @@ void group_add(struct grouper *g, const struct flow *f)
 	}
 	g->index[i] = g->count + 1;
 	r = &g->rows[g->count++];
-	r->key = k;
+	r->key = *k;
 	r->flows = r->packets = r->bytes = 0;
 	r->counted = false;
-found:
+	return r;
+}
+
+void group_add(struct grouper *g, const struct flow *f)
+{
+	struct group_key k;
+	struct group_row *r;
+
+	g->total++;
+	key_of(g->by, f, &k);
+	/* If memory runs out the flow still counts in the total, so shares
+	 * then visibly fall short of 100%. */
+	r = row_of(g, &k);
+	if (!r)
+		return;
 	r->flows++;
 	if (f->has & FLOW_HAS_COUNTERS)
 		r->counted = true;
 	r->packets += f->orig_packets + f->reply_packets;
 	r->bytes += f->orig_bytes + f->reply_bytes;
 	g->sorted = 0;
+}
+
+void group_add_key(struct grouper *g, const struct group_key *k,
+		   uint64_t flows)
+{
+	struct group_row *r;
+
+	g->total += flows;
+	r = row_of(g, k);
+	if (!r)
+		return;
+	r->flows += flows;
+	g->sorted = 0;
+}
+
+void group_add_flows(struct grouper *g, uint64_t flows)
+{
+	g->total += flows;
+}
+
+void group_key_of(enum group_by by, const struct flow *f,
+		  struct group_key *k)
+{
+	key_of(by, f, k);
 }
 
 static int row_cmp(const void *pa, const void *pb)

@@ -40,6 +40,15 @@ struct grouper;
 
 struct grouper *group_new(enum group_by by);
 void group_add(struct grouper *g, const struct flow *f);
+/* A row from a summary (a flight recording): FLOWS flows under key K,
+ * without packets or bytes. */
+void group_add_key(struct grouper *g, const struct group_key *k,
+		   uint64_t flows);
+/* Flows counted in the total but in no row (a summary's "the rest"). */
+void group_add_flows(struct grouper *g, uint64_t flows);
+/* The key flow F has in a grouping BY. */
+void group_key_of(enum group_by by, const struct flow *f,
+		  struct group_key *k);
 /* Rows sorted by flows (most first), then by key; valid until the next
  * group_add or group_free. *total is the number of flows added. */
 const struct group_row *group_rows(struct grouper *g, size_t *n);

@@ -11,6 +11,9 @@
 #include "events_run.h"
 #include "err.h"
 #include "filter.h"
+#include "flightrec_file.h"
+#include "flightrec_run.h"
+#include "recorder.h"
 #include "report.h"
 #include "source.h"
 #include "tui/tui.h"
@@ -58,6 +61,28 @@ static void keep_large_blocks_in_mmap(void)
 #endif
 }
 
+/* -R on a flight recording (ctop -w) in a file, in batch: flightrec_run
+ * answers for any instant of it. Every other -R (text, --record dumps, a
+ * recording on the screen or from a pipe) goes through source_read.
+ * Returns 1 to take that path, 0 not, -1 with err when --at, --from or
+ * --to name an instant in something that is no recording. */
+static int flightrec_wanted(const struct cli *cli, struct ctop_err *err)
+{
+	bool times = cli->at || cli->from || cli->to;
+	int kind;
+
+	if (!cli->replay)
+		return 0;
+	kind = strcmp(cli->replay, "-") ? fr_file_sniff(cli->replay) : 0;
+	if (kind == 1)
+		return times || cli->batch || !isatty(STDOUT_FILENO);
+	if (times)
+		return err_set(err, CTOP_EXIT_USAGE,
+			       "--at, --from and --to read a flight recording (ctop -w) from a file; %s is none",
+			       cli->replay);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct ctop_err err = { 0 };
@@ -84,6 +109,16 @@ int main(int argc, char **argv)
 		status = filter_fail(cli.filter, &fe);
 		cli_free(&cli);
 		return status;
+	}
+	status = flightrec_wanted(&cli, &err);
+	if (status) {
+		if (status > 0)
+			status = flightrec_run(&cli, flt, &err);
+		else
+			status = err.status;
+		if (status)
+			fail(&err);
+		goto out;
 	}
 	/* Reports: --stats, --timeouts and --expect on a terminal open the
 	 * screen on the matching view (P, T, E); with -1, -b, -n or a pipe
@@ -112,6 +147,10 @@ int main(int argc, char **argv)
 			fail(&err);
 		goto out;
 	}
+	/* The recorder runs until stopped (or -n intervals), whatever its
+	 * standard output is. */
+	if (cli.write && cli.iterations < 0)
+		cli.iterations = 0;
 	/* Output into a pipe or file means batch. Without -b or -n that is
 	 * one snapshot (ctop | less); an explicit -b repeats like top -b. */
 	if (!cli.batch && !isatty(STDOUT_FILENO)) {
@@ -144,7 +183,9 @@ int main(int argc, char **argv)
 			source_record(src, rec);
 		}
 	}
-	if (cli.delete)
+	if (cli.write)
+		status = recorder_run(&cli, src, flt, &err);
+	else if (cli.delete)
 		status = batch_delete(&cli, src, flt, &err);
 	else if (report_wanted(&cli) && cli.batch)
 		status = report_run(&cli, src, flt, &err);

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "clock.h"
+#include "flightrec_file.h"
 #include "source_read.h"
 
 struct reader_ctx {
@@ -42,6 +43,20 @@ static int recording_read(struct read_in *in, struct reader_ctx *rc,
 		return err_set(err, CTOP_EXIT_RUNTIME, "%s is a ctop recording of "
 			       "a dump, not conntrack -E text", in->name);
 	return source_replay_in(in, rc->flow_fn, rc->data, &rc->sum->flows, err);
+}
+
+static bool flightrec_detect(const char *head, size_t n)
+{
+	return fr_stream_detect(head, n);
+}
+
+static int flightrec_read(struct read_in *in, struct reader_ctx *rc,
+			  struct ctop_err *err)
+{
+	if (!rc->flow_fn)
+		return err_set(err, CTOP_EXIT_RUNTIME, "%s is a ctop flight "
+			       "recording, not conntrack -E text", in->name);
+	return fr_stream_read(in, rc->flow_fn, rc->data, &rc->sum->flows, err);
 }
 
 static bool xml_detect(const char *head, size_t n)
@@ -140,6 +155,7 @@ static int text_read_all(struct read_in *in, struct reader_ctx *rc,
  * message (no table line) rather than a vaguer one. */
 static const struct table_reader readers[] = {
 	{ "ctop recording", recording_detect, recording_read },
+	{ "ctop flight recording", flightrec_detect, flightrec_read },
 	{ "conntrack XML", xml_detect, xml_read },
 	{ "conntrack table text", text_table_detect, text_read_all },
 };
