@@ -246,8 +246,10 @@ void fr_full_flow(struct fr_buf *b, const struct flow *f)
 		put(b, f->state, 1);
 	if (f->has & FLOW_HAS_MARK)
 		put(b, f->mark, 4);
-	if (f->has & FLOW_HAS_ZONE)
-		put(b, f->zone, 2);
+	if (f->has & FLOW_HAS_ZONE) {
+		put(b, f->orig.zone, 2);
+		put(b, f->reply.zone, 2);
+	}
 	if (f->has & FLOW_HAS_COUNTERS) {
 		put(b, f->orig_packets, 8);
 		put(b, f->orig_bytes, 8);
@@ -302,7 +304,8 @@ uint64_t fr_key_hash(const struct flow *f)
 
 	h = fnv_be(h, f->family, 1);
 	h = fnv_be(h, f->protonum, 1);
-	h = fnv_be(h, f->zone, 2);
+	h = fnv_be(h, f->orig.zone, 2);
+	h = fnv_be(h, f->reply.zone, 2);
 	h = fnv(h, f->orig.src.b, alen);
 	h = fnv(h, f->orig.dst.b, alen);
 	h = fnv_be(h, f->orig.sport, 2);
@@ -514,8 +517,10 @@ static void get_flow(struct in *in, struct flow *f)
 		f->state = (uint8_t)get(in, 1);
 	if (f->has & FLOW_HAS_MARK)
 		f->mark = (uint32_t)get(in, 4);
-	if (f->has & FLOW_HAS_ZONE)
-		f->zone = (uint16_t)get(in, 2);
+	if (f->has & FLOW_HAS_ZONE) {
+		f->orig.zone = (uint16_t)get(in, 2);
+		f->reply.zone = (uint16_t)get(in, 2);
+	}
 	if (f->has & FLOW_HAS_COUNTERS) {
 		f->orig_packets = get(in, 8);
 		f->orig_bytes = get(in, 8);

@@ -121,7 +121,8 @@ static struct flow nat_flow(void)
 		FLOW_HAS_COUNTERS | FLOW_HAS_START | FLOW_HAS_TIMEOUT;
 	f.state = 3;
 	f.mark = 0xdeadbeef;
-	f.zone = 7;
+	f.orig.zone = 7;
+	f.reply.zone = 8;	/* directional zones */
 	f.id = 4000000000u;
 	f.timeout = 431999;
 	f.orig_packets = 10;
