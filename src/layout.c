@@ -10,7 +10,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "format.h"
 #include "layout.h"
 
 /* Narrowest an address or name column gets before columns leave: room
@@ -481,14 +480,4 @@ size_t layout_items(char *buf, size_t len, const char *line, int width)
 	}
 	put_str(&o, last);
 	return o.pos;
-}
-
-size_t layout_count(char *buf, size_t len, uint64_t v, int width)
-{
-	char tmp[24];
-	size_t n = format_u64(tmp, sizeof(tmp), v);
-
-	if ((int)n > width)
-		return format_count(buf, len, v);
-	return format_u64(buf, len, v);
 }

@@ -92,8 +92,4 @@ size_t layout_shorten(char *buf, size_t len, const char *cell, int width,
  * item is ever cut. Returns the bytes written. */
 size_t layout_items(char *buf, size_t len, const char *line, int width);
 
-/* A count in decimal when it fits width cells, else with an SI unit
- * ("12.3M"), never cut. */
-size_t layout_count(char *buf, size_t len, uint64_t v, int width);
-
 #endif

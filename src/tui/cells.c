@@ -6,11 +6,6 @@
 #include "../format.h"
 #include "cells.h"
 
-#define ADDR_MIN 15
-#define ADDR_MAX 47
-#define RATE_WIDTH 9
-#define STATE_WIDTH 13		/* "echo id 65535" */
-
 int cells_init(struct cells *c, bool names, int wake_fd)
 {
 	memset(c, 0, sizeof(*c));
@@ -53,18 +48,6 @@ const char *col_title(int col)
 	return c ? c->title : "?";
 }
 
-static int col_width(int col)
-{
-	const struct column *c;
-
-	if (col == VCOL_RATE)
-		return RATE_WIDTH;
-	c = column_get((enum column_id)col);
-	if (col == COL_STATE && c && c->width < STATE_WIDTH)
-		return STATE_WIDTH;
-	return c ? c->width : 8;
-}
-
 bool col_right(int col)
 {
 	const struct column *c;
@@ -75,23 +58,11 @@ bool col_right(int col)
 	return c && c->right;
 }
 
-static bool col_flex(int col)
+enum layout_kind col_kind(int col)
 {
-	return col == COL_SRC || col == COL_DST || col == COL_SADDR ||
-	       col == COL_DADDR || col == COL_REPLY_SRC ||
-	       col == COL_REPLY_DST;
-}
-
-struct col_want col_want(int col)
-{
-	int pref = col_width(col);
-	struct col_want w = { pref, pref, pref, col_flex(col) };
-
-	if (w.flex) {
-		w.min = ADDR_MIN;
-		w.max = ADDR_MAX;
-	}
-	return w;
+	if (col == VCOL_RATE)
+		return LAYOUT_NUMBER;
+	return column_layout_kind((enum column_id)col);
 }
 
 /* Address columns: which tuple end, and whether a port follows. */
@@ -220,3 +191,43 @@ void cell_text(const struct cells *cl, const struct model *m, int col,
 	c->format(buf, len, &tf->f, &ctx);
 }
 
+
+void group_cells(const struct group_row *g, enum group_by by, bool acct_off,
+		 uint64_t total, char cell[GROUP_CELLS][GROUP_CELL_LEN])
+{
+	group_key_format(cell[0], GROUP_CELL_LEN, by, &g->key);
+	format_u64(cell[1], GROUP_CELL_LEN, g->flows);
+	if (acct_off) {
+		snprintf(cell[2], GROUP_CELL_LEN, "-");
+		snprintf(cell[3], GROUP_CELL_LEN, "-");
+	} else {
+		format_count(cell[2], GROUP_CELL_LEN, g->packets);
+		format_bytes(cell[3], GROUP_CELL_LEN, g->bytes);
+	}
+	snprintf(cell[4], GROUP_CELL_LEN, "%.1f%%",
+		 total ? 100.0 * (double)g->flows / (double)total : 0.0);
+}
+
+enum layout_kind group_key_kind(enum group_by by)
+{
+	switch (by) {
+	case GROUP_SRC:
+	case GROUP_DST:
+		return LAYOUT_ADDR;
+	case GROUP_PAIR:
+		return LAYOUT_PAIR;
+	default:
+		return LAYOUT_FIXED;
+	}
+}
+
+void group_title(enum group_by by, int j, char *buf, size_t len)
+{
+	static const char *const titles[GROUP_CELLS] = {
+		NULL, "FLOWS", "PACKETS", "BYTES", "SHARE",
+	};
+
+	snprintf(buf, len, "%s", j ? titles[j] : group_by_str(by));
+	for (char *p = buf; *p; p++)
+		*p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+}

@@ -12,6 +12,8 @@
 
 #include "../cli.h"
 #include "../columns.h"
+#include "../group.h"
+#include "../layout.h"
 #include "../order.h"
 #include "../resolve.h"
 #include "model.h"
@@ -37,17 +39,23 @@ uint64_t cells_version(const struct cells *c);
 
 const char *col_title(int col);
 bool col_right(int col);
-/* The width a column asks for: its minimum, what it prefers, the most
- * it takes, and whether it takes or gives room (addresses, for IPv6 and
- * host names). */
-struct col_want {
-	int min, pref, max;
-	bool flex;
-};
-struct col_want col_want(int col);
+/* How a column's cells may be shortened (layout.h). */
+enum layout_kind col_kind(int col);
 
 void cell_text(const struct cells *c, const struct model *m, int col,
 	       const struct table_flow *tf, uint64_t now_ms, char *buf,
 	       size_t len);
+
+/* A group row's cells: key, flows, packets, bytes, share (of total);
+ * counters are "-" without accounting. */
+#define GROUP_CELLS 5
+#define GROUP_CELL_LEN 96
+void group_cells(const struct group_row *g, enum group_by by, bool acct_off,
+		 uint64_t total, char cell[GROUP_CELLS][GROUP_CELL_LEN]);
+/* How a group key may be shortened. */
+enum layout_kind group_key_kind(enum group_by by);
+/* Title of group column j: the grouping in capitals for the key, then
+ * FLOWS, PACKETS, BYTES, SHARE. */
+void group_title(enum group_by by, int j, char *buf, size_t len);
 
 #endif

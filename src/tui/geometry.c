@@ -15,57 +15,41 @@ void geometry_frame(struct geometry *g, int cols, int lines)
 		g->list_h = 0;
 }
 
-/* Widths from the registry's wishes (col_want): every column its
- * preferred width, then the flexible ones (addresses) share out spare
- * room up to their maximum, or give it back down to their minimum, one
- * cell at a time so they stay equal. Columns that do not
- * fit whole are left out rather than cut: a byte count missing its last
- * digits would mislead. */
-void geometry_columns(struct geometry *g, const int *cols, size_t n)
+static struct layout_geom screen_geom(const struct geometry *g)
 {
-	struct col_want w[TUI_MAX_COLS];
-	int total = 1, nflex = 0, x = 1;
+	/* Column 0 is the tag margin; one blank between columns. */
+	return (struct layout_geom){ g->cols, 1, 1 };
+}
+
+void geometry_columns(struct geometry *g, const struct layout_col *need,
+		      size_t n)
+{
+	struct layout_geom lg = screen_geom(g);
+	int x = 1;
 
 	if (n > TUI_MAX_COLS)
 		n = TUI_MAX_COLS;
-	for (size_t c = 0; c < n; c++) {
-		w[c] = col_want(cols[c]);
-		g->colw[c] = w[c].pref;
-		total += g->colw[c] + 1;
-		nflex += w[c].flex;
-	}
-	while (nflex && total != g->cols) {
-		bool moved = false;
-
-		for (size_t c = 0; c < n && total != g->cols; c++) {
-			if (!w[c].flex)
-				continue;
-			if (total < g->cols && g->colw[c] < w[c].max) {
-				g->colw[c]++;
-				total++;
-				moved = true;
-			} else if (total > g->cols && g->colw[c] > w[c].min) {
-				g->colw[c]--;
-				total--;
-				moved = true;
-			}
-		}
-		if (!moved)
-			break;
-	}
-	g->nvis = 0;
+	layout_fit_steady(&g->flow_fit, need, n, &lg, g->colw);
+	g->ncols = n;
 	for (size_t c = 0; c < n; c++) {
 		g->colx[c] = x;
-		x += g->colw[c] + 1;
-		if (x - 1 <= g->cols)
-			g->nvis = c + 1;
+		if (g->colw[c])
+			x += g->colw[c] + 1;
 	}
+}
+
+void geometry_groups(struct geometry *g, const struct layout_col *need)
+{
+	struct layout_geom lg = screen_geom(g);
+
+	layout_fit_steady(&g->group_fit, need, GROUP_CELLS, &lg, g->groupw);
 }
 
 int geometry_col_at(const struct geometry *g, const int *cols, int x)
 {
-	for (size_t c = 0; c < g->nvis; c++)
-		if (x >= g->colx[c] && x <= g->colx[c] + g->colw[c])
+	for (size_t c = 0; c < g->ncols; c++)
+		if (g->colw[c] && x >= g->colx[c] &&
+		    x <= g->colx[c] + g->colw[c])
 			return cols[c];
 	return -1;
 }

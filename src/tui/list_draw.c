@@ -1,14 +1,16 @@
 /* Drawing the list: the column title row and the visible rows, flows
- * or groups, at the places the geometry gave them. Column 0 of the
- * screen is a margin that shows '*' on tagged rows, so tags read without
- * color too. */
+ * or groups, at the places and widths the geometry gave them (fitted to
+ * these rows). A cell wider than its column is shortened visibly
+ * (layout.h: an address's middle, never its port; a name's end). Column 0
+ * of the screen is a margin that shows '*' on tagged rows, so tags read
+ * without color too. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <curses.h>
 
 #include "../clock.h"
-#include "../format.h"
+#include "../layout.h"
 #include "list_draw.h"
 #include "screen.h"
 #include "session.h"
@@ -80,15 +82,28 @@ static void titles_flows(const struct tui *t, int y)
 	const struct listview *lv = &t->lv;
 
 	screen_fill(y, 0, COLS, screen_attr(ROLE_TITLE));
-	for (size_t c = 0; c < g->nvis; c++) {
-		int w = g->colw[c];
+	for (size_t c = 0; c < g->ncols; c++) {
 		bool sorted = lv->cols[c] == lv->sort_col;
 
-		if (g->colx[c] + w > COLS)
-			w = COLS - g->colx[c];
-		title_put(y, g->colx[c], w, col_title(lv->cols[c]), sorted,
-			  lv->sort_rev, col_right(lv->cols[c]));
+		if (!g->colw[c])
+			continue;
+		title_put(y, g->colx[c], g->colw[c], col_title(lv->cols[c]),
+			  sorted, lv->sort_rev, col_right(lv->cols[c]));
 	}
+}
+
+/* A cell in w cells, shortened visibly when it does not fit. */
+static void put_cell(int y, int x, int w, const char *cell,
+		     enum layout_kind kind, int attr, bool right)
+{
+	char fit[192];
+
+	if (layout_cells(cell) > w) {
+		layout_shorten(fit, sizeof(fit), cell, w, kind,
+			       layout_marker(MB_CUR_MAX > 1));
+		cell = fit;
+	}
+	screen_put(y, x, w, cell, attr, right);
 }
 
 static void row_flow(const struct tui *t, int y, size_t i, uint64_t now)
@@ -109,78 +124,57 @@ static void row_flow(const struct tui *t, int y, size_t i, uint64_t now)
 	base = screen_attr(sel ? ROLE_SELECTED : tag ? ROLE_TAGGED : ROLE_NORMAL);
 	screen_fill(y, 0, COLS, base);
 	screen_put(y, 0, 1, tag ? "*" : " ", base, false);
-	for (size_t c = 0; c < g->nvis; c++) {
+	for (size_t c = 0; c < g->ncols; c++) {
 		int col = lv->cols[c], attr = base;
 
+		if (!g->colw[c])
+			continue;
 		cell_text(&t->cells, &t->m, col, tf, now, cell, sizeof(cell));
 		if (!sel && !tag)
 			attr = screen_attr(cell_role(col, &tf->f));
-		screen_put(y, g->colx[c], g->colw[c], cell, attr,
-			   col_right(col));
+		put_cell(y, g->colx[c], g->colw[c], cell, col_kind(col), attr,
+			 col_right(col));
 	}
 }
 
-/* Group rows: KEY FLOWS PACKETS BYTES SHARE. */
-static const struct {
-	const char *title;
-	int width;
-} gcols[] = {
-	{ "FLOWS", 9 }, { "PACKETS", 9 }, { "BYTES", 8 }, { "SHARE", 7 },
-};
-
-static int group_key_width(void)
-{
-	int w = COLS - 2;
-
-	for (size_t i = 0; i < sizeof(gcols) / sizeof(gcols[0]); i++)
-		w -= gcols[i].width + 1;
-	return w > 60 ? 60 : w;
-}
-
+/* Group rows: KEY FLOWS PACKETS BYTES SHARE, at the geometry's widths. */
 static void titles_groups(const struct tui *t, int y)
 {
+	const int *w = t->geo.groupw;
 	char title[64];
-	int x = 1, kw = group_key_width();
+	int x = 1;
 
 	screen_fill(y, 0, COLS, screen_attr(ROLE_TITLE));
-	snprintf(title, sizeof(title), "%s", group_by_str(t->lv.group));
-	for (char *p = title; *p; p++)
-		*p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
-	screen_put(y, x, kw, title, screen_attr(ROLE_TITLE), false);
-	x += kw + 1;
-	for (size_t i = 0; i < sizeof(gcols) / sizeof(gcols[0]); i++) {
-		title_put(y, x, gcols[i].width, gcols[i].title, i == 0,
-			  true, true);
-		x += gcols[i].width + 1;
+	for (int j = 0; j < GROUP_CELLS; j++) {
+		if (!w[j])
+			continue;
+		group_title(t->lv.group, j, title, sizeof(title));
+		if (j)
+			title_put(y, x, w[j], title, j == 1, true, true);
+		else
+			screen_put(y, x, w[j], title, screen_attr(ROLE_TITLE),
+				   false);
+		x += w[j] + 1;
 	}
 }
 
 static void row_group(const struct tui *t, int y, size_t i)
 {
-	const struct group_row *g = &t->lv.grows[i];
+	const int *w = t->geo.groupw;
 	bool sel = i == t->lv.sel;
-	int attr = screen_attr(sel ? ROLE_SELECTED : ROLE_NORMAL);
-	int x = 1, kw = group_key_width();
-	char buf[5][96];
+	int attr = screen_attr(sel ? ROLE_SELECTED : ROLE_NORMAL), x = 1;
+	char cell[GROUP_CELLS][GROUP_CELL_LEN];
 
-	group_key_format(buf[0], sizeof(buf[0]), t->lv.group, &g->key);
-	format_u64(buf[1], sizeof(buf[1]), g->flows);
-	if (t->m.acct_off) {
-		snprintf(buf[2], sizeof(buf[2]), "-");
-		snprintf(buf[3], sizeof(buf[3]), "-");
-	} else {
-		format_count(buf[2], sizeof(buf[2]), g->packets);
-		format_bytes(buf[3], sizeof(buf[3]), g->bytes);
-	}
-	snprintf(buf[4], sizeof(buf[4]), "%.1f%%",
-		 t->lv.gtotal ? 100.0 * (double)g->flows / (double)t->lv.gtotal :
-		 0.0);
+	group_cells(&t->lv.grows[i], t->lv.group, t->m.acct_off, t->lv.gtotal,
+		    cell);
 	screen_fill(y, 0, COLS, attr);
-	screen_put(y, x, kw, buf[0], attr, false);
-	x += kw + 1;
-	for (size_t c = 0; c < 4; c++) {
-		screen_put(y, x, gcols[c].width, buf[c + 1], attr, true);
-		x += gcols[c].width + 1;
+	for (int j = 0; j < GROUP_CELLS; j++) {
+		if (!w[j])
+			continue;
+		put_cell(y, x, w[j], cell[j],
+			 j ? LAYOUT_NUMBER : group_key_kind(t->lv.group), attr,
+			 j > 0);
+		x += w[j] + 1;
 	}
 }
 

@@ -25,6 +25,7 @@
 #include "../clock.h"
 #include "actions.h"
 #include "dialogs.h"
+#include "fit.h"
 #include "header.h"
 #include "help.h"
 #include "keybar.h"
@@ -88,11 +89,20 @@ static void layout(struct tui *t)
 {
 	struct geometry *g = &t->geo;
 	int rv = input_report(t->in.mode);
+	struct layout_col need[TUI_MAX_COLS];
 
 	geometry_frame(g, screen_cols(), screen_lines());
-	geometry_columns(g, t->lv.cols, t->lv.ncols);
-	keybar_layout(g, t);
 	listview_scroll(&t->lv, (size_t)g->list_h);
+	/* Widths fit the rows about to be drawn. */
+	if (t->lv.group != GROUP_NONE) {
+		fit_groups(need, &t->lv, &t->m, (size_t)g->list_h);
+		geometry_groups(g, need);
+	} else {
+		fit_flows(need, &t->lv, &t->cells, &t->m, (size_t)g->list_h,
+			  clock_monotonic_ms());
+		geometry_columns(g, need, t->lv.ncols);
+	}
+	keybar_layout(g, t);
 	if (rv >= 0)
 		reports_scroll(&t->rep, (enum report_view)rv,
 			       (size_t)reports_page(&t->rep, (enum report_view)rv,

@@ -145,19 +145,6 @@ static void test_marker_locale(void **state)
 	assert_false(layout_locale_utf8("", "", "POSIX"));
 }
 
-static void test_count(void **state)
-{
-	char buf[16];
-
-	(void)state;
-	layout_count(buf, sizeof(buf), 12345678, 8);
-	assert_string_equal(buf, "12345678");
-	layout_count(buf, sizeof(buf), 12345678, 5);
-	assert_string_equal(buf, "12.3M");
-	layout_count(buf, sizeof(buf), 7, 1);
-	assert_string_equal(buf, "7");
-}
-
 static void test_items(void **state)
 {
 	static const char line[] = "Space: tag  d: delete  /: search"
@@ -371,7 +358,6 @@ int main(void)
 		cmocka_unit_test(test_small_buffer),
 		cmocka_unit_test(test_cells),
 		cmocka_unit_test(test_marker_locale),
-		cmocka_unit_test(test_count),
 		cmocka_unit_test(test_items),
 		cmocka_unit_test(test_fit_80),
 		cmocka_unit_test(test_fit_wide),

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Narrow terminals (an 80x24 SSH window): on IPv6 flows with long
+# addresses, 4- and 5-digit ports and every protocol, each cell of the
+# screen and of `ctop -1` on a terminal is whole (as ctop -1 writes it
+# into a pipe) or carries the marker with its port whole (tests/tui/
+# cells.py); the hint line keeps whole items; the header names the
+# namespace as ip-netns does. At 80x24, 100x30, after a resize, in the
+# C locale (marker "~"), on group rows, and ctop -1 at 80 columns.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../kernel/fill.bash"
+command -v tmux >/dev/null || skip "needs tmux"
+cells() { "$PYTHON3" "$(dirname "$0")/cells.py" "$@"; }
+ELL=$'\u2026'
+widest() { LC_ALL=C.UTF-8 wc -L <"$1"; }	# in cells, not bytes
+
+# shellcheck disable=SC2086
+fill_narrow() {
+	local ns=$1 t="-t 600" as="-u ASSURED,SEEN_REPLY" i
+	local a=fd00:1234:5678:9abc b=fd00:1 c=fd00:aaaa:bbbb:cccc:dddd:eeee:ffff
+
+	_ins "$ns" -p tcp -s $a::2 -d $b::1 --sport 44321 --dport 3306 --state ESTABLISHED $t $as
+	_ins "$ns" -p tcp -s $a:def0:1234:5678:9abc -d $b::1 --sport 51000 --dport 8080 --state ESTABLISHED $t $as
+	_ins "$ns" -p tcp -s $a::2 -d $a::3 --sport 40000 --dport 443 --state SYN_SENT $t
+	_ins "$ns" -p tcp -s $a:1:2:3:4 -d $b::1 --sport 1234 --dport 5432 --state TIME_WAIT $t $as
+	_ins "$ns" -p tcp -s 10.1.0.1 -d 192.168.100.200 --sport 54321 --dport 65535 --state CLOSE_WAIT $t $as
+	_ins "$ns" -p udp -s $a::53 -d $c:1 --sport 53000 --dport 53 $t
+	_ins "$ns" -p udp -s 10.1.1.2 -d 10.2.1.1 --sport 4500 --dport 4500 $t $as
+	_ins "$ns" -p udplite -s $a::5 -d $b::5 --sport 5000 --dport 50001 $t
+	_ins "$ns" -p icmp -s 10.1.2.1 -d 10.2.2.1 --icmp-type 8 --icmp-code 0 --icmp-id 1027 $t
+	_ins "$ns" -p icmpv6 -s $a:1:2:3:4 -d $c:2 --icmpv6-type 128 --icmpv6-code 0 --icmpv6-id 80 $t
+	_ins "$ns" -p sctp -s $a::7 -d $b::7 --sport 3000 --dport 36412 --state ESTABLISHED --orig-vtag 1 --reply-vtag 2 $t $as
+	_ins "$ns" -p dccp -s $a::8 -d $b::8 --sport 4000 --dport 4001 --state OPEN --role client $t
+	_ins "$ns" -p gre -s 10.1.3.4 -d 10.2.3.3 --srckey 5 --dstkey 6 $t
+	for i in 1 2 3 4 5 6 7 8; do
+		_ins "$ns" -p tcp -s $a::1$i -d $b::1 --sport 4433$i --dport 3306 --state ESTABLISHED $t $as
+	done
+}
+
+ns_new NS
+fill_narrow "$NS"
+assert_eq "flows made" 21 "$(ct_count "$NS")"
+acct=$(ip netns exec "$NS" sysctl -n net.netfilter.nf_conntrack_acct)
+# Whole values: ctop -1 into a pipe.
+ip netns exec "$NS" "$CTOP" -1 -H -c proto,src,dst,state >"$TMPD/whole" ||
+	fail "ctop -1"
+ip netns exec "$NS" "$CTOP" -1 -H -g pair >"$TMPD/pairs" || fail "ctop -1 -g pair"
+grep -q "fd00:1234:5678:9abc:def0:1234:5678:9abc\]:51000" "$TMPD/whole" ||
+	fail "a pipe gets whole values: $(cat "$TMPD/whole")"
+# What a save directory asks for: the screens, to read them.
+save() { [ -n "${NARROW_SAVE:-}" ] && cp "$1" "$NARROW_SAVE/$2"; return 0; }
+
+# check_screen SESSION W H MARKER NAME: the list's cells, the hint line, the
+# header of the screen in SESSION.
+check_screen() {
+	local s=$1 w=$2 h=$3 m=$4 name=$5 rows hint item checked
+	screen_of "$s" >"$TMPD/$name"
+	save "$TMPD/$name" "$name"
+	rows=$((h - 7))
+	[ $rows -gt 21 ] && rows=21
+	checked=$(cells flows "$TMPD/$name" "$TMPD/whole" "$m" $rows) ||
+		{ cat "$TMPD/$name" >&2; fail "$name: $checked"; }
+	ok "$name: $checked"
+	[ "$(widest "$TMPD/$name")" -le "$w" ] || fail "$name: a line wider than $w"
+	grep -q "netns $NS " "$TMPD/$name" || fail "$name: header does not name $NS"
+	# The hint line: whole items of the wide line's, help last.
+	hint=$(sed -n "$((h - 1))p" "$TMPD/$name")
+	[[ $hint == *"h: help" ]] || fail "$name: hint line '$hint'"
+	while read -r item; do
+		grep -qxF -- "$item" "$TMPD/hint-items" ||
+			fail "$name: hint '$item' is not a whole item"
+	done < <(sed 's/  /\n/g' <<<"$hint")
+	ok "$name: hint line whole items, $(LC_ALL=C.UTF-8 wc -L <<<"$hint") cells"
+}
+
+# A wide screen first: its hint line is the list of whole items.
+tmux_new S150 150 30 "env LANG=C.UTF-8 ip netns exec $NS $CTOP"
+wait_screen "$S150" "shown 21"
+sleep 1.5
+screen_of "$S150" >"$TMPD/screen-150x30"
+save "$TMPD/screen-150x30" screen-150x30
+sed -n 29p "$TMPD/screen-150x30" | sed 's/  /\n/g' >"$TMPD/hint-items"
+grep -qx "h: help" "$TMPD/hint-items" || fail "no hints at 150: $(cat "$TMPD/hint-items")"
+check_screen "$S150" 150 30 "$ELL" screen-150x30
+grep -q "fd00:1234:5678:9abc:def0:1234:5678:9abc\]:51000" "$TMPD/screen-150x30" ||
+	fail "150 columns: the longest source should be whole"
+
+tmux_new S80 80 24 "env LANG=C.UTF-8 ip netns exec $NS $CTOP"
+wait_screen "$S80" "shown 21"
+sleep 1.5
+check_screen "$S80" 80 24 "$ELL" screen-80x24
+grep -q "$ELL" "$TMPD/screen-80x24" || fail "80 columns: nothing shortened?"
+if [ "$acct" = 0 ]; then
+	# Counters with accounting off hold nothing: their width went to
+	# the addresses.
+	sed -n 5p "$TMPD/screen-80x24" | grep -q PACKETS &&
+		fail "80 columns: PACKETS kept its width with accounting off"
+	ok "80 columns: empty counters left"
+fi
+
+tmux_new S100 100 30 "env LANG=C.UTF-8 ip netns exec $NS $CTOP"
+wait_screen "$S100" "shown 21"
+sleep 1.5
+check_screen "$S100" 100 30 "$ELL" screen-100x30
+# A resize is a fresh fit.
+tmux resize-window -t "$S100" -x 80 -y 24
+sleep 1.5
+check_screen "$S100" 80 24 "$ELL" resized-80x24
+
+tmux_new SC 80 24 "env LANG=C LC_ALL=C ip netns exec $NS $CTOP"
+wait_screen "$SC" "shown 21"
+sleep 1.5
+check_screen "$SC" 80 24 "~" screen-80x24-C
+grep -q "~" "$TMPD/screen-80x24-C" || fail "C locale: no '~' marker"
+
+# Group rows: "a -> b" keys, each side whole or marked.
+tmux_new SG 80 24 "env LANG=C.UTF-8 ip netns exec $NS $CTOP -g pair"
+wait_screen "$SG" "groups [0-9]"
+sleep 1.5
+screen_of "$SG" >"$TMPD/groups-80x24"
+save "$TMPD/groups-80x24" groups-80x24
+n=$(wc -l <"$TMPD/pairs")
+[ "$n" -gt 17 ] && n=17
+checked=$(cells groups "$TMPD/groups-80x24" "$TMPD/pairs" "$ELL" "$n") ||
+	{ cat "$TMPD/groups-80x24" >&2; fail "group rows: $checked"; }
+ok "group rows: $checked"
+
+# ctop -1 on an 80-column terminal: the same rules, every row.
+tmux_new SB 80 40 "env LANG=C.UTF-8 ip netns exec $NS $CTOP -1 -c proto,src,dst,state,packets,bytes; sleep 600"
+wait_screen "$SB" "flows shown"
+screen_of "$SB" >"$TMPD/batch-80"
+save "$TMPD/batch-80" batch-80
+checked=$(cells flows "$TMPD/batch-80" "$TMPD/whole" "$ELL" 21) ||
+	{ cat "$TMPD/batch-80" >&2; fail "ctop -1 at 80: $checked"; }
+ok "ctop -1 at 80: $checked"
+[ "$(widest "$TMPD/batch-80")" -le 80 ] || fail "ctop -1 at 80: a row wider than 80"
+if [ "$acct" = 0 ]; then
+	grep -q PACKETS "$TMPD/batch-80" && fail "ctop -1 at 80: PACKETS kept with no data"
+	ok "ctop -1 at 80: empty counters left"
+fi
+exit 0
