@@ -97,6 +97,13 @@ if [ "$acct" = 0 ]; then
 	ok "80 columns: empty counters left"
 fi
 
+# Paused: the header says so, whole, within 80 cells.
+tmux send-keys -t "$S80" p
+wait_screen "$S80" "^ ctop .* PAUSED"
+screen_of "$S80" | head -n 4 >"$TMPD/header-80"
+[ "$(widest "$TMPD/header-80")" -le 80 ] || fail "80 columns: header wider than 80"
+ok "80 columns: PAUSED in the header"
+
 tmux_new S100 100 30 "env LANG=C.UTF-8 ip netns exec $NS $CTOP"
 wait_screen "$S100" "shown 21"
 sleep 1.5
