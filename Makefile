@@ -79,6 +79,16 @@ $(O)/tests/test_%: tests/unit/test_%.c $(O)/libctop.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(O)/libctop.a -lcmocka $(LIBS)
 
+# The differential test has libnetfilter_conntrack as its oracle; ctop
+# itself does not link the library.
+$(O)/tests/test_nfct: tests/unit/test_nfct.c $(O)/libctop.a
+	@$(PKG_CONFIG) --exists libnetfilter_conntrack || { echo "test_nfct:" \
+		"$(PKG_CONFIG) finds no libnetfilter_conntrack (Debian: make deps)" >&2; exit 1; }
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $$($(PKG_CONFIG) --cflags libnetfilter_conntrack) -Itests/unit \
+		$(LDFLAGS) -o $@ $< $(O)/libctop.a -lcmocka \
+		$$($(PKG_CONFIG) --libs libnetfilter_conntrack) $(LIBS)
+
 $(O)/tests/ctload: tests/ctload.c $(O)/libctop.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libctop.a $(LIBS)
