@@ -42,12 +42,7 @@ TRAILER = {"mark", "use", "secctx", "zone", "labels", "helper"}
 # Differences between ctop and conntrack(8) that are known and not yet
 # fixed, by name: each is reported with its count when it is met, never
 # passed silently. Remove an entry once the fix has landed.
-KNOWN = {
-	"directional zones": "ctop shows no zone_orig/zone_reply yet "
-		"(issue 9, branch real): zone-orig/zone-reply not compared",
-}
-# Set by cmd_flows: whether ctop's JSON has directional zones.
-DIRZONES = True
+KNOWN = {}
 
 
 def norm_addr(s):
@@ -144,12 +139,8 @@ class Flow:
 
 	def key(self):
 		o = self.orig
-		zones = (self.zone_orig, self.zone_reply) if DIRZONES else \
-			(self.zone, self.zone)
-		return (self.protonum, o[0], o[1], o[2], o[3], o[4], o[5]) + zones
-
-	def dirzone(self):
-		return (self.zone_orig, self.zone_reply) != (self.zone, self.zone)
+		return (self.protonum, o[0], o[1], o[2], o[3], o[4], o[5],
+			self.zone_orig, self.zone_reply)
 
 	# Derived properties, as ctop documents them (flow.h).
 	def assured(self):
@@ -211,9 +202,8 @@ def json_key(j):
 		p1, p2 = j["gre"]["src_key"], j["gre"]["dst_key"]
 	else:
 		p1 = p2 = 0
-	zo, zr = j.get("zone_orig", j["zone"]), j.get("zone_reply", j["zone"])
 	return (p, norm_addr(j["src"]), norm_addr(j["dst"]), p1, p2, typ, code,
-		zo, zr)
+		j["zone_orig"], j["zone_reply"])
 
 
 def in_net(addr, net):
@@ -301,10 +291,9 @@ def check_flow(c, j, tol, errs, dumped_at):
 		bad("mark", c.mark, j["mark"])
 	if j["zone"] != c.zone:
 		bad("zone", c.zone, j["zone"])
-	if DIRZONES and (j.get("zone_orig"), j.get("zone_reply")) != \
-	   (c.zone_orig, c.zone_reply):
+	if (j["zone_orig"], j["zone_reply"]) != (c.zone_orig, c.zone_reply):
 		bad("zone_orig/zone_reply", (c.zone_orig, c.zone_reply),
-		    (j.get("zone_orig"), j.get("zone_reply")))
+		    (j["zone_orig"], j["zone_reply"]))
 	if c.labels is not None and sorted(j.get("labels") or []) != c.labels:
 		bad("labels", c.labels, j.get("labels"))
 	if j.get("helper") != c.helper:
@@ -370,17 +359,12 @@ def kinds(c, j):
 
 
 def cmd_flows(a):
-	global DIRZONES
 	ct = select(load_ct(a.ct), a.filter)
 	doc = load_json(a.json)
 	js = doc["flows"]
 	errs = []
-	DIRZONES = all("zone_orig" in j for j in js)
-	if not DIRZONES:
-		n = sum(1 for c in ct if c.dirzone())
-		if n:
-			print("KNOWN: directional zones: %d flows: %s"
-			      % (n, KNOWN["directional zones"]))
+	for name, why in KNOWN.items():
+		print("KNOWN: %s: %s" % (name, why))
 	if doc.get("shown") != len(js):
 		errs.append("JSON shown %r but %d flows listed"
 			    % (doc.get("shown"), len(js)))

@@ -53,17 +53,6 @@ kernel_rows >"$TMPD/kernel.rows"
 screen_rows "$sess" >"$TMPD/screen.rows"
 n=$(wc -l <"$TMPD/kernel.rows")
 [ "$n" -ge 30 ] || fail "the bed made only $n entries"
-"$CTOP" --netns "$R" -1 -o json >"$TMPD/now.json"
-dirzones=$(jq '[.flows[] | has("zone_orig")] | all' "$TMPD/now.json")
-if [ "$dirzones" != true ]; then
-	# KNOWN (issue 9, branch real): the screen re-reads a flow with a GET
-	# that names no tuple zone; the kernel answers ENOENT for a flow with
-	# an original-direction zone and the screen drops it.
-	zo=$(bed_ct -L 2>/dev/null | grep -c 'zone-orig=')
-	echo "KNOWN: directional zones: $zo flows with zone-orig left out of the screen comparison"
-	grep -v ':5050 ' "$TMPD/kernel.rows" >"$TMPD/k" && mv "$TMPD/k" "$TMPD/kernel.rows"
-	grep -v ':5050 ' "$TMPD/screen.rows" >"$TMPD/k" && mv "$TMPD/k" "$TMPD/screen.rows"
-fi
 diff "$TMPD/kernel.rows" "$TMPD/screen.rows" >"$TMPD/diff" ||
 	fail "screen and conntrack -L differ (< kernel, > screen):
 $(cat "$TMPD/diff")"
@@ -110,15 +99,11 @@ row() {	# REGEX: "src:sport" of the first conntrack entry matching
 long4=$(row '^ipv4 .*ESTABLISHED .*dport=7001 ')
 delete_one "long-lived SNAT flow (ipv4, marked)" "$long4" "$(idof "^ipv4 .*ESTABLISHED .*sport=${long4##*:} dport=7001 ")"
 fwd6=$(row '^ipv6 .*ESTABLISHED .*dport=8080 ')
-if [ "$dirzones" = true ]; then
-	delete_one "port-forward flow (ipv6, DNAT, zone-reply 2)" "$fwd6" \
-		"$(idof "^ipv6 .*ESTABLISHED .*sport=${fwd6##*:} dport=8080 ")"
-	zo4=$(row '^ipv4 .*dport=5050 zone-orig=1')
-	delete_one "flow with an original-direction zone (ipv4)" "$zo4" \
-		"$(idof "^ipv4 .*sport=${zo4##*:} dport=5050 zone-orig=1")"
-else
-	echo "KNOWN: directional zones: screen deletes of zone-orig/zone-reply flows not tested"
-fi
+delete_one "port-forward flow (ipv6, DNAT, zone-reply 2)" "$fwd6" \
+	"$(idof "^ipv6 .*ESTABLISHED .*sport=${fwd6##*:} dport=8080 ")"
+zo4=$(row '^ipv4 .*dport=5050 zone-orig=1')
+delete_one "flow with an original-direction zone (ipv4)" "$zo4" \
+	"$(idof "^ipv4 .*sport=${zo4##*:} dport=5050 zone-orig=1")"
 ftp6=$(row '^ipv6 .*ESTABLISHED .*dport=21 .*helper=ftp')
 delete_one "FTP control flow with a helper (ipv6)" "$ftp6" \
 	"$(idof "^ipv6 .*ESTABLISHED .*sport=${ftp6##*:} dport=21 ")"

@@ -49,8 +49,6 @@ struct exception {
 };
 
 static const struct exception flow_exceptions[] = {
-	{ ATTR_ORIG_ZONE, "orig zone", "directional zones: KNOWN, issue 9, not parsed until branch real lands" },
-	{ ATTR_REPL_ZONE, "reply zone", "directional zones: KNOWN, issue 9, not parsed until branch real lands" },
 	{ ATTR_SECCTX, "secctx", "SELinux context: not shown" },
 	{ ATTR_SECMARK, "secmark", "security mark: not shown" },
 	{ ATTR_USE, "use", "reference count: kernel-internal" },
@@ -214,8 +212,17 @@ static int flow_attr_agrees(int a, const struct nf_conntrack *ct,
 		return (f->has & FLOW_HAS_MARK) && nfct_get_attr_u32(ct, a) == f->mark;
 	case ATTR_ID:
 		return nfct_get_attr_u32(ct, a) == f->id;
+	/* CTA_ZONE is both directions' zone, unless a tuple has its own. */
 	case ATTR_ZONE:
-		return (f->has & FLOW_HAS_ZONE) && nfct_get_attr_u16(ct, a) == f->zone;
+		return (f->has & FLOW_HAS_ZONE) &&
+		       (nfct_attr_is_set(ct, ATTR_ORIG_ZONE) ||
+			nfct_get_attr_u16(ct, a) == f->orig.zone) &&
+		       (nfct_attr_is_set(ct, ATTR_REPL_ZONE) ||
+			nfct_get_attr_u16(ct, a) == f->reply.zone);
+	case ATTR_ORIG_ZONE:
+		return (f->has & FLOW_HAS_ZONE) && nfct_get_attr_u16(ct, a) == f->orig.zone;
+	case ATTR_REPL_ZONE:
+		return (f->has & FLOW_HAS_ZONE) && nfct_get_attr_u16(ct, a) == f->reply.zone;
 	case ATTR_ORIG_COUNTER_PACKETS:
 		return (f->has & FLOW_HAS_COUNTERS) && nfct_get_attr_u64(ct, a) == f->orig_packets;
 	case ATTR_ORIG_COUNTER_BYTES:
@@ -254,6 +261,7 @@ static const char *const attr_names[ATTR_MAX] = {
 	[ATTR_ORIG_COUNTER_BYTES] = "orig bytes",
 	[ATTR_REPL_COUNTER_BYTES] = "reply bytes", [ATTR_ID] = "id",
 	[ATTR_STATUS] = "status", [ATTR_HELPER_NAME] = "helper", [ATTR_ZONE] = "zone",
+	[ATTR_ORIG_ZONE] = "orig zone", [ATTR_REPL_ZONE] = "reply zone",
 	[ATTR_TIMESTAMP_START] = "start", [ATTR_CONNLABELS] = "labels",
 };
 
@@ -284,7 +292,6 @@ static void flow_parts(struct tally *t, const char *file, long msg,
 		{ FLOW_HAS_COUNTERS, ATTR_ORIG_COUNTER_PACKETS, "counters" },
 		{ FLOW_HAS_START, ATTR_TIMESTAMP_START, "start timestamp" },
 		{ FLOW_HAS_MARK, ATTR_MARK, "mark" },
-		{ FLOW_HAS_ZONE, ATTR_ZONE, "zone" },
 		{ FLOW_HAS_LABELS, ATTR_CONNLABELS, "labels" },
 		{ FLOW_HAS_TIMEOUT, ATTR_TIMEOUT, "timeout" },
 	};
@@ -292,6 +299,11 @@ static void flow_parts(struct tally *t, const char *file, long msg,
 	for (size_t i = 0; i < N(parts); i++)
 		if ((f->has & parts[i].has) && !nfct_attr_is_set(ct, parts[i].attr))
 			bad(t, file, msg, "ctop has %s, the library none", parts[i].what);
+	if (!nfct_attr_is_set(ct, ATTR_ZONE) && !nfct_attr_is_set(ct, ATTR_ORIG_ZONE) &&
+	    !nfct_attr_is_set(ct, ATTR_REPL_ZONE) &&
+	    ((f->has & FLOW_HAS_ZONE) || f->orig.zone || f->reply.zone))
+		bad(t, file, msg, "ctop has zones %u/%u, the library none",
+		    f->orig.zone, f->reply.zone);
 	if ((f->has & FLOW_HAS_STATE) && !nfct_attr_is_set(ct, ATTR_TCP_STATE) &&
 	    !nfct_attr_is_set(ct, ATTR_SCTP_STATE) && !nfct_attr_is_set(ct, ATTR_DCCP_STATE))
 		bad(t, file, msg, "ctop has a state, the library none");
