@@ -13,37 +13,63 @@
 struct tok {
 	const char *s;
 	size_t n;
+	const char *eq;		/* the first '=' in it, or NULL */
 };
 
 struct cursor {
 	const char *p, *e;
+	bool tabs;		/* the line has a tab (rare): scan byte by byte */
+};
+
+/* Byte classes for the slow scanner. */
+enum { C_WORD = 0, C_SPACE = 1, C_EQ = 2 };
+static const unsigned char byte_class[256] = {
+	[' '] = C_SPACE, ['\t'] = C_SPACE, ['\r'] = C_SPACE, ['\n'] = C_SPACE,
+	['='] = C_EQ,
 };
 
 static bool is_space(char c)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+	return byte_class[(unsigned char)c] == C_SPACE;
+}
+
+/* Where the '=' of a word is: keys are short, so the first few bytes
+ * almost always hold it. */
+static const char *find_eq(const char *p, size_t n)
+{
+	size_t head = n < 16 ? n : 16;
+
+	for (size_t i = 0; i < head; i++)
+		if (p[i] == '=')
+			return p + i;
+	return n > head ? memchr(p + head, '=', n - head) : NULL;
 }
 
 /* The next word; a word opening with '[' runs to its ']' (a ctime in
- * "[start=Tue Dec  1 21:34:39 2026]" holds blanks). */
+ * "[start=Tue Dec  1 21:34:39 2026]" holds blanks). Words are split at
+ * blanks; without a tab on the line, at single spaces found by memchr,
+ * which is most of the time spent on a line otherwise. */
 static bool next_tok(struct cursor *c, struct tok *t)
 {
-	const char *p = c->p;
+	const char *p = c->p, *e = c->e, *q;
 
-	while (p < c->e && is_space(*p))
+	while (p < e && is_space(*p))
 		p++;
-	if (p == c->e)
+	if (p == e)
 		return false;
 	t->s = p;
 	if (*p == '[') {
-		const char *q = memchr(p, ']', (size_t)(c->e - p));
-
-		p = q ? q + 1 : c->e;
+		q = memchr(p, ']', (size_t)(e - p));
+		p = q ? q + 1 : e;
+	} else if (!c->tabs) {
+		q = memchr(p, ' ', (size_t)(e - p));
+		p = q ? q : e;
 	} else {
-		while (p < c->e && !is_space(*p))
+		while (p < e && !is_space(*p))
 			p++;
 	}
 	t->n = (size_t)(p - t->s);
+	t->eq = t->s[0] == '[' ? NULL : find_eq(t->s, t->n);
 	c->p = p;
 	return true;
 }
@@ -61,10 +87,11 @@ static bool parse_u64(const char *s, size_t n, uint64_t *v)
 
 	if (!n || n > 20)
 		return false;
+	/* Nineteen digits cannot overflow: check only the twentieth. */
 	for (size_t i = 0; i < n; i++) {
 		unsigned d = (unsigned char)s[i] - '0';
 
-		if (d > 9 || x > (UINT64_MAX - d) / 10)
+		if (d > 9 || (i == 19 && x > (UINT64_MAX - d) / 10))
 			return false;
 		x = x * 10 + d;
 	}
@@ -127,40 +154,46 @@ static bool is_number(const struct tok *t)
 /* A bare word: no '=', no bracket, not a number. */
 static bool is_word(const struct tok *t)
 {
-	return t->n && t->s[0] != '[' && !memchr(t->s, '=', t->n) &&
-	       !is_number(t);
+	return t->n && t->s[0] != '[' && !t->eq && !is_number(t);
 }
 
-/* Dotted quad by hand (the common case, and fast); anything with a
- * colon through inet_pton. Returns the family, 0 if not an address. */
+/* A dotted quad, by hand (the common case, and fast). */
+static bool parse_v4(const char *s, size_t n, union flow_addr *a)
+{
+	unsigned part = 0, dots = 0, digits = 0;
+
+	if (n > 15)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '.') {
+			if (!digits || dots == 3)
+				return false;
+			a->b[dots++] = (uint8_t)part;
+			part = digits = 0;
+		} else if (s[i] >= '0' && s[i] <= '9' && digits < 3) {
+			part = part * 10 + (unsigned)(s[i] - '0');
+			digits++;
+			if (part > 255)
+				return false;
+		} else {
+			return false;
+		}
+	}
+	if (dots != 3 || !digits)
+		return false;
+	a->b[3] = (uint8_t)part;
+	return true;
+}
+
+/* An address: the family, 0 if it is none. */
 static int parse_addr(const char *s, size_t n, union flow_addr *a)
 {
 	char buf[INET6_ADDRSTRLEN + 1];
 
 	memset(a, 0, sizeof(*a));
-	if (n && n <= 15 && !memchr(s, ':', n)) {
-		unsigned part = 0, dots = 0, digits = 0;
-
-		for (size_t i = 0; i < n; i++) {
-			if (s[i] == '.') {
-				if (!digits || dots == 3)
-					return 0;
-				a->b[dots++] = (uint8_t)part;
-				part = digits = 0;
-			} else if (s[i] >= '0' && s[i] <= '9' && digits < 3) {
-				part = part * 10 + (unsigned)(s[i] - '0');
-				digits++;
-				if (part > 255)
-					return 0;
-			} else {
-				return 0;
-			}
-		}
-		if (dots != 3 || !digits)
-			return 0;
-		a->b[3] = (uint8_t)part;
+	if (parse_v4(s, n, a))
 		return FLOW_IPV4;
-	}
+	memset(a, 0, sizeof(*a));
 	if (n < 2 || n >= sizeof(buf) || !memchr(s, ':', n))
 		return 0;
 	memcpy(buf, s, n);
@@ -350,6 +383,94 @@ static struct flow_tuple *tuple_of(struct line_state *st)
 	return st->dir == 1 ? &st->out->f.orig : &st->out->f.reply;
 }
 
+enum key {
+	K_OTHER = 0,
+	K_SRC,
+	K_DST,
+	K_PACKETS,
+	K_BYTES,
+	K_SPORT,
+	K_DPORT,
+	K_TYPE,
+	K_CODE,
+	K_ID,
+	K_SRCKEY,
+	K_DSTKEY,
+	K_MARK,
+	K_ZONE,
+	K_ZONE_ORIG,
+	K_ZONE_REPLY,
+	K_DELTA_TIME,
+	K_USE,
+	K_HELPER,
+	K_LABELS,
+};
+
+/* The key of a key=value word, by its length first: a line has a dozen
+ * of them, so this is on the hot path. */
+static enum key key_of(const char *k, size_t kn)
+{
+#define IS(lit) (!memcmp(k, lit, sizeof(lit) - 1))
+	switch (kn) {
+	case 2:
+		if (IS("id"))
+			return K_ID;
+		break;
+	case 3:
+		if (IS("src"))
+			return K_SRC;
+		if (IS("dst"))
+			return K_DST;
+		if (IS("use"))
+			return K_USE;
+		break;
+	case 4:
+		if (IS("type"))
+			return K_TYPE;
+		if (IS("code"))
+			return K_CODE;
+		if (IS("mark"))
+			return K_MARK;
+		if (IS("zone"))
+			return K_ZONE;
+		break;
+	case 5:
+		if (IS("bytes"))
+			return K_BYTES;
+		if (IS("sport"))
+			return K_SPORT;
+		if (IS("dport"))
+			return K_DPORT;
+		break;
+	case 6:
+		if (IS("srckey"))
+			return K_SRCKEY;
+		if (IS("dstkey"))
+			return K_DSTKEY;
+		if (IS("helper"))
+			return K_HELPER;
+		if (IS("labels"))
+			return K_LABELS;
+		break;
+	case 7:
+		if (IS("packets"))
+			return K_PACKETS;
+		break;
+	case 9:
+		if (IS("zone-orig"))
+			return K_ZONE_ORIG;
+		break;
+	case 10:
+		if (IS("zone-reply"))
+			return K_ZONE_REPLY;
+		if (IS("delta-time"))
+			return K_DELTA_TIME;
+		break;
+	}
+#undef IS
+	return K_OTHER;
+}
+
 /* One key=value word after the header. False: the line is malformed. */
 static bool apply_pair(struct line_state *st, const char *k, size_t kn,
 		       const char *v, size_t vn)
@@ -360,9 +481,11 @@ static bool apply_pair(struct line_state *st, const char *k, size_t kn,
 	uint64_t x;
 	int fam;
 
+	enum key key = key_of(k, kn);
+
 	st->icmp_id_next = false;
-#define KEY(lit) (kn == sizeof(lit) - 1 && !memcmp(k, lit, kn))
-	if (KEY("src") || KEY("dst")) {
+#define KEY(lit) (key == lit)
+	if (KEY(K_SRC) || KEY(K_DST)) {
 		union flow_addr a;
 
 		if (k[0] == 's') {
@@ -383,7 +506,7 @@ static bool apply_pair(struct line_state *st, const char *k, size_t kn,
 		}
 		return true;
 	}
-	if (KEY("packets") || KEY("bytes")) {
+	if (KEY(K_PACKETS) || KEY(K_BYTES)) {
 		uint64_t *c;
 
 		if (!st->dir || !parse_u64(v, vn, &x))
@@ -396,7 +519,7 @@ static bool apply_pair(struct line_state *st, const char *k, size_t kn,
 		f->has |= FLOW_HAS_COUNTERS;
 		return true;
 	}
-	if (KEY("sport") || KEY("dport")) {
+	if (KEY(K_SPORT) || KEY(K_DPORT)) {
 		uint16_t port;
 
 		if (!st->dir || !parse_u16(v, vn, &port))
@@ -407,7 +530,7 @@ static bool apply_pair(struct line_state *st, const char *k, size_t kn,
 			tuple_of(st)->dport = port;
 		return true;
 	}
-	if (KEY("type") || KEY("code")) {
+	if (KEY(K_TYPE) || KEY(K_CODE)) {
 		if (!st->dir || !parse_u64(v, vn, &x) || x > 255)
 			return false;
 		if (k[0] == 't')
@@ -417,44 +540,44 @@ static bool apply_pair(struct line_state *st, const char *k, size_t kn,
 		st->icmp_id_next = k[0] == 'c';
 		return true;
 	}
-	if (KEY("id")) {
+	if (KEY(K_ID)) {
 		if (icmp_id && st->dir)
 			return parse_u16(v, vn, &tuple_of(st)->sport);
 		return parse_u32(v, vn, &f->id);
 	}
-	if (KEY("srckey") || KEY("dstkey")) {
+	if (KEY(K_SRCKEY) || KEY(K_DSTKEY)) {
 		if (!st->dir)
 			return false;
 		return parse_key(v, vn, k[0] == 's' ? &tuple_of(st)->sport
 						    : &tuple_of(st)->dport);
 	}
-	if (KEY("mark")) {
+	if (KEY(K_MARK)) {
 		f->has |= FLOW_HAS_MARK;
 		return parse_u32(v, vn, &f->mark);
 	}
 	/* zone= applies to both directions, zone-orig= / zone-reply= to one
 	 * (the kernel's CTA_ZONE and CTA_TUPLE_ZONE). */
-	if (KEY("zone") || KEY("zone-orig") || KEY("zone-reply")) {
+	if (KEY(K_ZONE) || KEY(K_ZONE_ORIG) || KEY(K_ZONE_REPLY)) {
 		uint16_t z;
 
 		f->has |= FLOW_HAS_ZONE;
 		if (!parse_u16(v, vn, &z))
 			return false;
-		if (kn == 4 || k[5] == 'o')
+		if (key != K_ZONE_REPLY)
 			f->orig.zone = z;
-		if (kn == 4 || k[5] == 'r')
+		if (key != K_ZONE_ORIG)
 			f->reply.zone = z;
 		return true;
 	}
-	if (KEY("delta-time")) {
+	if (KEY(K_DELTA_TIME)) {
 		st->have_delta = parse_u64(v, vn, &st->delta);
 		return st->have_delta;
 	}
-	if (KEY("use")) {
+	if (KEY(K_USE)) {
 		st->out->has_use = true;
 		return parse_u32(v, vn, &st->out->use);
 	}
-	if (KEY("helper")) {
+	if (KEY(K_HELPER)) {
 		if (!vn || vn >= sizeof(name))
 			return false;
 		memcpy(name, v, vn);
@@ -462,7 +585,7 @@ static bool apply_pair(struct line_state *st, const char *k, size_t kn,
 		f->helper = intern_helper(name);
 		return true;
 	}
-	if (KEY("labels"))
+	if (KEY(K_LABELS))
 		return parse_labels(v, vn, f);
 #undef KEY
 	/* secmark=, secctx=, portid=, progname=, and what comes next. */
@@ -574,12 +697,17 @@ static bool finish(struct line_state *st, uint64_t now_ns)
 enum text_kind text_table_line(const char *s, size_t n, uint64_t now_ns,
 			       struct text_line *out)
 {
-	struct cursor c = { s, s + n };
+	struct cursor c;
 	struct line_state st = { .out = out };
 	struct tok t;
 	int64_t state;
 
 	memset(out, 0, sizeof(*out));
+	while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
+		n--;
+	c.p = s;
+	c.e = s + n;
+	c.tabs = memchr(s, '\t', n) != NULL;
 	if (!next_tok(&c, &t))
 		return TEXT_QUIET;
 	/* conntrack's own messages ("conntrack v1.4.7 (conntrack-tools):
@@ -622,7 +750,7 @@ enum text_kind text_table_line(const char *s, size_t n, uint64_t now_ns,
 				return TEXT_BAD;
 			continue;
 		}
-		eq = memchr(t.s, '=', t.n);
+		eq = t.eq;
 		if (!eq)
 			continue;	/* "timeout=0, stream_timeout=0" */
 		/* Before the first tuple only GRE's timeouts come; skip
