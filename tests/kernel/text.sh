@@ -11,6 +11,9 @@ here=$(dirname "$0")
 text_compare() { "$PYTHON3" "$here/text_compare.py" "$@"; }
 
 ns_new NS
+# The traffic's UDP entries must outlive the test (30 s by default).
+ip netns exec "$NS" sysctl -qw net.netfilter.nf_conntrack_udp_timeout=600 \
+	net.netfilter.nf_conntrack_udp_timeout_stream=600 || fail "cannot set UDP timeouts"
 fill_traffic "$NS"
 fill_kinds "$NS"
 fill_load "$NS" 2000 --proto mix --sources 100
@@ -22,14 +25,17 @@ n=$(jq '.flows | length' "$TMPD/live")
 read_as() {
 	local name=$1 carries=$2
 	shift 2
-	# The live table right before the text: timeouts tick meanwhile.
+	# The live table right before the text: timeouts tick meanwhile, by
+	# as many seconds as the two reads take.
+	local t0=$EPOCHSECONDS
 	"$CTOP" --netns "$NS" -1 -o json >"$TMPD/live" || fail "ctop -1 exited $?"
 	ip netns exec "$NS" "$@" >"$TMPD/$name.txt" 2>/dev/null ||
 		fail "$* failed"
+	local apart=$((EPOCHSECONDS - t0))
 	"$CTOP" - -o json <"$TMPD/$name.txt" >"$TMPD/$name.json" 2>"$TMPD/$name.err" ||
 		fail "ctop - on $name exited $?: $(cat "$TMPD/$name.err")"
 	[ -s "$TMPD/$name.err" ] && fail "ctop - on $name wrote: $(head -c 300 "$TMPD/$name.err")"
-	text_compare "$TMPD/live" "$TMPD/$name.json" "$carries" >"$TMPD/$name.cmp" ||
+	text_compare "$TMPD/live" "$TMPD/$name.json" "$carries" "$apart" >"$TMPD/$name.cmp" ||
 		fail "$name differs from the live table: $(cat "$TMPD/$name.cmp")"
 	ok "$name: $(tail -1 "$TMPD/$name.cmp")"
 }
