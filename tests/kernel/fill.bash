@@ -134,6 +134,9 @@ fill_load() {
 
 # ct_dump NS FILE: conntrack -L -o extended,id into FILE.
 ct_dump() {
+	# FILE.start marks when the dump began: compare.py allows timeouts to
+	# drift by the time from there to ctop's output.
+	: >"$2.start"
 	ip netns exec "$1" conntrack -L -o extended,id >"$2" 2>/dev/null ||
 		fail "conntrack -L in $1 failed"
 }
