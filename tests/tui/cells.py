@@ -91,7 +91,7 @@ def check_groups(lines, whole, marker):
         fail("no title row")
     rows = []
     for l in lines[hdr + 1:]:
-        if not l.strip() or "help" in l:
+        if not l.strip() or "help" in l or l.startswith("#"):
             break
         rows.append(l)
     cut = whole_cells = 0

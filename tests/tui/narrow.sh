@@ -5,7 +5,8 @@
 # into a pipe) or carries the marker with its port whole (tests/tui/
 # cells.py); the hint line keeps whole items; the header names the
 # namespace as ip-netns does. At 80x24, 100x30, after a resize, in the
-# C locale (marker "~"), on group rows, and ctop -1 at 80 columns.
+# C locale (marker "~"), on group rows, and ctop -1 at 80 columns (flows)
+# and 60 (groups).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../kernel/fill.bash"
 command -v tmux >/dev/null || skip "needs tmux"
@@ -144,4 +145,14 @@ if [ "$acct" = 0 ]; then
 	grep -q PACKETS "$TMPD/batch-80" && fail "ctop -1 at 80: PACKETS kept with no data"
 	ok "ctop -1 at 80: empty counters left"
 fi
+# ctop -1 -g on a 60-column terminal: the keys give way, the counts do not.
+tmux_new SBG 60 40 "env LANG=C.UTF-8 ip netns exec $NS $CTOP -1 -g pair; sleep 600"
+wait_screen "$SBG" "groups, 21 flows"
+screen_of "$SBG" >"$TMPD/batch-groups-60"
+save "$TMPD/batch-groups-60" batch-groups-60
+checked=$(cells groups "$TMPD/batch-groups-60" "$TMPD/pairs" "$ELL" 21) ||
+	{ cat "$TMPD/batch-groups-60" >&2; fail "ctop -1 -g at 60: $checked"; }
+grep -q "$ELL" "$TMPD/batch-groups-60" || fail "ctop -1 -g at 60: nothing shortened?"
+[ "$(widest "$TMPD/batch-groups-60")" -le 60 ] || fail "ctop -1 -g at 60: a row wider than 60"
+ok "ctop -1 -g at 60: $checked"
 exit 0
