@@ -253,8 +253,8 @@ unsigned act_delete(struct tui *t, int key)
 		status_set(&t->st, true, "read-only session (--readonly): "
 			   "deleting is disabled");
 	else if (!t->sync.usrc)
-		status_set(&t->st, true, "deleting is not available on a "
-			   "recording");
+		status_set(&t->st, true, "a table read from a file: deletes "
+			   "need the live kernel");
 	else if (!delete_gather(t))
 		status_set(&t->st, true, "nothing to delete");
 	else

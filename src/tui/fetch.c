@@ -23,7 +23,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 
-#include "source_read.h"
+#include "../source_read.h"
 #include "fetch.h"
 
 /* Small batches: the UI thread applies each as it comes, while the
@@ -258,6 +258,18 @@ bool fetch_request(struct fetch *f)
 		pthread_cond_signal(&f->cond);
 		ok = true;
 	}
+	pthread_mutex_unlock(&f->lock);
+	return ok;
+}
+
+bool fetch_reread(struct fetch *f)
+{
+	bool ok;
+
+	pthread_mutex_lock(&f->lock);
+	ok = f->replay && !f->busy && !f->want && !f->head;
+	if (ok)
+		f->replayed = false;
 	pthread_mutex_unlock(&f->lock);
 	return ok;
 }

@@ -30,6 +30,9 @@ void fetch_free(struct fetch *f);
 /* Ask for a dump; false if one is under way or nothing is left to read
  * (a replay reads once). */
 bool fetch_request(struct fetch *f);
+/* A file read once may be read again (r on a table from a file): the
+ * next fetch_request() reads it anew. False while a read is under way. */
+bool fetch_reread(struct fetch *f);
 bool fetch_busy(struct fetch *f);
 /* The next batch the worker filled, or NULL; give it back with
  * fetch_done once applied. */

@@ -16,6 +16,7 @@
 #include <curses.h>
 
 #include "../layout.h"
+#include "../source_read.h"
 #include "header.h"
 #include "screen.h"
 #include "session.h"
@@ -80,7 +81,11 @@ static int line_top(const struct tui *t)
 	snprintf(every, sizeof(every), "%gs", t->sync.delay);
 	x = pair(0, x, "ctop ", clock, ROLE_NORMAL);
 	if (t->cli->replay) {
-		x = pair(0, x, "recording ", t->cli->replay, ROLE_NORMAL);
+		/* The source instead of a namespace; no deletes on it. */
+		x = pair(0, x, "table from ", source_read_name(t->cli->replay),
+			 ROLE_NORMAL);
+		if (!t->cli->readonly)
+			x = pair(0, x, "", "read-only", ROLE_INFO);
 	} else {
 		x = pair(0, x, "netns ", t->netns, ROLE_NORMAL);
 		x = pair(0, x, "refresh ", every, ROLE_NORMAL);

@@ -69,7 +69,8 @@ static void resync_line(const struct tui *t, char *buf, size_t len)
 	double every = (double)sync_resync_ms(s) / 1000;
 
 	if (t->cli->replay)
-		snprintf(buf, len, "A recording is read once: no re-reads.");
+		snprintf(buf, len, "A table from a file: r reads a file again, "
+			 "a pipe is read once.");
 	else if (s->polling)
 		snprintf(buf, len, "Whole table re-read every refresh (%s).",
 			 s->poll_why);

@@ -184,7 +184,7 @@ static void list_empty(const struct tui *t)
 	int y = t->geo.list_y + t->geo.list_h / 2;
 
 	if (!t->m.complete && !t->sync.fetch_error)
-		msg = t->cli->replay ? "reading the recording..."
+		msg = t->cli->replay ? "reading the table..."
 				     : "reading the conntrack table...";
 	else if (table_count(t->m.tbl) == 0)
 		msg = "the conntrack table is empty";

@@ -8,6 +8,7 @@
  */
 #include <locale.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <wchar.h>
 #include <curses.h>
@@ -96,6 +97,15 @@ int screen_attr(enum tui_role role)
 	return a;
 }
 
+/* Where keys come from: standard input, or /dev/tty when the table is
+ * read from standard input. */
+static FILE *screen_in, *screen_tty;
+
+int screen_input_fd(void)
+{
+	return screen_in ? fileno(screen_in) : STDIN_FILENO;
+}
+
 static void restore_at_exit(void)
 {
 	screen_end();
@@ -107,7 +117,17 @@ int screen_init(bool want_color)
 	static bool hooked;
 
 	setlocale(LC_ALL, "");
-	if (!newterm(NULL, stdout, stdin))
+	/* With the table on standard input (conntrack -L | ctop -), keys
+	 * come from the terminal itself, as less takes them. */
+	screen_in = stdin;
+	if (!isatty(STDIN_FILENO)) {
+		if (!screen_tty)
+			screen_tty = fopen("/dev/tty", "r");
+		if (!screen_tty)
+			return -1;
+		screen_in = screen_tty;
+	}
+	if (!newterm(NULL, stdout, screen_in))
 		return -1;
 	screen_active = true;
 	if (!hooked) {

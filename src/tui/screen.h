@@ -37,6 +37,9 @@ enum tui_role {
 /* Colors unless NO_COLOR or WANT_COLOR false. -1: no terminal. */
 int screen_init(bool want_color);
 void screen_end(void);
+/* The descriptor keys arrive on, for poll(): standard input, or the
+ * terminal opened when standard input holds the table. */
+int screen_input_fd(void);
 /* The terminal's size now. */
 int screen_cols(void);
 int screen_lines(void);

@@ -44,6 +44,7 @@
 #include <string.h>
 
 #include "../clock.h"
+#include "../source_read.h"
 #include "sync.h"
 
 #define EV_SLICE	2048	/* events per read */
@@ -438,7 +439,19 @@ bool sync_rows_wanted(const struct sync *s)
 void sync_refresh_now(struct sync *s)
 {
 	if (s->cli->replay) {
-		status_set(s->st, false, "a recording is read once");
+		/* A file is read again, swept like a dump; a pipe is gone
+		 * once read. */
+		if (!source_read_rereadable(s->cli->replay))
+			status_set(s->st, true, "%s is read once: r re-reads "
+				   "files, not pipes",
+				   source_read_name(s->cli->replay));
+		else if (!fetch_reread(s->fetch))
+			status_set(s->st, false, "still reading %s",
+				   s->cli->replay);
+		else {
+			request_dump(s, clock_monotonic_ms());
+			status_set(s->st, false, "re-reading %s", s->cli->replay);
+		}
 		return;
 	}
 	/* Events keep the table; an explicit refresh re-reads all of it. */

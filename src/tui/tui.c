@@ -260,7 +260,7 @@ static bool news(const struct tui *t, struct seen *s)
 static void loop(struct tui *t, int wake_rd, int sig_rd)
 {
 	struct pollfd pfd[4] = {
-		{ .fd = STDIN_FILENO, .events = POLLIN },
+		{ .fd = screen_input_fd(), .events = POLLIN },
 		{ .fd = wake_rd, .events = POLLIN },
 		{ .fd = sig_rd, .events = POLLIN },
 		{ .fd = -1, .events = POLLIN },

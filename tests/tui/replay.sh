@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# A recorded dump replays on the screen: the rows are there, nothing is
-# refreshed and deleting is refused.
+# A recorded dump replays on the screen: the rows are there, the kernel's
+# later changes are not seen (r reads the file again, not the kernel) and
+# deleting is refused.
 . "$(dirname "$0")/../lib.sh"
 
 ns_new ns
@@ -20,9 +21,9 @@ screen_of "$sess" | grep -qE 'tcp +10\.0\.0\.1:1001 +10\.0\.0\.100:22 +ESTABLISH
 	fail "replayed row"
 screen_of "$sess" | grep -q 'F9Delete' && fail "F9Delete on a recording"
 tmux send-keys -t "$sess" d
-wait_screen "$sess" 'not available on a recording'
+wait_screen "$sess" 'a table read from a file: deletes need the live kernel'
 tmux send-keys -t "$sess" r
-wait_screen "$sess" 'read once'
+wait_screen "$sess" 're-reading '
 sleep 1.5
 screen_of "$sess" | grep -q 'shown 2' || fail "replay changed"
 tmux send-keys -t "$sess" q
