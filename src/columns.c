@@ -9,23 +9,13 @@
  * the result safely. Ties are left to the caller (sort.c breaks them by
  * the flow key).
  */
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "columns.h"
 #include "format.h"
-
-static inline int cmp_u64(uint64_t a, uint64_t b)
-{
-	return (a > b) - (a < b);
-}
-
-/* Counters may be near 2^64 after years on a busy box; saturate rather
- * than wrap so the sum still sorts sensibly. */
-static inline uint64_t add_sat(uint64_t a, uint64_t b)
-{
-	return a + b < a ? UINT64_MAX : a + b;
-}
+#include "num.h"
 
 static uint64_t flow_packets(const struct flow *f)
 {
@@ -77,6 +67,43 @@ static int cmp_endpoint(const struct flow *a, const struct flow *b,
 	return cmp_u64(tuple_port(a, ta, which), tuple_port(b, tb, which));
 }
 
+/* ---- sort keys: 64-bit prefixes of the compares above and below ---- */
+
+/* Address (and port) prefix: IPv4 before IPv6, numeric within a family.
+ * Exact for IPv4, where address and port fit in 63 bits. */
+static uint64_t addr_key(const struct flow *f, const union flow_addr *a,
+			 int port, bool *exact)
+{
+	*exact = true;
+	if (f->family == FLOW_IPV6) {
+		*exact = false;
+		return 1ULL << 63 | be_bits(a->b, 8) >> 1;
+	}
+	if (f->family != FLOW_IPV4) {
+		*exact = false;
+		return 0;
+	}
+	return be_bits(a->b, 4) << 16 | (port < 0 ? 0 : (uint64_t)port);
+}
+
+static uint64_t endpoint_key(const struct flow *f, bool reply, int which,
+			     bool *exact)
+{
+	const struct flow_tuple *t = reply ? &f->reply : &f->orig;
+
+	return addr_key(f, tuple_addr(t, which), tuple_port(f, t, which), exact);
+}
+
+/* A key that is the compared value itself. */
+#define EXACT_KEY(name_, expr_) \
+	static uint64_t name_##_key(const struct flow *f, \
+				    const struct column_ctx *ctx, bool *exact) \
+	{ \
+		(void)ctx; \
+		*exact = true; \
+		return (expr_); \
+	}
+
 /* "-" for a value the flow does not have, so a cell is never blank. */
 static size_t put_dash(char *buf, size_t len)
 {
@@ -122,6 +149,8 @@ static size_t proto_fmt(char *buf, size_t len, const struct flow *f,
 	(void)ctx;
 	return format_proto(buf, len, f->protonum);
 }
+
+EXACT_KEY(proto, f->protonum)
 
 /* endpoints: src, dst, rsrc, rdst */
 
@@ -181,6 +210,20 @@ static size_t rdst_fmt(char *buf, size_t len, const struct flow *f,
 	return format_endpoint(buf, len, f, &f->reply, 1);
 }
 
+/* The endpoint's address and port, as cmp_endpoint orders them. */
+#define ENDPOINT_KEY(name_, reply_, which_) \
+	static uint64_t name_##_key(const struct flow *f, \
+				    const struct column_ctx *ctx, bool *exact) \
+	{ \
+		(void)ctx; \
+		return endpoint_key(f, reply_, which_, exact); \
+	}
+
+ENDPOINT_KEY(src, false, 0)
+ENDPOINT_KEY(dst, false, 1)
+ENDPOINT_KEY(rsrc, true, 0)
+ENDPOINT_KEY(rdst, true, 1)
+
 /* saddr, daddr */
 
 static int saddr_cmp(const struct flow *a, const struct flow *b,
@@ -209,6 +252,20 @@ static size_t daddr_fmt(char *buf, size_t len, const struct flow *f,
 {
 	(void)ctx;
 	return format_addr(buf, len, f->family, &f->orig.dst);
+}
+
+static uint64_t saddr_key(const struct flow *f, const struct column_ctx *ctx,
+			  bool *exact)
+{
+	(void)ctx;
+	return addr_key(f, &f->orig.src, -1, exact);
+}
+
+static uint64_t daddr_key(const struct flow *f, const struct column_ctx *ctx,
+			  bool *exact)
+{
+	(void)ctx;
+	return addr_key(f, &f->orig.dst, -1, exact);
 }
 
 /* sport, dport */
@@ -248,6 +305,9 @@ static size_t dport_fmt(char *buf, size_t len, const struct flow *f,
 	return port_fmt(buf, len, f, 1);
 }
 
+EXACT_KEY(sport, tuple_port(f, &f->orig, 0))
+EXACT_KEY(dport, tuple_port(f, &f->orig, 1))
+
 /* state: grouped by protocol, since state numbers mean different things
  * per protocol; flows without a state first within their protocol. */
 
@@ -263,12 +323,36 @@ static int state_cmp(const struct flow *a, const struct flow *b,
 	return cmp_u64(sa, sb);
 }
 
+/* ICMP flows have no state, and rows that differ only by the echo id
+ * would look the same: the STATE cell shows the type and id instead,
+ * on the screen and in batch text alike. */
+static size_t icmp_fmt(char *buf, size_t len, const struct flow *f)
+{
+	const struct flow_tuple *o = &f->orig;
+	int n;
+
+	if ((f->protonum == FLOW_P_ICMP && o->icmp_type == 8) ||
+	    (f->protonum == FLOW_P_ICMPV6 && o->icmp_type == 128))
+		n = snprintf(buf, len, "echo id %u", o->sport);
+	else
+		n = snprintf(buf, len, "type %u/%u id %u", o->icmp_type,
+			     o->icmp_code, o->sport);
+	if (n < 0 || !len)
+		return 0;
+	return (size_t)n < len ? (size_t)n : len - 1;
+}
+
 static size_t state_fmt(char *buf, size_t len, const struct flow *f,
 			const struct column_ctx *ctx)
 {
 	(void)ctx;
+	if (flow_is_icmp(f->protonum) && !(f->has & FLOW_HAS_STATE))
+		return icmp_fmt(buf, len, f);
 	return put_str(buf, len, flow_state_name(f));
 }
+
+EXACT_KEY(state, (uint64_t)f->protonum << 16 |
+	  (f->has & FLOW_HAS_STATE ? f->state + 1u : 0))
 
 /* ttl */
 
@@ -286,6 +370,8 @@ static size_t ttl_fmt(char *buf, size_t len, const struct flow *f,
 	return format_duration(buf, len, f->timeout);
 }
 
+EXACT_KEY(ttl, f->timeout)
+
 /* flags */
 
 static int flags_cmp(const struct flow *a, const struct flow *b,
@@ -301,6 +387,8 @@ static size_t flags_fmt(char *buf, size_t len, const struct flow *f,
 	(void)ctx;
 	return format_flags_short(buf, len, f);
 }
+
+EXACT_KEY(flags, f->status)
 
 /* packets, bytes: both directions. Without accounting the kernel sends
  * no counters; show "-" rather than a misleading 0. */
@@ -321,11 +409,12 @@ static int packets_cmp(const struct flow *a, const struct flow *b,
 static size_t packets_fmt(char *buf, size_t len, const struct flow *f,
 			  const struct column_ctx *ctx)
 {
-	(void)ctx;
-	if (no_counters(f))
+	if (no_counters(f) || (ctx && ctx->acct_off))
 		return put_dash(buf, len);
 	return format_count(buf, len, flow_packets(f));
 }
+
+EXACT_KEY(packets, flow_packets(f))
 
 static int bytes_cmp(const struct flow *a, const struct flow *b,
 		     const struct column_ctx *ctx)
@@ -337,11 +426,12 @@ static int bytes_cmp(const struct flow *a, const struct flow *b,
 static size_t bytes_fmt(char *buf, size_t len, const struct flow *f,
 			const struct column_ctx *ctx)
 {
-	(void)ctx;
-	if (no_counters(f))
+	if (no_counters(f) || (ctx && ctx->acct_off))
 		return put_dash(buf, len);
 	return format_bytes(buf, len, flow_bytes(f));
 }
+
+EXACT_KEY(bytes, flow_bytes(f))
 
 /* mark: hex, as marks are bit masks in nft and iptables rules ("0" for
  * none, to keep the common case short). */
@@ -374,9 +464,11 @@ static size_t mark_fmt(char *buf, size_t len, const struct flow *f,
 	return put_str(buf, len, tmp);
 }
 
+EXACT_KEY(mark, f->mark)
+
 /* zone, id */
 
-/* The original direction's zone first, then the reply's (sort.c packs
+/* The original direction's zone first, then the reply's (zone_key packs
  * the same order). */
 static int zone_cmp(const struct flow *a, const struct flow *b,
 		    const struct column_ctx *ctx)
@@ -394,6 +486,8 @@ static size_t zone_fmt(char *buf, size_t len, const struct flow *f,
 	return format_zone(buf, len, f->orig.zone, f->reply.zone);
 }
 
+EXACT_KEY(zone, (uint64_t)f->orig.zone << 16 | f->reply.zone)
+
 static int id_cmp(const struct flow *a, const struct flow *b,
 		  const struct column_ctx *ctx)
 {
@@ -407,6 +501,8 @@ static size_t id_fmt(char *buf, size_t len, const struct flow *f,
 	(void)ctx;
 	return format_u64(buf, len, f->id);
 }
+
+EXACT_KEY(id, f->id)
 
 /* helper: by name, flows without a helper first. */
 
@@ -465,6 +561,15 @@ static size_t age_fmt(char *buf, size_t len, const struct flow *f,
 			       (now - f->start_ns) / 1000000000u : 0);
 }
 
+/* Newest first, unknown last; one bit is lost, so not exact. */
+static uint64_t age_key(const struct flow *f, const struct column_ctx *ctx,
+			bool *exact)
+{
+	(void)ctx;
+	*exact = false;
+	return has_start(f) ? ~f->start_ns >> 1 : UINT64_MAX;
+}
+
 /* nat */
 
 static int nat_cmp(const struct flow *a, const struct flow *b,
@@ -480,6 +585,8 @@ static size_t nat_fmt(char *buf, size_t len, const struct flow *f,
 	(void)ctx;
 	return put_str(buf, len, flow_nat_name(flow_nat(f)));
 }
+
+EXACT_KEY(nat, flow_nat(f))
 
 /* family */
 
@@ -502,6 +609,8 @@ static size_t family_fmt(char *buf, size_t len, const struct flow *f,
 	}
 	return format_u64(buf, len, f->family);
 }
+
+EXACT_KEY(family, f->family)
 
 /* labels: by lowest set bit first, as the text reads ("0,5" < "1"); flows
  * without labels first. */
@@ -540,38 +649,111 @@ static size_t labels_fmt(char *buf, size_t len, const struct flow *f,
 	return format_labels(buf, len, f);
 }
 
+/* rate: bytes per second between the last two readings, which only a
+ * table kept across readings has (the screen's); "-" elsewhere, and
+ * without accounting. Negative rates (a counter reset) read as 0. */
+
+static double rate_of(const struct flow *f, const struct column_ctx *ctx)
+{
+	double r = ctx && ctx->rate ? ctx->rate(f) : 0;
+
+	return r > 0 ? r : 0;
+}
+
+static int rate_cmp(const struct flow *a, const struct flow *b,
+		    const struct column_ctx *ctx)
+{
+	double ra = rate_of(a, ctx), rb = rate_of(b, ctx);
+
+	return (ra > rb) - (ra < rb);
+}
+
+/* A non-negative float's bits order as the float does. */
+static uint64_t rate_key(const struct flow *f, const struct column_ctx *ctx,
+			 bool *exact)
+{
+	float r = (float)rate_of(f, ctx);
+	uint32_t bits;
+
+	*exact = (double)r == rate_of(f, ctx);
+	memcpy(&bits, &r, sizeof(bits));
+	return bits;
+}
+
+static size_t rate_fmt(char *buf, size_t len, const struct flow *f,
+		       const struct column_ctx *ctx)
+{
+	size_t n;
+
+	if (!ctx || !ctx->rate || ctx->acct_off || no_counters(f))
+		return put_dash(buf, len);
+	n = format_bytes(buf, len, (uint64_t)rate_of(f, ctx));
+	if (n + 2 < len) {
+		memcpy(buf + n, "/s", 3);
+		n += 2;
+	}
+	return n;
+}
+
 /* Widths fit the default view (proto, src, dst, state, ttl, flags) in 80
- * cells with one-cell gaps: 5 + 21 + 21 + 11 + 8 + 5 + 5 = 76. 21 is
+ * cells with one-cell gaps: 5 + 21 + 21 + 13 + 8 + 5 + 5 = 78. 21 is
  * "255.255.255.255:65535"; longer IPv6 endpoints push the row or are
  * fitted by the view. */
-#define COL(id_, name_, alias_, title_, width_, right_, fn_) \
+#define COL(id_, name_, alias_, title_, width_, right_, layout_, key_, fn_) \
 	[id_] = { .id = id_, .name = name_, .alias = alias_, .title = title_, \
-		  .width = width_, .right = right_, .compare = fn_##_cmp, \
-		  .format = fn_##_fmt }
+		  .width = width_, .min_width = width_, .max_width = width_, \
+		  .right = right_, .layout = layout_, .compare = fn_##_cmp, \
+		  .key = key_, .format = fn_##_fmt }
+/* Addresses with or without a port: they give room down to 15 cells
+ * (an IPv4 address) and take up to 47 (IPv6 with a port, host names). */
+#define ADDR(id_, name_, alias_, title_, width_, layout_, fn_) \
+	[id_] = { .id = id_, .name = name_, .alias = alias_, .title = title_, \
+		  .width = width_, .min_width = 15, .max_width = 47, \
+		  .right = false, .layout = layout_, .compare = fn_##_cmp, \
+		  .key = fn_##_key, .format = fn_##_fmt }
 
 static const struct column columns[COL_COUNT] = {
-	COL(COL_PROTO, "proto", "protocol", "PROTO", 5, false, proto),
-	COL(COL_SRC, "src", "source", "SOURCE", 21, false, src),
-	COL(COL_DST, "dst", "destination", "DESTINATION", 21, false, dst),
-	COL(COL_SADDR, "saddr", NULL, "SADDR", 15, false, saddr),
-	COL(COL_DADDR, "daddr", NULL, "DADDR", 15, false, daddr),
-	COL(COL_SPORT, "sport", NULL, "SPORT", 5, true, sport),
-	COL(COL_DPORT, "dport", NULL, "DPORT", 5, true, dport),
-	COL(COL_STATE, "state", NULL, "STATE", 11, false, state),
-	COL(COL_TTL, "ttl", "timeout", "TTL", 8, true, ttl),
-	COL(COL_FLAGS, "flags", NULL, "FLAGS", 5, false, flags),
-	COL(COL_PACKETS, "packets", NULL, "PACKETS", 7, true, packets),
-	COL(COL_BYTES, "bytes", NULL, "BYTES", 6, true, bytes),
-	COL(COL_MARK, "mark", NULL, "MARK", 10, true, mark),
-	COL(COL_ZONE, "zone", NULL, "ZONE", 5, true, zone),
-	COL(COL_ID, "id", NULL, "ID", 10, true, id),
-	COL(COL_HELPER, "helper", NULL, "HELPER", 8, false, helper),
-	COL(COL_AGE, "age", NULL, "AGE", 8, true, age),
-	COL(COL_REPLY_SRC, "rsrc", "reply-src", "REPLY-SRC", 21, false, rsrc),
-	COL(COL_REPLY_DST, "rdst", "reply-dst", "REPLY-DST", 21, false, rdst),
-	COL(COL_NAT, "nat", NULL, "NAT", 4, false, nat),
-	COL(COL_FAMILY, "family", NULL, "FAMILY", 6, false, family),
-	COL(COL_LABELS, "labels", NULL, "LABELS", 8, false, labels),
+	COL(COL_PROTO, "proto", "protocol", "PROTO", 5, false, LAYOUT_FIXED,
+	    proto_key, proto),
+	ADDR(COL_SRC, "src", "source", "SOURCE", 21, LAYOUT_ADDR_PORT, src),
+	ADDR(COL_DST, "dst", "destination", "DESTINATION", 21,
+	     LAYOUT_ADDR_PORT, dst),
+	ADDR(COL_SADDR, "saddr", NULL, "SADDR", 15, LAYOUT_ADDR, saddr),
+	ADDR(COL_DADDR, "daddr", NULL, "DADDR", 15, LAYOUT_ADDR, daddr),
+	COL(COL_SPORT, "sport", NULL, "SPORT", 5, true, LAYOUT_NUMBER,
+	    sport_key, sport),
+	COL(COL_DPORT, "dport", NULL, "DPORT", 5, true, LAYOUT_NUMBER,
+	    dport_key, dport),
+	/* 13: "echo id 65535" */
+	COL(COL_STATE, "state", NULL, "STATE", 13, false, LAYOUT_FIXED,
+	    state_key, state),
+	COL(COL_TTL, "ttl", "timeout", "TTL", 8, true, LAYOUT_NUMBER,
+	    ttl_key, ttl),
+	COL(COL_FLAGS, "flags", NULL, "FLAGS", 5, false, LAYOUT_FIXED,
+	    flags_key, flags),
+	COL(COL_PACKETS, "packets", NULL, "PACKETS", 7, true, LAYOUT_NUMBER,
+	    packets_key, packets),
+	COL(COL_BYTES, "bytes", NULL, "BYTES", 6, true, LAYOUT_NUMBER,
+	    bytes_key, bytes),
+	COL(COL_MARK, "mark", NULL, "MARK", 10, true, LAYOUT_NUMBER,
+	    mark_key, mark),
+	COL(COL_ZONE, "zone", NULL, "ZONE", 5, true, LAYOUT_NUMBER,
+	    zone_key, zone),
+	COL(COL_ID, "id", NULL, "ID", 10, true, LAYOUT_NUMBER, id_key, id),
+	COL(COL_HELPER, "helper", NULL, "HELPER", 8, false, LAYOUT_NAME,
+	    NULL, helper),
+	COL(COL_AGE, "age", NULL, "AGE", 8, true, LAYOUT_NUMBER, age_key, age),
+	ADDR(COL_REPLY_SRC, "rsrc", "reply-src", "REPLY-SRC", 21,
+	     LAYOUT_ADDR_PORT, rsrc),
+	ADDR(COL_REPLY_DST, "rdst", "reply-dst", "REPLY-DST", 21,
+	     LAYOUT_ADDR_PORT, rdst),
+	COL(COL_NAT, "nat", NULL, "NAT", 4, false, LAYOUT_FIXED, nat_key, nat),
+	COL(COL_FAMILY, "family", NULL, "FAMILY", 6, false, LAYOUT_FIXED,
+	    family_key, family),
+	COL(COL_LABELS, "labels", NULL, "LABELS", 8, false, LAYOUT_NAME,
+	    NULL, labels),
+	COL(COL_RATE, "rate", NULL, "RATE", 9, true, LAYOUT_NUMBER,
+	    rate_key, rate),
 };
 
 const struct column *column_get(enum column_id id)
@@ -690,32 +872,12 @@ const char *columns_names(void)
 	/* Kept in registry order; test_columns checks it matches. */
 	return "proto,src,dst,saddr,daddr,sport,dport,state,ttl,flags,"
 	       "packets,bytes,mark,zone,id,helper,age,rsrc,rdst,nat,family,"
-	       "labels";
+	       "labels,rate";
 }
 
 enum layout_kind column_layout_kind(enum column_id id)
 {
-	switch (id) {
-	case COL_SRC:
-	case COL_DST:
-	case COL_REPLY_SRC:
-	case COL_REPLY_DST:
-		return LAYOUT_ADDR_PORT;
-	case COL_SADDR:
-	case COL_DADDR:
-		return LAYOUT_ADDR;
-	case COL_HELPER:
-	case COL_LABELS:
-		return LAYOUT_NAME;
-	case COL_PROTO:
-	case COL_STATE:
-	case COL_FLAGS:
-	case COL_NAT:
-	case COL_FAMILY:
-		return LAYOUT_FIXED;
-	default:
-		/* Ports, counters, ids, marks, zones, and durations:
-		 * "1:02:0" would read as another time. */
-		return LAYOUT_NUMBER;
-	}
+	const struct column *c = column_get(id);
+
+	return c ? c->layout : LAYOUT_NUMBER;
 }

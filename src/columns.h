@@ -33,12 +33,17 @@ enum column_id {
 	COL_NAT,
 	COL_FAMILY,
 	COL_LABELS,
+	COL_RATE,		/* bytes per second (needs two readings) */
 	COL_COUNT
 };
 
 /* Context for formatting and comparing (values that are not in the flow). */
 struct column_ctx {
 	uint64_t now_ns;	/* CLOCK_REALTIME, for COL_AGE */
+	/* Bytes per second of a flow (COL_RATE), or NULL: unknown ("-").
+	 * The screen's flows are records of a table that has rates. */
+	double (*rate)(const struct flow *f);
+	bool acct_off;		/* nf_conntrack_acct=0: counters unknown */
 };
 
 struct column {
@@ -46,12 +51,23 @@ struct column {
 	const char *name;	/* for --columns and --sort: "src", "ttl", ... */
 	const char *alias;	/* second accepted name ("source"), or NULL */
 	const char *title;	/* header text: "SOURCE", "TTL", ... */
-	int width;		/* preferred width on screen and in text */
+	/* Widths on screen and in text: what the column prefers, the least
+	 * it can do with and the most it takes when there is room (the
+	 * address columns, for IPv6 and host names); min = max = width for
+	 * the others. */
+	int width, min_width, max_width;
 	bool right;		/* right-aligned (numbers) */
+	enum layout_kind layout;	/* how its cells may be shortened */
 	/* <0, 0, >0 like strcmp; ascending natural order (addresses
 	 * numerically, IPv4 before IPv6). */
 	int (*compare)(const struct flow *a, const struct flow *b,
 		       const struct column_ctx *ctx);
+	/* The sort's 64-bit prefix of that order: key(a) < key(b) implies
+	 * compare(a, b) < 0; *exact says equal keys mean equal compares.
+	 * NULL: no prefix (names), the sort compares. */
+	uint64_t (*key)(const struct flow *f, const struct column_ctx *ctx,
+			bool *exact);
+	/* The one cell text, for the screen and batch text alike. */
 	size_t (*format)(char *buf, size_t len, const struct flow *f,
 			 const struct column_ctx *ctx);
 };

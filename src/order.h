@@ -1,5 +1,5 @@
 /* An order: the table's flows that pass a filter, as an array of records
- * in one total order (a registry column, or the rate), kept in order as
+ * in one total order (a registry column, the rate included), kept in order as
  * flows change by taking out and putting back only those that changed,
  * each at the place a binary search finds, instead of sorting a million
  * rows again. This is the screen's flow list without the screen: pure,
@@ -22,17 +22,14 @@
 #include "sort.h"
 #include "table.h"
 
-/* The one column an order adds to the registry: bytes per second
- * (struct table_flow.bps), equal rates then by source address. */
-#define ORDER_COL_RATE ((int)COL_COUNT)
-
 struct order_spec {
-	struct sort_spec sort;	/* the order, or what breaks rate ties */
-	bool rate;		/* the rate first */
-	bool rate_reverse;	/* ... highest first */
+	struct sort_spec sort;	/* the column, and the records' rates */
 };
 
-/* Column id (or ORDER_COL_RATE), direction, and the time for COL_AGE. */
+/* The rate of a flow that is a table record's (struct table_flow's
+ * first member): what COL_RATE reads in an order. */
+double order_record_rate(const struct flow *f);
+/* Column id, direction, and the time for COL_AGE. */
 void order_spec_init(struct order_spec *spec, int column, bool reverse,
 		     uint64_t now_ns);
 /* The total order: <0, 0 (the same record), >0. Ties of the column are

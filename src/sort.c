@@ -11,12 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "num.h"
 #include "sort.h"
-
-static inline int cmp_num(uint64_t a, uint64_t b)
-{
-	return (a > b) - (a < b);
-}
 
 static int mem_cmp(const void *a, const void *b, size_t n)
 {
@@ -35,31 +31,31 @@ static int key_compare(const struct flow *a, const struct flow *b)
 	int c;
 
 	if (a->family != b->family)
-		return cmp_num(a->family, b->family);
+		return cmp_u64(a->family, b->family);
 	if (a->protonum != b->protonum)
-		return cmp_num(a->protonum, b->protonum);
+		return cmp_u64(a->protonum, b->protonum);
 	if (a->orig.zone != b->orig.zone)
-		return cmp_num(a->orig.zone, b->orig.zone);
+		return cmp_u64(a->orig.zone, b->orig.zone);
 	alen = flow_addr_len(a->family);
 	if ((c = mem_cmp(ta->src.b, tb->src.b, alen)))
 		return c;
 	if ((c = mem_cmp(ta->dst.b, tb->dst.b, alen)))
 		return c;
 	if (ta->sport != tb->sport)
-		return cmp_num(ta->sport, tb->sport);
+		return cmp_u64(ta->sport, tb->sport);
 	if (ta->dport != tb->dport)
-		return cmp_num(ta->dport, tb->dport);
+		return cmp_u64(ta->dport, tb->dport);
 	if (ta->icmp_type != tb->icmp_type)
-		return cmp_num(ta->icmp_type, tb->icmp_type);
+		return cmp_u64(ta->icmp_type, tb->icmp_type);
 	if (ta->icmp_code != tb->icmp_code)
-		return cmp_num(ta->icmp_code, tb->icmp_code);
+		return cmp_u64(ta->icmp_code, tb->icmp_code);
 	if ((c = mem_cmp(ta->src.b + alen, tb->src.b + alen, 16 - alen)))
 		return c;
 	if ((c = mem_cmp(ta->dst.b + alen, tb->dst.b + alen, 16 - alen)))
 		return c;
 	if (a->reply.zone != b->reply.zone)
-		return cmp_num(a->reply.zone, b->reply.zone);
-	return cmp_num(a->id, b->id);
+		return cmp_u64(a->reply.zone, b->reply.zone);
+	return cmp_u64(a->id, b->id);
 }
 
 int sort_compare(const struct sort_spec *spec, const struct flow *a,
@@ -102,103 +98,17 @@ struct sort_ent {
 	const struct flow *f;
 };
 
-static uint64_t be_bits(const uint8_t *b, unsigned nbytes)
+/* The column's prefix, from the registry (columns.h: compare and key
+ * agree there; test_columns checks the decorated sort against plain
+ * sort_compare for each column). */
+static uint64_t column_key(const struct column *col, const struct flow *f,
+			   const struct column_ctx *ctx, bool *exact)
 {
-	uint64_t v = 0;
-
-	for (unsigned i = 0; i < nbytes; i++)
-		v = v << 8 | b[i];
-	return v;
-}
-
-static uint64_t sat_add(uint64_t a, uint64_t b)
-{
-	return a + b < a ? UINT64_MAX : a + b;
-}
-
-/* Address (and port) prefix: IPv4 before IPv6, numeric within a family.
- * Exact for IPv4, where address and port fit in 63 bits. */
-static uint64_t addr_key(const struct flow *f, const union flow_addr *a,
-			 int port, bool *exact)
-{
-	if (f->family == FLOW_IPV6) {
-		*exact = false;
-		return 1ULL << 63 | be_bits(a->b, 8) >> 1;
-	}
-	if (f->family != FLOW_IPV4) {
+	if (!col || !col->key) {
 		*exact = false;
 		return 0;
 	}
-	return be_bits(a->b, 4) << 16 | (port < 0 ? 0 : (uint64_t)port);
-}
-
-static int ent_port(const struct flow *f, const struct flow_tuple *t,
-		    int which)
-{
-	if (!flow_proto_has_ports(f->protonum))
-		return 0;
-	return which ? t->dport : t->sport;
-}
-
-/* Must agree with the compare functions of columns.c; test_columns
- * checks the decorated sort against plain sort_compare for each column. */
-static uint64_t column_key(enum column_id col, const struct flow *f,
-			   bool *exact)
-{
-	*exact = true;
-	switch (col) {
-	case COL_PROTO:
-		return f->protonum;
-	case COL_SRC:
-		return addr_key(f, &f->orig.src, ent_port(f, &f->orig, 0), exact);
-	case COL_DST:
-		return addr_key(f, &f->orig.dst, ent_port(f, &f->orig, 1), exact);
-	case COL_REPLY_SRC:
-		return addr_key(f, &f->reply.src, ent_port(f, &f->reply, 0), exact);
-	case COL_REPLY_DST:
-		return addr_key(f, &f->reply.dst, ent_port(f, &f->reply, 1), exact);
-	case COL_SADDR:
-		return addr_key(f, &f->orig.src, -1, exact);
-	case COL_DADDR:
-		return addr_key(f, &f->orig.dst, -1, exact);
-	case COL_SPORT:
-		return (uint64_t)ent_port(f, &f->orig, 0);
-	case COL_DPORT:
-		return (uint64_t)ent_port(f, &f->orig, 1);
-	case COL_STATE:
-		return (uint64_t)f->protonum << 16 |
-		       (f->has & FLOW_HAS_STATE ? f->state + 1u : 0);
-	case COL_TTL:
-		return f->timeout;
-	case COL_FLAGS:
-		return f->status;
-	case COL_PACKETS:
-		return sat_add(f->orig_packets, f->reply_packets);
-	case COL_BYTES:
-		return sat_add(f->orig_bytes, f->reply_bytes);
-	case COL_MARK:
-		return f->mark;
-	case COL_ZONE:
-		return (uint64_t)f->orig.zone << 16 | f->reply.zone;
-	case COL_ID:
-		return f->id;
-	case COL_NAT:
-		return flow_nat(f);
-	case COL_FAMILY:
-		return f->family;
-	case COL_AGE:
-		/* Newest first, unknown last; one bit is lost, so not exact. */
-		*exact = false;
-		if (!(f->has & FLOW_HAS_START) || !f->start_ns)
-			return UINT64_MAX;
-		return ~f->start_ns >> 1;
-	case COL_HELPER:
-	case COL_LABELS:
-	case COL_COUNT:
-		break;
-	}
-	*exact = false;
-	return 0;
+	return col->key(f, ctx, exact);
 }
 
 /* The key order's prefix in 127 bits: family (IPv4 first), protonum,
@@ -298,6 +208,7 @@ static int sort_cmp_r(const void *pa, const void *pb, void *arg)
 void sort_flows(const struct flow **flows, size_t n,
 		const struct sort_spec *spec)
 {
+	const struct column *col = column_get(spec->column);
 	struct sort_ent *ent, *tmp;
 
 	if (n < 2)
@@ -320,7 +231,7 @@ void sort_flows(const struct flow **flows, size_t n,
 			free(tmp);
 			goto plain;
 		}
-		k1 = column_key(spec->column, flows[i], &exact);
+		k1 = column_key(col, flows[i], &spec->ctx, &exact);
 
 		tie_key(flows[i], &k2, &k3);
 		ent[i].k1 = spec->reverse ? ~k1 : k1;

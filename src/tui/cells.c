@@ -40,28 +40,20 @@ uint64_t cells_version(const struct cells *c)
 
 const char *col_title(int col)
 {
-	const struct column *c;
+	const struct column *c = column_get((enum column_id)col);
 
-	if (col == VCOL_RATE)
-		return "RATE";
-	c = column_get((enum column_id)col);
 	return c ? c->title : "?";
 }
 
 bool col_right(int col)
 {
-	const struct column *c;
+	const struct column *c = column_get((enum column_id)col);
 
-	if (col == VCOL_RATE)
-		return true;
-	c = column_get((enum column_id)col);
 	return c && c->right;
 }
 
 enum layout_kind col_kind(int col)
 {
-	if (col == VCOL_RATE)
-		return LAYOUT_NUMBER;
 	return column_layout_kind((enum column_id)col);
 }
 
@@ -123,81 +115,43 @@ static bool named_cell(const struct cells *cl, int col, const struct flow *f,
 	return true;
 }
 
-/* ICMP flows have no state, and rows that differ only by the echo id
- * would look the same: the STATE cell shows the type and id instead. */
-static bool icmp_cell(const struct flow *f, char *buf, size_t len)
-{
-	const struct flow_tuple *o = &f->orig;
-
-	if (!flow_is_icmp(f->protonum))
-		return false;
-	if ((f->protonum == FLOW_P_ICMP && o->icmp_type == 8) ||
-	    (f->protonum == FLOW_P_ICMPV6 && o->icmp_type == 128))
-		snprintf(buf, len, "echo id %u", o->sport);
-	else
-		snprintf(buf, len, "type %u/%u id %u", o->icmp_type,
-			 o->icmp_code, o->sport);
-	return true;
-}
-
-static bool no_counters(const struct model *m, const struct flow *f)
-{
-	return m->acct_off || !(f->has & FLOW_HAS_COUNTERS);
-}
-
 void cell_text(const struct cells *cl, const struct model *m, int col,
 	       const struct table_flow *tf, uint64_t now_ms, char *buf,
 	       size_t len)
 {
-	const struct column *c;
-	struct column_ctx ctx = { 0 };
+	const struct column *c = column_get((enum column_id)col);
+	struct column_ctx ctx = {
+		.rate = order_record_rate,	/* tf is a record of m's table */
+		.acct_off = m->acct_off,
+	};
+	struct flow now;
 
 	if (!len)
 		return;
-	if (col == VCOL_RATE) {
-		if (no_counters(m, &tf->f)) {
-			snprintf(buf, len, "-");
-			return;
-		}
-		format_bytes(buf, len, (uint64_t)(tf->bps > 0 ? tf->bps : 0));
-		strncat(buf, "/s", len - strlen(buf) - 1);
+	buf[0] = '\0';
+	if (!c || named_cell(cl, col, &tf->f, buf, len))
 		return;
-	}
-	if ((col == COL_PACKETS || col == COL_BYTES) && m->acct_off) {
-		snprintf(buf, len, "-");
-		return;
-	}
-	if (named_cell(cl, col, &tf->f, buf, len))
-		return;
-	if (col == COL_STATE && icmp_cell(&tf->f, buf, len))
-		return;
-	c = column_get((enum column_id)col);
-	if (!c) {
-		buf[0] = '\0';
-		return;
-	}
 	if (col == COL_TTL) {
 		/* Counted down since it was read: between reads a row's
 		 * TTL still moves. */
-		struct flow f = tf->f;
-
-		f.timeout = model_ttl(m, tf, now_ms);
-		c->format(buf, len, &f, &ctx);
+		now = tf->f;
+		now.timeout = model_ttl(m, tf, now_ms);
+		c->format(buf, len, &now, &ctx);
 		return;
 	}
-	if (col == COL_AGE) {
+	if (col == COL_AGE)
 		ctx.now_ns = clock_realtime_ns();
-	}
 	c->format(buf, len, &tf->f, &ctx);
 }
-
 
 void group_cells(const struct group_row *g, enum group_by by, bool acct_off,
 		 uint64_t total, char cell[GROUP_CELLS][GROUP_CELL_LEN])
 {
 	group_key_format(cell[0], GROUP_CELL_LEN, by, &g->key);
 	format_u64(cell[1], GROUP_CELL_LEN, g->flows);
-	if (acct_off) {
+	/* Unknown, not zero, as ctop -1 -g says: no flow of the group had
+	 * counters, or accounting is off. */
+	if (acct_off || !g->counted) {
 		snprintf(cell[2], GROUP_CELL_LEN, "-");
 		snprintf(cell[3], GROUP_CELL_LEN, "-");
 	} else {

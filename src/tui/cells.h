@@ -1,8 +1,7 @@
-/* The text of a flow's cell on the screen, and what a column is called:
- * the registry's (columns.h), plus what only the screen knows: host
+/* The text of a flow's cell on the screen: the registry's one renderer
+ * (columns.h), as in ctop -1, given what only the screen knows: host
  * names from the resolver, the TTL counted down since the flow was read,
- * accounting switched off, and the rate (the one column the screen adds:
- * bytes per second between the last two readings). */
+ * accounting switched off, and the rates of its table's records. */
 #ifndef CTOP_TUI_CELLS_H
 #define CTOP_TUI_CELLS_H
 
@@ -18,9 +17,7 @@
 #include "../resolve.h"
 #include "model.h"
 
-/* The one column the screen adds to the registry: bytes per second. */
-#define VCOL_RATE ORDER_COL_RATE
-#define TUI_MAX_COLS (CLI_MAX_COLS + 1)
+#define TUI_MAX_COLS CLI_MAX_COLS
 
 /* Host names (reverse DNS in the background) for the address cells. */
 struct cells {

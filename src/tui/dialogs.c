@@ -130,10 +130,10 @@ void confirm_draw(const struct tui *t)
 
 static int menu_col(size_t i)
 {
-	return i < COL_COUNT ? (int)i : VCOL_RATE;
+	return (int)i;
 }
 
-#define MENU_ITEMS (COL_COUNT + 1)
+#define MENU_ITEMS COL_COUNT
 
 /* Up/Down/Home/End move the menu's selection. True when KEY did. */
 static bool menu_move(struct input *in, int key)

@@ -37,7 +37,7 @@ static void columns_init(struct listview *lv, const struct cli *cli)
 	if (is_default) {
 		lv->cols[lv->ncols++] = COL_PACKETS;
 		lv->cols[lv->ncols++] = COL_BYTES;
-		lv->cols[lv->ncols++] = VCOL_RATE;
+		lv->cols[lv->ncols++] = COL_RATE;
 	}
 }
 
@@ -419,7 +419,7 @@ const char *listview_volatile(const struct listview *lv, bool acct_off)
 		switch (lv->sort_col) {
 		case COL_PACKETS:
 		case COL_BYTES:
-		case VCOL_RATE:
+		case COL_RATE:
 			/* Without accounting there are no counters to
 			 * keep fresh. */
 			if (!acct_off)

@@ -23,7 +23,7 @@ struct listview {
 	struct filter *own_flt;		/* from the filter prompt, ours */
 
 	/* columns and sort */
-	int cols[TUI_MAX_COLS];		/* column ids, or VCOL_RATE */
+	int cols[TUI_MAX_COLS];		/* registry column ids */
 	size_t ncols;
 	int sort_col;
 	bool sort_rev;

@@ -185,7 +185,7 @@ static void test_default(void **state)
 	assert_true(width <= 80);
 	assert_int_equal(column_get(COL_PROTO)->width, 5);
 	assert_int_equal(column_get(COL_SRC)->width, 21);
-	assert_int_equal(column_get(COL_STATE)->width, 11);
+	assert_int_equal(column_get(COL_STATE)->width, 13);	/* echo id 65535 */
 	assert_int_equal(column_get(COL_TTL)->width, 8);
 	assert_int_equal(column_get(COL_FLAGS)->width, 5);
 	/* Truncated to max. */
@@ -193,6 +193,54 @@ static void test_default(void **state)
 	assert_int_equal(columns_default(ids, 2), 2);
 	assert_int_equal(ids[1], COL_SRC);
 	assert_int_equal(ids[2], COL_LABELS);
+}
+
+/* The one cell text of the screen and of ctop -1: an ICMP row's STATE
+ * names the type and id; RATE reads the table's rate, "-" without one
+ * or without accounting; and the rate orders as its key says. */
+static double fixed_rate(const struct flow *f)
+{
+	return f->id == 1 ? 2048.0 : f->id == 2 ? -5.0 : 10.0;
+}
+
+static void test_icmp_state_and_rate(void **state)
+{
+	struct flow f, g;
+	struct column_ctx none = { 0 }, ctx = { .rate = fixed_rate };
+	const struct column *rate = column_get(COL_RATE);
+	bool exact;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	f.family = FLOW_IPV4;
+	f.protonum = FLOW_P_ICMP;
+	f.orig.icmp_type = 8;
+	f.orig.sport = 1027;
+	assert_string_equal(fmt_col(COL_STATE, &f, &none), "echo id 1027");
+	f.orig.icmp_type = 3;
+	f.orig.icmp_code = 1;
+	assert_string_equal(fmt_col(COL_STATE, &f, &none), "type 3/1 id 1027");
+	f.protonum = FLOW_P_ICMPV6;
+	f.orig.icmp_type = 128;
+	assert_string_equal(fmt_col(COL_STATE, &f, &none), "echo id 1027");
+	assert_true(strlen("echo id 65535") <= (size_t)column_get(COL_STATE)->width);
+
+	f.protonum = FLOW_P_TCP;
+	f.has = FLOW_HAS_COUNTERS;
+	f.id = 1;
+	assert_string_equal(fmt_col(COL_RATE, &f, &none), "-");
+	assert_string_equal(fmt_col(COL_RATE, &f, &ctx), "2.0K/s");
+	ctx.acct_off = true;
+	assert_string_equal(fmt_col(COL_RATE, &f, &ctx), "-");
+	ctx.acct_off = false;
+	assert_ptr_equal(column_by_name("rate"), rate);
+	/* A counter reset (negative) reads and sorts as 0. */
+	g = f;
+	g.id = 2;
+	assert_string_equal(fmt_col(COL_RATE, &g, &ctx), "0/s");
+	assert_true(rate->compare(&g, &f, &ctx) < 0);
+	assert_true(rate->key(&g, &ctx, &exact) < rate->key(&f, &ctx, &exact));
+	assert_true(exact);
 }
 
 static void test_parse(void **state)
@@ -754,6 +802,7 @@ int main(void)
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_parse_bad),
 		cmocka_unit_test(test_format_cells),
+		cmocka_unit_test(test_icmp_state_and_rate),
 		cmocka_unit_test(test_compare),
 		cmocka_unit_test(test_sort_columns),
 		cmocka_unit_test(test_sort_compare),

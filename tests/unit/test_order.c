@@ -121,10 +121,13 @@ static int ref_cmp(const void *pa, const void *pb, void *arg)
 	const struct table_flow *a = *(const struct table_flow *const *)pa;
 	const struct table_flow *b = *(const struct table_flow *const *)pb;
 
-	if (rc->column == ORDER_COL_RATE && a->bps != b->bps) {
-		int c = a->bps < b->bps ? -1 : 1;
+	/* The rate: negative (a counter reset) as 0; equal rates by key. */
+	if (rc->column == COL_RATE) {
+		float ra = a->bps > 0 ? a->bps : 0, rb = b->bps > 0 ? b->bps : 0;
+		int c = (ra > rb) - (ra < rb);
 
-		return rc->reverse ? -c : c;
+		if (c)
+			return rc->reverse ? -c : c;
 	}
 	return sort_compare(&rc->sort, &a->f, &b->f);
 }
@@ -207,9 +210,9 @@ static void fx_init(struct fixture *fx, int column, bool reverse,
 	fx->keep = keep;
 	fx->ref.column = column;
 	fx->ref.reverse = reverse;
-	fx->ref.sort.column = column == ORDER_COL_RATE ? COL_SRC :
-			      (enum column_id)column;
-	fx->ref.sort.reverse = column == ORDER_COL_RATE ? false : reverse;
+	/* For the rate, sort_compare sees no rates: it breaks ties. */
+	fx->ref.sort.column = (enum column_id)column;
+	fx->ref.sort.reverse = reverse;
 	fx->ref.sort.ctx.now_ns = 1700000000000000000ull;
 	fx->keys = calloc(4 * NFLOWS, sizeof(*fx->keys));
 	assert_non_null(fx->keys);
@@ -392,7 +395,7 @@ static unsigned long run_config(int column, bool reverse, const char *expr,
 
 static const int columns[] = {
 	COL_TTL, COL_BYTES, COL_SRC, COL_STATE, COL_AGE, COL_DPORT,
-	ORDER_COL_RATE,
+	COL_RATE,
 };
 #define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
 
@@ -664,7 +667,7 @@ static void test_all_removed(void **state)
  * the tie-break is not reversed. */
 static void test_ties_by_key(void **state)
 {
-	static const int cols[] = { COL_TTL, COL_BYTES, ORDER_COL_RATE };
+	static const int cols[] = { COL_TTL, COL_BYTES, COL_RATE };
 	struct table *tbl;
 
 	(void)state;
@@ -723,7 +726,7 @@ static void test_same_key_by_id(void **state)
 {
 	struct table_flow a, b;
 	struct order_spec spec;
-	int cols[] = { COL_TTL, COL_SRC, ORDER_COL_RATE };
+	int cols[] = { COL_TTL, COL_SRC, COL_RATE };
 
 	(void)state;
 	memset(&a, 0, sizeof(a));
@@ -743,9 +746,9 @@ static void test_same_key_by_id(void **state)
 		}
 	/* The rate decides first, in the direction asked. */
 	b.bps = 10;
-	order_spec_init(&spec, ORDER_COL_RATE, true, 0);
+	order_spec_init(&spec, COL_RATE, true, 0);
 	assert_true(order_compare(&spec, &b, &a) < 0);
-	order_spec_init(&spec, ORDER_COL_RATE, false, 0);
+	order_spec_init(&spec, COL_RATE, false, 0);
 	assert_true(order_compare(&spec, &b, &a) > 0);
 }
 
