@@ -583,3 +583,47 @@ void cli_free(struct cli *cli)
 	free(cli->filter);
 	cli->filter = NULL;
 }
+
+bool cli_wants_report(const struct cli *cli)
+{
+	return cli->stats || cli->timeouts || cli->expect || cli->metrics;
+}
+
+/* Batch, and one snapshot unless -n said how many. */
+static void to_batch(struct cli *cli)
+{
+	cli->batch = true;
+	if (cli->iterations < 0)
+		cli->iterations = 1;
+}
+
+int cli_settle(struct cli *cli, bool out_tty, struct ctop_err *err)
+{
+	bool report = cli_wants_report(cli);
+
+	/* Reports: --stats, --timeouts and --expect on a terminal open the
+	 * screen on the matching view (P, T, E); with -1, -b, -n or a pipe
+	 * they print, alone one snapshot. Metrics are always batch. */
+	if (report && !cli->batch &&
+	    (cli->metrics || cli->iterations >= 0 || !out_tty))
+		to_batch(cli);
+	/* -E and --self-check are streams of their own: -n counts events. */
+	if (cli->events || cli->self_check > 0)
+		return 0;
+	/* The recorder runs until stopped (or -n intervals), whatever its
+	 * standard output is. */
+	if (cli->write && cli->iterations < 0)
+		cli->iterations = 0;
+	/* Output into a pipe or file means batch. Without -b or -n that is
+	 * one snapshot (ctop | less); an explicit -b repeats like top -b. */
+	if (!cli->batch && !out_tty)
+		to_batch(cli);
+	if (cli->iterations < 0)
+		cli->iterations = 0;
+	/* Batch output streams in the kernel's order unless sorted, so a
+	 * lone -r would be silently ignored. */
+	if (cli->batch && cli->reverse && !cli->sort_set && !report)
+		return err_set(err, CTOP_EXIT_USAGE,
+			       "-r/--reverse needs -s/--sort in batch mode");
+	return 0;
+}

@@ -67,6 +67,13 @@ struct cli {
 
 /* Parse argv into *cli. Returns 0, or -1 with err (status 2) filled. */
 int cli_parse(int argc, char **argv, struct cli *cli, struct ctop_err *err);
+/* The mode once it is known whether standard output is a terminal
+ * (OUT_TTY): reports and metrics print unless the screen can show them,
+ * output into a pipe or file is batch (one snapshot without -b or -n),
+ * and a batch -r needs -s. Returns 0, or -1 with err (status 2). */
+int cli_settle(struct cli *cli, bool out_tty, struct ctop_err *err);
+/* --stats, --timeouts, --expect or a metrics format. */
+bool cli_wants_report(const struct cli *cli);
 void cli_free(struct cli *cli);
 void cli_usage(FILE *out);
 

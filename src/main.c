@@ -120,51 +120,23 @@ int main(int argc, char **argv)
 			fail(&err);
 		goto out;
 	}
-	/* Reports: --stats, --timeouts and --expect on a terminal open the
-	 * screen on the matching view (P, T, E); with -1, -b, -n or a pipe
-	 * they print, alone one snapshot. Metrics are always batch. */
-	if (report_wanted(&cli)) {
-		if (report_check(&cli, &err)) {
-			status = fail(&err);
-			filter_free(flt);
-			cli_free(&cli);
-			return status;
-		}
-		if (!cli.batch && (cli.metrics || cli.iterations >= 0 ||
-				   !isatty(STDOUT_FILENO))) {
-			cli.batch = true;
-			if (cli.iterations < 0)
-				cli.iterations = 1;
-		}
+	if (report_wanted(&cli) && report_check(&cli, &err)) {
+		status = fail(&err);
+		filter_free(flt);
+		cli_free(&cli);
+		return status;
 	}
 	/* Scripts read ctop through pipes: a closed pipe is a write error
 	 * to handle, not a signal that kills us mid-line. */
 	signal(SIGPIPE, SIG_IGN);
-	/* -E and --self-check are streams of their own: -n counts events. */
+	if (cli_settle(&cli, isatty(STDOUT_FILENO), &err)) {
+		status = fail(&err);
+		goto out;
+	}
 	if (cli.events || cli.self_check > 0) {
 		status = events_run(&cli, flt, &err);
 		if (status)
 			fail(&err);
-		goto out;
-	}
-	/* The recorder runs until stopped (or -n intervals), whatever its
-	 * standard output is. */
-	if (cli.write && cli.iterations < 0)
-		cli.iterations = 0;
-	/* Output into a pipe or file means batch. Without -b or -n that is
-	 * one snapshot (ctop | less); an explicit -b repeats like top -b. */
-	if (!cli.batch && !isatty(STDOUT_FILENO)) {
-		cli.batch = true;
-		if (cli.iterations < 0)
-			cli.iterations = 1;
-	}
-	if (cli.iterations < 0)
-		cli.iterations = 0;
-	/* Batch output streams in the kernel's order unless sorted, so a
-	 * lone -r would be silently ignored. */
-	if (cli.batch && cli.reverse && !cli.sort_set && !report_wanted(&cli)) {
-		err_set(&err, CTOP_EXIT_USAGE, "-r/--reverse needs -s/--sort in batch mode");
-		status = fail(&err);
 		goto out;
 	}
 	if (!cli.replay) {

@@ -601,7 +601,7 @@ void report_expect_json(FILE *out, uint64_t time_ns, const char *netns,
 
 bool report_wanted(const struct cli *cli)
 {
-	return cli->stats || cli->timeouts || cli->expect || cli->metrics;
+	return cli_wants_report(cli);
 }
 
 int report_check(const struct cli *cli, struct ctop_err *err)

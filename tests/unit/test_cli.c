@@ -33,6 +33,51 @@ static void test_defaults(void **state)
 	cli_free(&cli);
 }
 
+/* The mode once the terminal is known (cli_settle). */
+static void test_settle(void **state)
+{
+	struct ctop_err err = { 0 };
+	struct cli cli;
+
+	(void)state;
+	/* A terminal: the screen; a pipe: one snapshot. */
+	assert_int_equal(PARSE(&cli, &err, "tcp"), 0);
+	assert_int_equal(cli_settle(&cli, true, &err), 0);
+	assert_false(cli.batch);
+	assert_int_equal(cli.iterations, 0);
+	cli_free(&cli);
+	assert_int_equal(PARSE(&cli, &err, "tcp"), 0);
+	assert_int_equal(cli_settle(&cli, false, &err), 0);
+	assert_true(cli.batch);
+	assert_int_equal(cli.iterations, 1);
+	cli_free(&cli);
+	/* -b repeats until killed; -n says how often. */
+	assert_int_equal(PARSE(&cli, &err, "-b"), 0);
+	assert_int_equal(cli_settle(&cli, false, &err), 0);
+	assert_int_equal(cli.iterations, 0);
+	cli_free(&cli);
+	/* --stats on a terminal opens the P view; with -n it prints. */
+	assert_int_equal(PARSE(&cli, &err, "--stats"), 0);
+	assert_int_equal(cli_settle(&cli, true, &err), 0);
+	assert_false(cli.batch);
+	cli_free(&cli);
+	assert_int_equal(PARSE(&cli, &err, "--stats", "-n", "2"), 0);
+	assert_int_equal(cli_settle(&cli, true, &err), 0);
+	assert_true(cli.batch);
+	assert_int_equal(cli.iterations, 2);
+	cli_free(&cli);
+	/* Events count with -n, not snapshots. */
+	assert_int_equal(PARSE(&cli, &err, "-E"), 0);
+	assert_int_equal(cli_settle(&cli, false, &err), 0);
+	assert_int_equal(cli.iterations, -1);
+	cli_free(&cli);
+	/* A lone -r in batch would be ignored: refused. */
+	assert_int_equal(PARSE(&cli, &err, "-1", "-r"), 0);
+	assert_int_equal(cli_settle(&cli, true, &err), -1);
+	assert_int_equal(err.status, 2);
+	cli_free(&cli);
+}
+
 static void test_batch_options(void **state)
 {
 	struct ctop_err err = { 0 };
@@ -197,6 +242,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_settle),
 		cmocka_unit_test(test_batch_options),
 		cmocka_unit_test(test_filter_joined),
 		cmocka_unit_test(test_columns),
