@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "cli.h"
+#include "sweep.h"
 
 enum {
 	OPT_FORMAT = 0x100,
@@ -22,6 +23,7 @@ enum {
 	OPT_TIMEOUTS,
 	OPT_EXPECT,
 	OPT_RESYNC,
+	OPT_SWEEP_BUDGET,
 	OPT_OUTPUT,
 	OPT_FULL_EVERY,
 	OPT_MAX_SIZE,
@@ -56,6 +58,7 @@ static const struct option long_opts[] = {
 	{ "buffer-size", required_argument, NULL, OPT_BUFFER_SIZE },
 	{ "self-check", required_argument, NULL, OPT_SELF_CHECK },
 	{ "resync", required_argument, NULL, OPT_RESYNC },
+	{ "sweep-budget", required_argument, NULL, OPT_SWEEP_BUDGET },
 	{ "delete", no_argument, NULL, 'D' },
 	{ "output", required_argument, NULL, OPT_OUTPUT },
 	{ "write", required_argument, NULL, 'w' },
@@ -155,10 +158,12 @@ void cli_usage(FILE *out)
 "      --readonly          disable every delete key\n"
 "      --no-color          no colors (so does NO_COLOR in the environment)\n"
 "  -l, --lookup            show host names (reverse DNS, never blocking)\n"
-"      --resync SECONDS    the screen follows conntrack events and re-reads\n"
-"                          the whole table only every SECONDS (default: 60\n"
-"                          or 100 x the last re-read's duration, whichever\n"
-"                          is longer; 0 = only after lost events)\n"
+"      --resync SECONDS    the screen follows conntrack events; also re-read\n"
+"                          the whole table every SECONDS (default 0: only\n"
+"                          after lost events or a count drift)\n"
+"      --sweep-budget PERCENT  CPU, as % of one core, the screen may spend\n"
+"                          finding flows that end without an event\n"
+"                          (default 2; 0 = never)\n"
 "\n"
 "  -h, --help              show this help and exit\n"
 "  -V, --version           show the version and exit\n"
@@ -274,6 +279,8 @@ static const char *delete_conflict(const struct cli *cli, bool once)
 		return "-R/--read, --replay or --record (deletes need the live kernel)";
 	if (cli->readonly || cli->no_color || cli->resolve || cli->resync_set)
 		return "--readonly, --no-color, -l or --resync";
+	if (cli->sweep_budget_set)
+		return "--sweep-budget";
 	if (cli->delay_set || cli->buffer_size)
 		return "-d or --buffer-size";
 	return NULL;
@@ -511,6 +518,11 @@ static int mode_option(int c, const char *arg, struct cli *cli, bool *once,
 		if (parse_seconds(arg, 1, 86400, true, &cli->resync))
 			return usage_error(err, "--resync wants 0 or seconds between 1 and 86400, not '%s'", arg);
 		return 0;
+	case OPT_SWEEP_BUDGET:
+		cli->sweep_budget_set = true;
+		if (parse_seconds(arg, 0, 100, true, &cli->sweep_budget))
+			return usage_error(err, "--sweep-budget wants a percentage from 0 to 100, not '%s'", arg);
+		return 0;
 	case 'h':
 		cli->help = true;
 		return 0;
@@ -538,7 +550,8 @@ int cli_parse(int argc, char **argv, struct cli *cli, struct ctop_err *err)
 
 	memset(cli, 0, sizeof(*cli));
 	cli->delay = 1.0;
-	cli->resync = 60.0;
+	cli->resync = 0;
+	cli->sweep_budget = SWEEP_BUDGET_DEFAULT;
 	cli->iterations = -1;
 	cli->header = true;
 	cli->ncols = columns_default(cli->cols, CLI_MAX_COLS);

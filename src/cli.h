@@ -55,7 +55,11 @@ struct cli {
 	 * every resync seconds (--resync; default 60, 0 = only when events
 	 * were lost). */
 	double resync;
-	bool resync_set;	/* given: honoured exactly, else adaptive */
+	bool resync_set;
+	/* The screen's look for flows that end without an event, as % of
+	 * one core (--sweep-budget; 0 = never, then count drifts dump). */
+	double sweep_budget;
+	bool sweep_budget_set;
 	bool delete;		/* -D: delete what the filter matches */
 	/* The flight recorder (issue 14): -w writes; -R (replay above)
 	 * reads one, at an instant or over a span. */

@@ -26,6 +26,16 @@ uint64_t clock_monotonic_ms(void)
 	return clock_ns(CLOCK_MONOTONIC) / 1000000;
 }
 
+double clock_thread_cpu_us(void)
+{
+	return (double)clock_ns(CLOCK_THREAD_CPUTIME_ID) / 1000;
+}
+
+double clock_process_cpu_us(void)
+{
+	return (double)clock_ns(CLOCK_PROCESS_CPUTIME_ID) / 1000;
+}
+
 void clock_sleep(double s)
 {
 	struct timespec ts = {

@@ -115,10 +115,12 @@ void sweep_read_done(struct sweep *s, size_t n, size_t gone, size_t silent,
 }
 
 void sweep_dump_done(struct sweep *s, size_t n, double cpu_us,
-		     bool for_sweep)
+		     double wall_us, bool for_sweep)
 {
-	if (n >= LEARN_MIN_FLOWS)
+	if (n >= LEARN_MIN_FLOWS) {
 		learn(&s->dump_us, &s->dump_known, cpu_us / (double)n);
+		s->dump_wall_us = wall_us / (double)n;
+	}
 	/* Until a GET was measured, keep the measured ratio between the
 	 * two rather than a prior from another machine. */
 	if (!s->get_known)
@@ -152,16 +154,22 @@ uint64_t sweep_due_ms(const struct sweep *s, size_t silent, uint64_t now_ms)
 double sweep_bound_s(const struct sweep *s, size_t flows, size_t silent,
 		     double refresh_s)
 {
-	double cost_us;
+	double cost_us, wall_us;
 
 	if (!silent)
 		return 0;
 	if (s->budget <= 0)
 		return -1;
-	if (sweep_cheaper(s, flows, silent) == SWEEP_DUMP)
-		/* Paced at the budget, plus the dump's own length. */
-		cost_us = (double)flows * s->dump_us * (1 + s->budget);
-	else
+	/* A dump: the pause that pays for the last, plus its own length
+	 * (a flow that ended just after the last one read it waits for the
+	 * next one to end); GETs: one pass. */
+	if (sweep_cheaper(s, flows, silent) == SWEEP_DUMP) {
+		cost_us = (double)flows * s->dump_us;
+		wall_us = (double)flows * (s->dump_wall_us > s->dump_us ?
+					   s->dump_wall_us : s->dump_us);
+	} else {
 		cost_us = (double)silent * s->get_us;
-	return refresh_s + cost_us / (s->budget * 1e6);
+		wall_us = 0;
+	}
+	return refresh_s + (cost_us / s->budget + wall_us) / 1e6;
 }

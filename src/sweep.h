@@ -53,6 +53,7 @@ struct sweep {
 	double budget;		/* share of one core (0.02); 0: never */
 	double get_us;		/* CPU per flow read again, learned */
 	double dump_us;		/* CPU per flow dumped, learned */
+	double dump_wall_us;	/* a dump's length per flow, last seen */
 	bool get_known, dump_known;
 	double credit_us;	/* CPU it may spend now; below 0: owed */
 	uint64_t last_ms;	/* when the credit was last brought up */
@@ -77,11 +78,11 @@ struct sweep_step sweep_next(struct sweep *s, size_t flows, size_t silent,
  * cost of CPU_US. */
 void sweep_read_done(struct sweep *s, size_t n, size_t gone, size_t silent,
 		     double cpu_us);
-/* A dump of N flows ended, at a cost of CPU_US. FOR_SWEEP: this model
- * asked for it, so it is paid from the budget; any dump teaches the
- * cost. */
+/* A dump of N flows ended after WALL_US, at a cost of CPU_US. FOR_SWEEP:
+ * this model asked for it, so it is paid from the budget; any dump
+ * teaches the cost. */
 void sweep_dump_done(struct sweep *s, size_t n, double cpu_us,
-		     bool for_sweep);
+		     double wall_us, bool for_sweep);
 /* Whether a sweep is wanted now (the count says flows went and the set
  * is not empty), and when sweep_next can act next (UINT64_MAX: not until
  * a count says so). */

@@ -7,11 +7,12 @@
  * ACK per batch both paces us and tells when all reports are in.
  *
  * Entry I of a run depends only on I, the seed and the options, so a test
- * knows exactly what was inserted, and --delete removes the same set.
+ * knows exactly what was inserted, and --delete removes the same set;
+ * --first I makes (or deletes) entries I .. I + COUNT - 1 of it.
  *
  *   ctload [--netns NAME] [-n COUNT] [--proto tcp|udp|icmp|mix|NUMBER]
  *          [--sources K] [--timeout SECONDS] [--status assured|seen_reply|none]
- *          [--ipv6] [--seed N] [--delete] [--quiet]
+ *          [--ipv6] [--seed N] [--first I] [--delete] [--quiet]
  *   ctload [--netns NAME] --record FILE     (dump the table to FILE raw)
  *
  * Address plan (S = I mod K + 1, J = I / K, D = J / 60000):
@@ -49,6 +50,7 @@ struct opts {
 	const char *netns;
 	const char *record;
 	unsigned long count;
+	unsigned long first;	/* index of the first entry */
 	int proto;		/* protocol number or PROTO_MIX */
 	unsigned long sources;
 	uint32_t timeout;
@@ -350,7 +352,7 @@ static int load_run(struct load *l, const struct opts *o)
 		/* Leave room for one more message: at most ~200 bytes. */
 		while (i < o->count &&
 		       mnl_nlmsg_batch_size(b) + 512 < BATCH_BYTES) {
-			entry_make(o, i, &f);
+			entry_make(o, o->first + i, &f);
 			i++;
 			put_message(mnl_nlmsg_batch_current(b), o, &f, seq++,
 				    i == o->count ||
@@ -462,7 +464,7 @@ static void usage(void)
 		"usage: ctload [--netns NAME] [-n COUNT] [--proto tcp|udp|icmp|mix|NUMBER]\n"
 		"              [--sources K] [--timeout SECONDS]\n"
 		"              [--status assured|seen_reply|none] [--ipv6] [--seed N]\n"
-		"              [--delete] [--quiet]\n"
+		"              [--first I] [--delete] [--quiet]\n"
 		"       ctload [--netns NAME] --record FILE\n");
 	exit(2);
 }
@@ -505,6 +507,7 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 		{ "ipv6", no_argument, NULL, '6' },
 		{ "seed", required_argument, NULL, 'S' },
 		{ "delete", no_argument, NULL, 'D' },
+		{ "first", required_argument, NULL, 'F' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "record", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
@@ -523,6 +526,7 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 		case '6': o->ipv6 = true; break;
 		case 'S': o->seed = parse_num(optarg, "seed"); break;
 		case 'D': o->delete = true; break;
+		case 'F': o->first = parse_num(optarg, "first entry"); break;
 		case 'q': o->quiet = true; break;
 		case 'R': o->record = optarg; break;
 		case 's':

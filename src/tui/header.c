@@ -1,9 +1,14 @@
 /* The header: where, when and how full, then what the list is showing.
  *
- *   ctop 17:12:03  netns host  refresh 1s  events on  PAUSED   accounting off ...
- *   Entries [|||||||                    23.5%] 235/1000  shown 200
+ *   ctop 17:12:03  netns host  refresh 1s  events on, silent ends within 80 s  PAUSED ...
+ *   Entries [|||||||                    23.5%] 235/1000  listed 236  shown 200
  *   tcp 150  udp 40  icmp 10  other 0   sort SOURCE ascending
- *   filter none  in group ...          overflows 0  resyncs 1  (or a warning)
+ *   filter none  in group ...   overflows 0  resyncs 1  sweeps 0  (or a warning)
+ *
+ * "235/1000" is the kernel's exact count, "listed" ours: the difference
+ * is flows ended without an event not found yet (../sweep.h), which
+ * "silent ends within" bounds in time ("re-reading" while a dump for
+ * them runs); "sweeps" counts those dumps.
  *
  * The first two lines are drawn on every view (P, T, E too), and so is
  * the pressure warning: table 90 % / 95 % full, drop or early_drop moving.
@@ -20,6 +25,7 @@
 #include "header.h"
 #include "screen.h"
 #include "session.h"
+#include "silent.h"
 
 /* Print label then value; returns the next x. An item that does not fit
  * whole is left out (half an item would read as another value), and a
@@ -64,13 +70,23 @@ static void events_text(const struct tui *t, char *buf, size_t len,
 		snprintf(buf, len, s < 1 ? "events on, re-read %.1fs (%s)" :
 			 "events on, re-read %.0fs (%s)", s, t->sync.volatile_why);
 	} else {
-		snprintf(buf, len, "events on");
+		double bound = silent_bound_s(&t->sync);
+
+		/* 0: every flow listed reports its end. */
+		if (bound > 0)
+			snprintf(buf, len, "events on, silent ends within %.0f s%s",
+				 bound + 0.5, t->sync.dump_for_sweep ?
+				 ", re-reading" : "");
+		else if (bound < 0)
+			snprintf(buf, len, "events on, silent ends not looked for");
+		else
+			snprintf(buf, len, "events on");
 	}
 }
 
 static int line_top(const struct tui *t)
 {
-	char clock[16], every[32], ev[64];
+	char clock[16], every[32], ev[80];
 	time_t now = time(NULL);
 	enum tui_role role;
 	struct tm tm;
@@ -192,6 +208,10 @@ static void line_meter(const struct tui *t)
 	else
 		snprintf(num, sizeof(num), "-/-");
 	x = pair(1, x, "", num, ROLE_NORMAL) + 1;
+	if (t->sync.have_stats) {
+		snprintf(num, sizeof(num), "%zu", table_count(t->m.tbl));
+		x = pair(1, x, "listed ", num, ROLE_NORMAL);
+	}
 	snprintf(num, sizeof(num), "%zu", t->lv.group != GROUP_NONE ?
 		 (size_t)t->lv.gtotal : order_count(&t->lv.ord));
 	x = pair(1, x, "shown ", num, ROLE_NORMAL);
@@ -248,8 +268,9 @@ static void line_filter(const struct tui *t, bool acct)
 		x = pair(3, x, "", ACCT_OFF, ROLE_ERROR);
 	if (warning_at(t, 3, x) || t->cli->replay)
 		return;
-	snprintf(buf, sizeof(buf), "overflows %" PRIu64 "  resyncs %" PRIu64,
-		 t->sync.fs.st.overflows, t->sync.fs.st.resyncs);
+	snprintf(buf, sizeof(buf), "overflows %" PRIu64 "  resyncs %" PRIu64
+		 "  sweeps %" PRIu64, t->sync.fs.st.overflows,
+		 t->sync.fs.st.resyncs, t->sync.sweep_dumps);
 	right(3, x, buf, t->sync.fs.st.overflows ? ROLE_ERROR : ROLE_NORMAL);
 }
 

@@ -78,15 +78,11 @@ static void resync_line(const struct tui *t, char *buf, size_t len)
 		snprintf(buf, len, "Whole table re-read every %.1f s (%s).",
 			 (double)sync_volatile_ms(s) / 1000, s->volatile_why);
 	else if (t->cli->resync <= 0)
-		snprintf(buf, len, "Whole table re-read only after lost events "
-			 "or a count drift (--resync 0).");
-	else if (t->cli->resync_set)
+		snprintf(buf, len, "Whole table re-read only after lost events, "
+			 "a count drift, or to find silent ends.");
+	else
 		snprintf(buf, len, "Whole table re-read every %.0f s (--resync).",
 			 every);
-	else
-		snprintf(buf, len, "Whole table re-read every %.0f s (%g s, or "
-			 "100 x the last: %.1f s).", every, t->cli->resync,
-			 (double)s->last_dump_took_ms / 1000);
 }
 
 void help_draw(const struct tui *t)

@@ -75,11 +75,18 @@ static void collect_changed(struct model *m, const struct table_flow *r)
 struct table_flow *model_upsert(struct model *m, const struct flow *f,
 				uint64_t now_ms, bool track)
 {
+	return model_upsert_ends(m, f, now_ms, track, TABLE_ENDS_KEEP);
+}
+
+struct table_flow *model_upsert_ends(struct model *m, const struct flow *f,
+				     uint64_t now_ms, bool track,
+				     enum table_ends ends)
+{
 	size_t before = table_count(m->tbl);
 	uint64_t v = table_version(m->tbl);
 	struct table_flow *r;
 
-	r = table_upsert(m->tbl, f, now_ms);
+	r = table_upsert_ends(m->tbl, f, now_ms, ends);
 	if (!r)
 		return NULL;
 	if (table_count(m->tbl) != before) {

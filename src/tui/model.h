@@ -36,6 +36,11 @@ void model_free(struct model *m);
  * view (a dump's are not: its end rebuilds the view). */
 struct table_flow *model_upsert(struct model *m, const struct flow *f,
 				uint64_t now_ms, bool track);
+/* The same, saying what the read tells of the flow's events (table.h:
+ * which flows may end without one). */
+struct table_flow *model_upsert_ends(struct model *m, const struct flow *f,
+				     uint64_t now_ms, bool track,
+				     enum table_ends ends);
 bool model_remove(struct model *m, const struct flow *key);
 /* TTL of a flow at NOW: the stored one counted down since it was read. */
 uint32_t model_ttl(const struct model *m, const struct table_flow *tf,

@@ -5,9 +5,9 @@
  * UI thread, from a non-blocking socket (a bounded slice per loop turn).
  * Full dumps still run, on the worker (fetch.c), but only to
  * resynchronize: after events were lost (ENOBUFS), every --resync
- * seconds (with nf_conntrack_events=2 flows created before we subscribed
- * never report their end; without --resync, every 60 s or 100 times the
- * last dump's duration, whichever is longer), at every refresh when the
+ * seconds if given, when the look for silent ends finds a dump cheaper
+ * (silent.c: with nf_conntrack_events=2 flows created before we
+ * subscribed never report their end), at every refresh when the
  * kernel sends no events at all, and, when the order or the filter needs
  * every flow's counters or TTL (sorting by bytes, packets, rate or TTL),
  * every refresh or 20 dumps' time, whichever is longer: the rows on
@@ -27,9 +27,11 @@
  *
  * Some changes send no event at all: with nf_conntrack_events=2 a flow
  * created before anyone listened never reports its end. The kernel's
- * entry count, read every refresh anyway, tells: when it differs from the
- * table's for DRIFT_TICKS refreshes in a row, the table is re-read (at
- * most every DRIFT_MIN_MS, and never more than 1/20 of the time).
+ * entry count, read every refresh anyway, tells: while we list more than
+ * it has and some flows may end silently, silent.c looks for them;
+ * otherwise, when the counts differ for DRIFT_TICKS refreshes in a row,
+ * the table is re-read (at most every DRIFT_MIN_MS, and never more than
+ * 1/20 of the time).
  *
  * Events carry no counters, and the kernel does not report a timeout
  * refreshed by a packet. So once per refresh the rows on screen are read
@@ -45,13 +47,13 @@
 
 #include "../clock.h"
 #include "../source_read.h"
+#include "silent.h"
 #include "sync.h"
 
 #define EV_SLICE	2048	/* events per read */
 #define EV_BUDGET_MS	15	/* events per loop turn, in time */
 #define DRIFT_TICKS	3
 #define DRIFT_MIN_MS	10000
-#define RESYNC_DUMP_FACTOR 100	/* default resync: at least 100 dumps' time */
 #define VOLATILE_DUMP_FACTOR 20	/* counter or TTL order: 20 dumps' time */
 #define DUMP_RETRY_MS	5000	/* after a failed dump, at least */
 #define EXPIRY_SLICE	65536	/* flows looked at per refresh for expiry */
@@ -64,8 +66,7 @@
 static struct table_flow *hook_upsert(void *ctx, const struct flow *f,
 				      uint64_t now_ms, enum table_ends ends)
 {
-	(void)ends;	/* the screen does not look for silent ends yet */
-	return model_upsert(ctx, f, now_ms, true);
+	return model_upsert_ends(ctx, f, now_ms, true, ends);
 }
 
 static bool hook_remove(void *ctx, const struct flow *key)
@@ -100,6 +101,7 @@ int sync_init(struct sync *s, const struct cli *cli, struct source *src,
 	s->st = st;
 	s->delay = cli->delay > 0 ? cli->delay : 1;
 	follow_state_init(&s->fs, m->tbl, &hooks, m);
+	silent_init(s);
 	s->fetch = fetch_new(src, cli->replay, wake_fd);
 	return s->fetch ? 0 : -1;
 }
@@ -125,6 +127,7 @@ int sync_open(struct sync *s)
 		return -1;
 	}
 	s->events_on = s->events_sysctl != 0;
+	s->fs.st.events_sysctl = s->events_sysctl;
 	return 0;
 }
 
@@ -170,7 +173,11 @@ static void request_dump(struct sync *s, uint64_t now)
 		return;
 	follow_sweep_begin(&s->fs);
 	s->dump_started_ms = now;
-	s->dump_is_resync = s->m->complete && !s->polling && !s->volatile_why;
+	s->dump_cpu0_us = clock_process_cpu_us();
+	s->dump_for_sweep = s->sweep_dump_wanted;
+	s->sweep_dump_wanted = false;
+	s->dump_is_resync = s->m->complete && !s->polling && !s->volatile_why &&
+			    !s->dump_for_sweep;
 }
 
 void sync_start(struct sync *s)
@@ -185,6 +192,16 @@ static void dump_done(struct sync *s, int r, const char *msg, size_t removed)
 
 	s->last_dump_ms = now;
 	s->last_dump_took_ms = now - s->dump_started_ms;
+	/* What a dump costs (the first one too) tells the sweep which way
+	 * is cheaper, and its own dumps are paid from its budget: counted
+	 * once the view it invalidated is rebuilt (charge_dump). */
+	s->dump_cost_pending = true;
+	s->dump_cost_for_sweep = s->dump_for_sweep;
+	s->dump_cost_flows = table_count(s->m->tbl);
+	s->dump_done_ms = now;
+	if (s->dump_for_sweep)
+		s->sweep_dumps++;
+	s->dump_for_sweep = false;
 	if (!s->m->complete) {
 		s->m->complete = true;
 		/* Statistics and the first targeted reads right away. */
@@ -209,16 +226,9 @@ void sync_resync(struct sync *s)
 
 uint64_t sync_resync_ms(const struct sync *s)
 {
-	uint64_t ms = (uint64_t)(s->cli->resync * 1000);
-
-	/* A resync is for what events cannot tell, not urgent: unless the
-	 * user chose the interval, keep it to about 1 % of the time, so a
-	 * million flows whose dump takes 3.4 s cost a re-read every six
-	 * minutes rather than 6 % of a core every minute. */
-	if (!s->cli->resync_set && ms &&
-	    RESYNC_DUMP_FACTOR * s->last_dump_took_ms > ms)
-		ms = RESYNC_DUMP_FACTOR * s->last_dump_took_ms;
-	return ms;
+	/* Only when asked: what events cannot tell (silent ends) is found
+	 * by silent.c, at a cost that follows what changed. */
+	return s->cli->resync > 0 ? (uint64_t)(s->cli->resync * 1000) : 0;
 }
 
 uint64_t sync_volatile_ms(const struct sync *s)
@@ -261,7 +271,7 @@ static uint64_t dump_due(const struct sync *s)
 {
 	uint64_t due, retry, wait;
 
-	if (!s->m->complete || s->fs.need_resync)
+	if (!s->m->complete || s->fs.need_resync || s->sweep_dump_wanted)
 		return 0;
 	due = timed_dump_due(s);
 	/* A dump that failed (a hash resize, a kernel error) is tried again
@@ -289,7 +299,8 @@ uint64_t sync_next_ms(const struct sync *s)
 		if (d < next)
 			next = d;
 	}
-	return next;
+	d = silent_next_ms(s, clock_monotonic_ms());
+	return d < next ? d : next;
 }
 
 /* ---- the rows on screen ---- */
@@ -314,7 +325,8 @@ size_t sync_reread(struct sync *s, const struct flow *keys, size_t n,
 			model_remove(s->m, &keys[i]);	/* gone, unreported */
 			gone++;
 		} else {
-			model_upsert(s->m, &out, now, true);
+			model_upsert_ends(s->m, &out, now, true,
+					  follow_read_ends(&s->fs));
 		}
 	}
 	return gone;
@@ -349,6 +361,7 @@ static void read_sysctls(struct sync *s)
 	if (s->events_sysctl == 0 && ev != 0)
 		s->fs.need_resync = true;
 	s->events_sysctl = ev;
+	s->fs.st.events_sysctl = ev;
 	s->events_on = ev != 0;
 }
 
@@ -390,6 +403,12 @@ static void check_drift(struct sync *s, uint64_t now, size_t expired)
 		s->drift_ticks = 0;
 		return;
 	}
+	/* We list flows the kernel no longer has, and some may have ended
+	 * without an event: the sweep finds them at a bounded cost. */
+	if (ours > theirs && silent_drift_is_ours(s)) {
+		s->drift_ticks = 0;
+		return;
+	}
 	gap = theirs > ours ? theirs - ours : ours - theirs;
 	if (expired && gap <= DRIFT_TICKS * EXPIRY_READS)
 		s->drift_ticks = 0;
@@ -399,6 +418,20 @@ static void check_drift(struct sync *s, uint64_t now, size_t expired)
 	s->next_drift_ms = now + (gap > DRIFT_MIN_MS ? gap : DRIFT_MIN_MS);
 	s->drift_ticks = 0;
 	s->fs.need_resync = true;
+}
+
+/* A dump's cost, its view's rebuild included (or after 2 s, if the list
+ * is not drawn meanwhile). */
+static void charge_dump(struct sync *s, uint64_t now)
+{
+	if (!s->dump_cost_pending ||
+	    (s->m->dirty.all && now < s->dump_done_ms + 2000))
+		return;
+	s->dump_cost_pending = false;
+	silent_dump_done(s, s->dump_cost_flows,
+			 clock_process_cpu_us() - s->dump_cpu0_us,
+			 (double)s->last_dump_took_ms * 1000,
+			 s->dump_cost_for_sweep);
 }
 
 bool sync_tick(struct sync *s, uint64_t now, const char *volatile_why)
@@ -418,6 +451,8 @@ bool sync_tick(struct sync *s, uint64_t now, const char *volatile_why)
 	s->volatile_why = s->polling ? NULL : volatile_why;
 	if (s->paused)
 		return false;
+	charge_dump(s, now);
+	silent_step(s, now);
 	if (!s->fs.sweeping && now >= dump_due(s))
 		request_dump(s, now);
 	if (now < s->next_refresh_ms)
@@ -427,6 +462,7 @@ bool sync_tick(struct sync *s, uint64_t now, const char *volatile_why)
 	expired = reread_expired(s, now);
 	read_stats(s, now);
 	read_sysctls(s);
+	silent_count(s);
 	check_drift(s, now, expired);
 	return true;
 }
@@ -503,7 +539,8 @@ int sync_apply(struct sync *s)
 		for (size_t k = 0; k < b->n; k++) {
 			if (k + PREFETCH_AHEAD < b->n)
 				table_prefetch(s->m->tbl, &b->v[k + PREFETCH_AHEAD]);
-			model_upsert(s->m, &b->v[k], now, false);
+			model_upsert_ends(s->m, &b->v[k], now, false,
+					  follow_read_ends(&s->fs));
 		}
 		if (b->last) {
 			/* A failed dump saw only part of the table: keep

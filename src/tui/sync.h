@@ -15,6 +15,7 @@
 #include "../follow.h"
 #include "../source.h"
 #include "../stats.h"
+#include "../sweep.h"
 #include "fetch.h"
 #include "model.h"
 #include "status.h"
@@ -52,6 +53,18 @@ struct sync {
 	struct expiry_scan expiry;	/* where the expiry pass goes on */
 	unsigned drift_ticks;		/* refreshes the kernel's count differed */
 	uint64_t next_drift_ms;		/* earliest resync for a drift */
+
+	/* silent ends (silent.c, ../sweep.h) */
+	struct sweep sweep;
+	size_t silent_cursor;		/* where its next reads start */
+	bool sweep_dump_wanted;		/* it asked for a dump */
+	bool dump_for_sweep;		/* the dump under way is that one */
+	uint64_t sweep_dumps;		/* such dumps ended, for the header */
+	double dump_cpu0_us;		/* process CPU when the dump began */
+	bool dump_cost_pending;		/* a dump ended, its view not rebuilt */
+	bool dump_cost_for_sweep;
+	size_t dump_cost_flows;
+	uint64_t dump_done_ms;
 };
 
 /* Set up on model M (its table made), the worker started on SRC or the
@@ -84,8 +97,7 @@ size_t sync_reread(struct sync *s, const struct flow *keys, size_t n,
 		   uint64_t now);
 /* When sync_tick has something to do next (for poll()). */
 uint64_t sync_next_ms(const struct sync *s);
-/* The interval of periodic resyncs in ms: --resync as given, else the
- * longer of its default and 100 times the last full dump (0: none). */
+/* The interval of periodic resyncs in ms: --resync (0: none). */
 uint64_t sync_resync_ms(const struct sync *s);
 /* The interval of full dumps while the order or filter needs every
  * flow's counters or TTL, in ms. */

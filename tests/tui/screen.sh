@@ -66,7 +66,7 @@ assert_eq "ttl inverted" \
 # Back to the source column with '<' and check the order again.
 tmux send-keys -t "$sess" '<' '<' '<' I
 wait_screen "$sess" 'sort SOURCE ascending'
-wait_screen "$sess" 'events on( |$)' 3
+wait_screen "$sess" 'events on(, silent ends within [0-9]+ s)?( |$)' 3
 assert_eq "back to source" \
 	"10.0.0.1 10.0.0.2 10.0.0.3 10.0.0.4 10.0.0.5 10.0.1.1 10.0.2.1 " \
 	"$(sources)"

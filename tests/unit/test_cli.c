@@ -176,8 +176,17 @@ static void test_event_options(void **state)
 	(void)state;
 	assert_int_equal(PARSE(&cli, &err, "-1"), 0);
 	assert_false(cli.resync_set);
-	assert_true(cli.resync > 59.9 && cli.resync < 60.1);
+	assert_true(cli.resync == 0);	/* no timed re-read by default */
+	assert_false(cli.sweep_budget_set);
+	assert_true(cli.sweep_budget > 1.99 && cli.sweep_budget < 2.01);
 	assert_false(cli.events);
+	cli_free(&cli);
+	assert_int_equal(PARSE(&cli, &err, "--sweep-budget", "0.5"), 0);
+	assert_true(cli.sweep_budget_set);
+	assert_true(cli.sweep_budget > 0.49 && cli.sweep_budget < 0.51);
+	cli_free(&cli);
+	assert_int_equal(PARSE(&cli, &err, "--sweep-budget", "0"), 0);
+	assert_true(cli.sweep_budget == 0);
 	cli_free(&cli);
 	assert_int_equal(PARSE(&cli, &err, "--resync", "300", "--readonly",
 			       "--no-color", "-l"), 0);
@@ -193,6 +202,9 @@ static void test_event_options(void **state)
 	assert_string_equal(cli.filter, "udp");
 	cli_free(&cli);
 	expect_usage_error(ARGC("--resync", "0.5"), ARGV("--resync", "0.5"), "--resync wants");
+	expect_usage_error(ARGC("--sweep-budget", "101"), ARGV("--sweep-budget", "101"), "--sweep-budget wants");
+	expect_usage_error(ARGC("--sweep-budget", "-1"), ARGV("--sweep-budget", "-1"), "--sweep-budget wants");
+	expect_usage_error(ARGC("-D", "--sweep-budget", "1", "tcp"), ARGV("-D", "--sweep-budget", "1", "tcp"), "--sweep-budget");
 }
 
 /* Options that would be silently ignored together are refused. */

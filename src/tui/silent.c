@@ -1,0 +1,135 @@
+/* The screen's look for silent ends (the model is ../sweep.c).
+ *
+ * The flows that may end without an event are a set in the table
+ * (table_silent_count). When the kernel's count, read every refresh,
+ * says flows went that no event reported, this reads that set again a
+ * slice at a time by batched GETs from where the last slice stopped, or
+ * asks sync.c for a whole-table dump when that is cheaper, each within
+ * the --sweep-budget share of a core. What each step costs is measured
+ * (thread CPU time: the kernel answers a GET inside the sendmsg) and
+ * given back to the model, which also says how long a silent end can
+ * stay on screen (the header shows it).
+ */
+#include <stdlib.h>
+
+#include "../clock.h"
+#include "silent.h"
+
+struct answers {
+	struct sync *s;
+	uint64_t now;
+	size_t gone;
+};
+
+static void on_answer(size_t i, const struct flow *key, const struct flow *f,
+		      void *data)
+{
+	struct answers *a = data;
+
+	(void)i;
+	if (f) {
+		model_upsert_ends(a->s->m, f, a->now, true,
+				  follow_read_ends(&a->s->fs));
+	} else {
+		model_remove(a->s->m, key);	/* gone, unreported */
+		a->gone++;
+	}
+}
+
+/* The next N flows of the set, going round. Returns how many. */
+static size_t next_keys(struct sync *s, struct flow *keys, size_t n)
+{
+	struct table_flow *r;
+	bool wrapped = false;
+	size_t got = 0;
+
+	while (got < n) {
+		r = table_next_silent(s->m->tbl, &s->silent_cursor);
+		if (!r) {
+			if (wrapped)
+				break;
+			wrapped = true;
+			s->silent_cursor = 0;
+			continue;
+		}
+		keys[got++] = r->f;
+	}
+	return got;
+}
+
+static void read_again(struct sync *s, size_t n, uint64_t now)
+{
+	struct answers a = { .s = s, .now = now };
+	struct ctop_err err = { 0 };
+	size_t silent = table_silent_count(s->m->tbl);
+	struct flow *keys = malloc(n * sizeof(*keys));
+	double cpu;
+	long answered;
+
+	if (!keys)
+		return;
+	n = next_keys(s, keys, n);
+	cpu = clock_thread_cpu_us();
+	answered = source_get_batch(s->usrc, keys, n, on_answer, &a, &err);
+	cpu = clock_thread_cpu_us() - cpu;
+	free(keys);
+	if (answered < 0) {
+		status_set(s->st, true, "looking for silent ends: %s", err.msg);
+		answered = 0;
+	}
+	sweep_read_done(&s->sweep, (size_t)answered, a.gone, silent, cpu);
+}
+
+void silent_init(struct sync *s)
+{
+	sweep_init(&s->sweep, s->cli->sweep_budget);
+}
+
+void silent_count(struct sync *s)
+{
+	if (s->have_stats)
+		sweep_count(&s->sweep, (long)table_count(s->m->tbl) -
+				       (long)s->stats.count);
+}
+
+void silent_step(struct sync *s, uint64_t now)
+{
+	struct sweep_step st;
+
+	if (!s->usrc || s->polling || !s->m->complete || s->paused ||
+	    s->cli->replay)
+		return;
+	st = sweep_next(&s->sweep, table_count(s->m->tbl),
+			table_silent_count(s->m->tbl),
+			s->fs.sweeping || s->sweep_dump_wanted ||
+			s->dump_cost_pending, now);
+	if (st.how == SWEEP_DUMP)
+		s->sweep_dump_wanted = true;	/* sync.c asks the worker */
+	else if (st.how == SWEEP_GETS)
+		read_again(s, st.n, now);
+}
+
+uint64_t silent_next_ms(const struct sync *s, uint64_t now)
+{
+	if (s->polling || !s->m->complete || s->paused || s->cli->replay)
+		return UINT64_MAX;
+	return sweep_due_ms(&s->sweep, table_silent_count(s->m->tbl), now);
+}
+
+void silent_dump_done(struct sync *s, size_t flows, double cpu_us,
+		      double wall_us, bool for_sweep)
+{
+	sweep_dump_done(&s->sweep, flows, cpu_us, wall_us, for_sweep);
+}
+
+bool silent_drift_is_ours(const struct sync *s)
+{
+	return sweep_wanted(&s->sweep, table_silent_count(s->m->tbl)) &&
+	       !s->sweep.futile;
+}
+
+double silent_bound_s(const struct sync *s)
+{
+	return sweep_bound_s(&s->sweep, table_count(s->m->tbl),
+			     table_silent_count(s->m->tbl), s->delay);
+}
