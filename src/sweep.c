@@ -45,7 +45,8 @@ static void pass_reset(struct sweep *s)
 
 void sweep_count(struct sweep *s, long gap)
 {
-	s->ghosts = gap;
+	s->ghosts = gap < s->last_gap ? gap : s->last_gap;
+	s->last_gap = gap;
 	/* The count agrees: whatever a pass missed is not missing. */
 	if (gap <= 0)
 		s->futile = false;

@@ -59,6 +59,7 @@ struct sweep {
 	uint64_t last_ms;	/* when the credit was last brought up */
 	bool clock_started;
 	long ghosts;		/* listed but gone, as counted, less found */
+	long last_gap;		/* the count before */
 	size_t pass_read;	/* flows read since the pass began */
 	size_t pass_found;	/* of them, gone */
 	bool futile;		/* a whole pass found none the count said */
@@ -68,7 +69,9 @@ struct sweep {
 /* BUDGET_PERCENT of one core (SWEEP_BUDGET_DEFAULT; 0: never sweep). */
 void sweep_init(struct sweep *s, double budget_percent);
 /* The kernel's count was read: GAP is the flows listed minus the
- * kernel's entries (negative when it has more). */
+ * kernel's entries (negative when it has more). Only a gap seen twice in
+ * a row counts: the DESTROY events of flows deleted just before the
+ * count was read may still be on their way. */
 void sweep_count(struct sweep *s, long gap);
 /* What to do at NOW_MS with FLOWS listed, SILENT of them in the set;
  * DUMPING: a dump is under way (wait for it). */
