@@ -4,6 +4,7 @@
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 DESTDIR ?=
 
 CC ?= cc
@@ -34,7 +35,7 @@ endif
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP \
-	-Isrc $(PKG_CFLAGS) $(CFLAGS)
+	-Isrc $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 LIBS = $(PKG_LIBS) -lpthread
 
 # Everything but main.c goes into a library the tests link against.
@@ -59,7 +60,15 @@ DEB_TEST += clang libclang-rt-dev
 DEB_TEST += python3-pyftpdlib libnetfilter-conntrack-dev
 DEB_PKGS := $(DEB_BUILD) $(DEB_TEST)
 
-.PHONY: all deps check test unit asan install uninstall clean demo bench fuzz fuzz-build
+# Cross builds and musl (tests/cross/run, make musl): compilers, qemu-user.
+DEB_CROSS := musl-tools file qemu-user-static gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
+	gcc-arm-linux-gnueabihf libc6-dev-armhf-cross gcc-s390x-linux-gnu libc6-dev-s390x-cross
+DEB_PKGS += $(DEB_CROSS)
+# The Debian package and its checks (tests/pkg/deb.sh).
+DEB_PKGS += dpkg-dev debhelper lintian
+
+.PHONY: all deps check test unit asan install uninstall clean demo bench fuzz fuzz-build \
+	musl static cross deps-cross
 all: ctop
 
 ctop: $(O)/ctop
@@ -114,6 +123,8 @@ check: deps
 	$(MAKE) test
 	$(MAKE) O=build-asan SAN=1 test
 	$(MAKE) fuzz FUZZ_SECONDS=$(FUZZ_CHECK_SECONDS)
+	$(MAKE) musl
+	$(MAKE) cross
 
 # The demo installs what it needs first: it is the README's first command.
 demo: deps
@@ -155,11 +166,65 @@ fuzz: fuzz-build
 install: $(O)/ctop
 	install -D -m 0755 $(O)/ctop $(DESTDIR)$(SBINDIR)/ctop
 	install -D -m 0644 man/ctop.8 $(DESTDIR)$(MANDIR)/man8/ctop.8
+	install -D -m 0644 completion/ctop $(DESTDIR)$(BASHCOMPDIR)/ctop
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/ctop $(DESTDIR)$(MANDIR)/man8/ctop.8
+	rm -f $(DESTDIR)$(SBINDIR)/ctop $(DESTDIR)$(MANDIR)/man8/ctop.8 \
+		$(DESTDIR)$(BASHCOMPDIR)/ctop
+
+# ---- other C libraries and architectures ----
+# musl: every source file compiles with musl-gcc, against musl's own libc
+# headers and, of the system's, only the libraries' and the kernel's (a
+# private include directory of links). The flags are OpenWrt's for size.
+# Linking needs libmnl and ncursesw built for musl, which Debian does not
+# ship: "make static MUSL_DEPS=DIR" links a static ctop against
+# DIR/include and DIR/lib (README, "On a router").
+MUSL_CC ?= musl-gcc
+MUSL_O := build-musl
+MUSL_CFLAGS ?= -Os -ffunction-sections -fdata-sections
+MUSL_HDRS := libmnl curses.h ncurses.h ncurses_dll.h term.h unctrl.h ncursesw \
+	cmocka.h linux asm-generic
+MUSL_DEPS ?=
+MUSL_SRC := $(LIB_SRC) src/main.c $(UNIT_SRC) tests/ctload.c bench/mnldump.c
+MUSL_OBJ := $(MUSL_SRC:%.c=$(MUSL_O)/%.o)
+MUSL_ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=600 \
+	-Wall -Wextra -Werror -Isrc -Itests/unit \
+	$(if $(MUSL_DEPS),-isystem $(MUSL_DEPS)/include) -isystem $(MUSL_O)/include \
+	$(MUSL_CFLAGS)
+
+musl: $(MUSL_OBJ)
+	@echo "musl: $(words $(MUSL_OBJ)) files compile with $(MUSL_CC) $(MUSL_CFLAGS)"
+
+$(MUSL_O)/include/.made:
+	@command -v $(MUSL_CC) >/dev/null || \
+		{ echo "make musl: no $(MUSL_CC) (make deps installs musl-tools)" >&2; exit 1; }
+	@rm -rf $(MUSL_O)/include && mkdir -p $(MUSL_O)/include
+	@for h in $(MUSL_HDRS); do ln -s /usr/include/$$h $(MUSL_O)/include/$$h; done
+	@ln -s /usr/include/$$(gcc -dumpmachine)/asm $(MUSL_O)/include/asm
+	@touch $@
+
+$(MUSL_O)/%.o: %.c $(MUSL_O)/include/.made
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) $(MUSL_ALL_CFLAGS) -c -o $@ $<
+
+MUSL_LIB_OBJ := $(LIB_SRC:%.c=$(MUSL_O)/%.o) $(MUSL_O)/src/main.o
+static: $(MUSL_LIB_OBJ)
+	@[ -n "$(MUSL_DEPS)" ] || { echo "make static: set MUSL_DEPS to a prefix with libmnl and ncursesw built for musl" >&2; exit 1; }
+	$(MUSL_CC) -static -Wl,--gc-sections -s -o $(MUSL_O)/ctop $(MUSL_LIB_OBJ) \
+		-L$(MUSL_DEPS)/lib -lmnl -lncursesw -lpthread
+	@ls -l $(MUSL_O)/ctop
+
+# Cross builds for the targets in tests/cross/targets, unit tests under
+# qemu-user, recordings across byte orders (tests/cross/run). The target
+# libraries go in a sysroot under build-cross/ (tests/cross/sysroot).
+CROSS_TARGETS ?= $(shell awk '!/^\#/ && NF { print $$1 }' tests/cross/targets)
+deps-cross:
+	tests/cross/sysroot build-cross/sysroot $(CROSS_TARGETS)
+
+cross: $(O)/ctop $(O)/tests/test_recording
+	NATIVE=$(O) tests/cross/run $(CROSS_TARGETS)
 
 clean:
-	rm -rf build build-asan $(FUZZ_O) ctop
+	rm -rf build build-asan build-musl build-cross $(FUZZ_O) ctop
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

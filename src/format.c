@@ -449,9 +449,8 @@ size_t format_json_escape(char *buf, size_t len, const char *s)
 	return out_done(&o);
 }
 
-/* Bit n of the kernel's label bitmap is bit (n % 8) of byte n / 8: the
- * kernel stores labels as an array of longs and sends that memory as is,
- * which on a little-endian host is this byte order. */
+/* Bit n of the label bitmap is bit (n % 8) of byte n / 8: the parser
+ * puts the kernel's array of longs in that layout on every host. */
 size_t format_labels(char *buf, size_t len, const struct flow *f)
 {
 	const uint8_t *bits;

@@ -22,6 +22,7 @@
 #include <linux/netfilter/nfnetlink_conntrack.h>
 
 #include "source.h"
+#include "source_recording.h"
 #include "sysctl.h"
 
 /* A netlink dump never puts more than 32 KiB in one datagram; twice that
@@ -498,6 +499,7 @@ static int dump_table(struct source *src, const struct filter_pushdown *pd,
 		fflush(src->rec);
 		if (ftruncate(fileno(src->rec), 0) == 0)
 			rewind(src->rec);
+		recording_write_header(src->rec);
 		pd = NULL;
 	}
 	parts = dump_parts(pd);
@@ -559,8 +561,13 @@ bool source_recording_detect(const void *head, size_t n)
 	/* A recording is raw ctnetlink messages back to back: the first
 	 * is a whole, well-formed header of the conntrack subsystem (or
 	 * the DONE of an empty dump). */
-	if (n < sizeof(struct nlmsghdr) || !mnl_nlmsg_ok(nlh, len))
+	if (recording_has_header(head, n))
+		return true;
+	if (n < sizeof(struct nlmsghdr))
 		return false;
+	if (!mnl_nlmsg_ok(nlh, len))
+		/* A headerless one from a host of the other byte order. */
+		return recording_swapped_start(head, n);
 	return (nlh->nlmsg_type >> 8) == NFNL_SUBSYS_CTNETLINK ||
 	       nlh->nlmsg_type == NLMSG_DONE;
 }
@@ -607,15 +614,20 @@ int source_replay_in(struct read_in *in, source_flow_fn fn, void *data,
 	const struct nlmsghdr *nlh;
 	struct flow f;
 	size_t size = 0;
-	char *buf = NULL;
+	char *buf = NULL, *msgs;
 	int len, r = 0;
 
 	if (read_all(in, &buf, &size, err) < 0)
 		return -1;
+	/* The header off, in this host's byte order. */
+	if (recording_load(buf, size, in->name, &msgs, &size, err) < 0) {
+		free(buf);
+		return -1;
+	}
 	/* Messages are aligned within each datagram, and datagrams are
 	 * concatenated, so the file is one run of messages. */
 	len = (int)size;
-	for (nlh = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, len);
+	for (nlh = (const struct nlmsghdr *)msgs; mnl_nlmsg_ok(nlh, len);
 	     nlh = mnl_nlmsg_next(nlh, &len)) {
 		if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
 			continue;

@@ -299,14 +299,28 @@ static int parse_help(const struct nlattr *nest, struct flow *f)
 	return attrs_clean(a, nest_end(nest)) ? 0 : -1;
 }
 
+/* The kernel sends its label bitmap, an array of longs, in host order;
+ * flows keep bit n as bit n % 8 of byte n / 8 (the little-endian layout)
+ * on every host. */
 static void parse_labels(const struct nlattr *a, struct flow *f)
 {
-	const uint8_t *bits = attr_data(a);
+	const uint16_t one = 1;
+	uint8_t bits[16], t;
 	int len = attr_len(a);
-	int i;
+	int i, j, w = (int)sizeof(long);
 
 	if (len > 16)
 		len = 16;
+	memcpy(bits, attr_data(a), (size_t)len);
+	if (*(const uint8_t *)&one == 0 && len % w == 0) {
+		for (i = 0; i < len; i += w) {
+			for (j = 0; j < w / 2; j++) {
+				t = bits[i + j];
+				bits[i + j] = bits[i + w - 1 - j];
+				bits[i + w - 1 - j] = t;
+			}
+		}
+	}
 	for (i = 0; i < len; i++) {
 		if (bits[i]) {
 			f->labels = intern_labels(bits, (size_t)len);
