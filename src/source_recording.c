@@ -316,7 +316,7 @@ int recording_load(char *buf, size_t size, const char *path, char **msgs,
 
 	c.to = host_layout();
 	c.from = c.to;
-	if (size >= 8 && !memcmp(buf, RECORDING_MAGIC, 8)) {
+	if (recording_has_header(buf, size)) {
 		if (header_read((const unsigned char *)buf, size, path,
 				&c.from, err))
 			return -1;

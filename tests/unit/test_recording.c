@@ -268,8 +268,11 @@ static void test_refused(void **state)
 	expect_error(h, sizeof(h), buf, size, "corrupt recording header");
 	header(h, 'L', 8);
 	expect_error(h, 12, NULL, 0, "truncated recording header");
-	expect_error(text, sizeof(text) - 1, NULL, 0, "not a ctop recording");
-	expect_error("abc", 3, NULL, 0, "not a ctop recording");
+	/* Neither header nor netlink: the text reader's word on it. */
+	expect_error(text, sizeof(text) - 1, NULL, 0, "no conntrack table");
+	expect_error("abc", 3, NULL, 0, "no conntrack table");
+	/* A cut header is still a recording's. */
+	expect_error(RECORDING_MAGIC, 5, NULL, 0, "truncated recording header");
 	/* Told big-endian, the little-endian messages do not fit: refused,
 	 * not misread (converting, at the first message). */
 	header(h, 'B', 8);
