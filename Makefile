@@ -124,7 +124,6 @@ check: deps
 	$(MAKE) O=build-asan SAN=1 test
 	$(MAKE) fuzz FUZZ_SECONDS=$(FUZZ_CHECK_SECONDS)
 	$(MAKE) musl
-	$(MAKE) cross
 
 # The demo installs what it needs first: it is the README's first command.
 demo: deps

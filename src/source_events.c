@@ -296,7 +296,10 @@ static const struct nlmsghdr *batch_next(struct source_events *ev, bool *trunc)
 		}
 		left = (int)m->msg_len - (int)ev->off;
 		nlh = (const struct nlmsghdr *)(buf + ev->off);
-		if (left <= 0 || !mnl_nlmsg_ok(nlh, left)) {
+		/* mnl_nlmsg_ok() compares the length as an int: one of
+		 * 2 GiB or more passes it. */
+		if (left <= 0 || !mnl_nlmsg_ok(nlh, left) ||
+		    nlh->nlmsg_len > (unsigned int)left) {
 			ev->cur++;
 			ev->off = 0;
 			continue;
