@@ -182,7 +182,7 @@ MUSL_CC ?= musl-gcc
 MUSL_O := build-musl
 MUSL_CFLAGS ?= -Os -ffunction-sections -fdata-sections
 MUSL_HDRS := libmnl curses.h ncurses.h ncurses_dll.h term.h unctrl.h ncursesw \
-	cmocka.h linux asm-generic
+	cmocka.h linux asm-generic libnetfilter_conntrack libnfnetlink
 MUSL_DEPS ?=
 MUSL_SRC := $(LIB_SRC) src/main.c $(UNIT_SRC) tests/ctload.c bench/mnldump.c
 MUSL_OBJ := $(MUSL_SRC:%.c=$(MUSL_O)/%.o)
@@ -204,7 +204,8 @@ $(MUSL_O)/include/.made:
 
 $(MUSL_O)/%.o: %.c $(MUSL_O)/include/.made
 	@mkdir -p $(dir $@)
-	$(MUSL_CC) $(MUSL_ALL_CFLAGS) -c -o $@ $<
+	@$(MUSL_CC) $(MUSL_ALL_CFLAGS) -c -o $@ $< || \
+		{ echo "musl: $< does not compile: $(MUSL_CC) $(MUSL_ALL_CFLAGS)" >&2; exit 1; }
 
 MUSL_LIB_OBJ := $(LIB_SRC:%.c=$(MUSL_O)/%.o) $(MUSL_O)/src/main.o
 static: $(MUSL_LIB_OBJ)

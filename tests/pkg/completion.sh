@@ -22,7 +22,7 @@ complete_words() {
 		. "$1"; shift
 		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
 		_ctop
-		printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " "' _ "$comp" ctop "$@"
+		printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " "' _ "$comp" "$CTOP" "$@"
 }
 
 assert_eq "complete -p ctop" "complete -F _ctop ctop" \
@@ -43,9 +43,16 @@ assert_eq "--replay file" "$TMPD/dump.nl " "$(complete_words --replay "$TMPD/du"
 # The lists are the binary's own.
 words() { tr ' ,' '\n\n' | grep -v '^$' | sort -u | tr '\n' ' '; }
 listed() { bash --norc --noprofile -c '. "$1"; echo "${!2}"' _ "$comp" "$1" | words; }
+# Options come from "$CTOP --help" at the first completion: every option
+# line's names, nothing of the descriptions.
+offered=$(complete_words - | words)
 assert_eq "options = --help" \
-	"$("$CTOP" --help | sed -nE 's/^ +(-[a-zA-Z0-9], )?(--[a-z-]+).*/\1\2/p' | words)" \
-	"$(listed _ctop_options)"
+	"$("$CTOP" --help | sed -nE 's/^ {2,6}(-.*)/\1/p' | sed -E 's/  .*//' | grep -oE -- '--?[a-zA-Z0-9][a-zA-Z0-9-]*' | words)" \
+	"$offered"
+for o in --write --to -R; do
+	case " $offered " in *" $o "*) ;; *) fail "no $o in: $offered" ;; esac
+done
+[ "$(echo "$offered" | wc -w)" -ge 30 ] || fail "only $(echo "$offered" | wc -w) options"
 assert_eq "columns = ctop's" \
 	"$("$CTOP" -1 -s bogus --replay /dev/null 2>&1 | sed -n 's/.*(columns: \(.*\))/\1/p' | words)" \
 	"$(listed _ctop_columns)"

@@ -39,6 +39,7 @@
 
 #include "source.h"
 #include "source_policy.h"
+#include "source_recording.h"
 
 /* ---- what the library knows and ctop does not model ---- */
 
@@ -454,7 +455,8 @@ static void compare_file(struct tally *t, const char *path, const char *name)
 {
 	FILE *fp = fopen(path, "rb");
 	size_t len = 0, cap = 1 << 16, off = 0;
-	char *buf = malloc(cap);
+	char *buf = malloc(cap), *msgs;
+	struct ctop_err err = { 0 };
 	long msg = 0;
 	size_t got;
 
@@ -468,10 +470,17 @@ static void compare_file(struct tally *t, const char *path, const char *name)
 		}
 	}
 	fclose(fp);
+	/* Past the recording header, in this host's byte order (fixtures
+	 * come from hosts of either order). */
+	if (recording_load(buf, len, name, &msgs, &len, &err) < 0) {
+		bad(t, name, msg, "%s", err.msg);
+		free(buf);
+		return;
+	}
 	/* Messages as the kernel wrote them: each must fit, or the fixture
 	 * is damaged (not input for an oracle). */
 	while (len - off >= sizeof(struct nlmsghdr)) {
-		struct nlmsghdr *nlh = (struct nlmsghdr *)(buf + off);
+		struct nlmsghdr *nlh = (struct nlmsghdr *)(msgs + off);
 
 		if (nlh->nlmsg_len < sizeof(*nlh) || nlh->nlmsg_len > len - off) {
 			bad(t, name, msg, "nlmsg_len %u does not fit", nlh->nlmsg_len);
