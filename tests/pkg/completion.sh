@@ -30,6 +30,7 @@ assert_eq "complete -p ctop" "complete -F _ctop ctop" \
 assert_eq "--gr" "--group " "$(complete_words --gr)"
 assert_eq "-g s" "sport src state " "$(complete_words -g s)"
 assert_eq "-s pa" "packets " "$(complete_words -s pa)"
+assert_eq "-s ra" "rate " "$(complete_words -s ra)"
 assert_eq "-c +by" "+bytes " "$(complete_words -c +by)"
 assert_eq "-c src,d" "src,daddr src,dport src,dst " "$(complete_words -c src,d)"
 assert_eq "-o o" "openmetrics " "$(complete_words -o o)"
@@ -53,13 +54,22 @@ for o in --write --to -R; do
 	case " $offered " in *" $o "*) ;; *) fail "no $o in: $offered" ;; esac
 done
 [ "$(echo "$offered" | wc -w)" -ge 30 ] || fail "only $(echo "$offered" | wc -w) options"
+# Columns, group keys and formats are the binary's own, and without a
+# binary to ask the built-in lists serve.
 assert_eq "columns = ctop's" \
 	"$("$CTOP" -1 -s bogus --replay /dev/null 2>&1 | sed -n 's/.*(columns: \(.*\))/\1/p' | words)" \
-	"$(listed _ctop_columns)"
+	"$(complete_words -s '' | words)"
 assert_eq "group keys = ctop's" \
 	"$("$CTOP" -1 -g bogus --replay /dev/null 2>&1 | sed -n "s/.*unknown group 'bogus' (\(.*\))/\1/p" | words)" \
-	"$(listed _ctop_groups)"
+	"$(complete_words -g '' | words)"
 assert_eq "formats = ctop's" \
 	"$("$CTOP" -1 -o bogus 2>&1 | sed -n "s/.*unknown format 'bogus' (\(.*\))/\1/p" | words)" \
-	"$(listed _ctop_formats)"
+	"$(complete_words -o '' | words)"
+nobin() {
+	bash --norc --noprofile -c '. "$1"; shift
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _ctop
+		printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " "' _ "$comp" /nonexistent/ctop "$@"
+}
+assert_eq "no binary: -s by" "bytes " "$(nobin -s by)"
+assert_eq "no binary: -g pa" "pair " "$(nobin -g pa)"
 exit 0
