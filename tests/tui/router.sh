@@ -33,12 +33,11 @@ kernel_rows() {
 			if (n == 1 && kv[1] == "dport") dport = kv[2]
 			if (kv[1] == "packets") pk += kv[2]
 		}
-		if (proto == "icmpv6") proto = "icmpv"
 		print proto, ep(src, sport), ep(dst, dport), state, pk
 	}' | sort
 }
 screen_rows() {
-	screen_of "$1" | awk '$1 ~ /^(tcp|udp|icmp|icmpv)$/ && $2 ~ /[.:]/ {
+	screen_of "$1" | awk '$1 ~ /^(tcp|udp|icmp|icmpv6)$/ && $2 ~ /[.:]/ {
 		state = $4
 		if (state == "echo") { state = "-"; pk = $9 } else pk = $7
 		print $1, $2, $3, state, pk
