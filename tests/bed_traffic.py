@@ -237,16 +237,12 @@ def ftp_pending_active(addr, keep):
 
 
 def client_lan(addrs, keep):
-	for i, a in enumerate(addrs):
+	# TCP and FTP first: UDP and ICMP entries live 30 s, so they come
+	# last, when the tests read the table soon after.
+	for a in addrs:
 		for _ in range(3):
 			tcp_short(a, 7000)
 		tcp_long(a, 7001, keep)
-		udp(a, 5000, True)		# answered, label
-		udp(a, 5002, False)		# dropped by the server: unreplied
-		udp(a, 5001, False)		# closed port: ICMP port unreachable
-		udp(a, 5050, True)		# original-direction zone
-		udp(a, 5060, True)		# zone in both directions
-		echo(a, 0x4200 + i)
 		n = ftp_transfer(a, True)
 		m = ftp_transfer(a, False)
 		if n != m or n == 0:
@@ -254,6 +250,13 @@ def client_lan(addrs, keep):
 					 % (a, n, m))
 		ftp_pending_passive(a, keep)
 		ftp_pending_active(a, keep)
+	for i, a in enumerate(addrs):
+		udp(a, 5000, True)		# answered, label
+		udp(a, 5002, False)		# dropped by the server: unreplied
+		udp(a, 5001, False)		# closed port: ICMP port unreachable
+		udp(a, 5050, True)		# original-direction zone
+		udp(a, 5060, True)		# zone in both directions
+		echo(a, 0x4200 + i)
 
 
 def client_wan(addrs, keep):
