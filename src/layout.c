@@ -109,6 +109,23 @@ static size_t rightmost(const struct layout_col *cols, size_t n,
 	return n;
 }
 
+/* A column left out for a wider one to its left may still fit beside
+ * what stays: back in, left to right, those with data first. */
+static void refill(const struct layout_col *cols, size_t n,
+		   const struct layout_geom *g, bool *out, int *width,
+		   bool with_data)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!out[i] || cols[i].holds_data != with_data)
+			continue;
+		width[i] = pref_width(&cols[i]);
+		if (row_width(width, n, g) <= g->width)
+			out[i] = false;
+		else
+			width[i] = 0;
+	}
+}
+
 size_t layout_fit(const struct layout_col *cols, size_t n,
 		  const struct layout_geom *g, int *width)
 {
@@ -143,6 +160,8 @@ size_t layout_fit(const struct layout_col *cols, size_t n,
 		out[i] = true;
 		set_preferred(cols, n, out, width);
 	}
+	refill(cols, n, g, out, width, true);
+	refill(cols, n, g, out, width, false);
 	for (i = 0; i < n; i++)
 		shown += width[i] > 0;
 	return shown;

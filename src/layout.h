@@ -48,7 +48,8 @@ struct layout_geom {
  * longest value needs; when the row is too wide, columns without data
  * leave first (right to left), then names and addresses give up cells
  * down to a minimum, widest first (so addresses share what is left),
- * then the rightmost columns leave. */
+ * then the rightmost columns leave; one left out that still fits beside
+ * the others afterwards (a narrow one right of a wide one) comes back. */
 size_t layout_fit(const struct layout_col *cols, size_t n,
 		  const struct layout_geom *g, int *width);
 

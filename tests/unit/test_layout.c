@@ -280,6 +280,28 @@ static void test_fit_too_many(void **state)
 	assert_true(w[1] >= 16);
 }
 
+/* A wide column that does not fit leaves; a narrow one right of it that
+ * fits comes back, and so does a column without data when room is left. */
+static void test_fit_refill(void **state)
+{
+	static const struct layout_geom g30 = { 30, 1, 1 };
+	struct layout_col c[4] = {
+		{ LAYOUT_ADDR_PORT, 6, 14, true },
+		{ LAYOUT_FIXED, 5, 20, true },
+		{ LAYOUT_NUMBER, 3, 5, true },
+		{ LAYOUT_NUMBER, 5, 1, false },
+	};
+	int w[4];
+
+	(void)state;
+	assert_int_equal(layout_fit(c, 4, &g30, w), 3);
+	assert_int_equal(w[0], 14);
+	assert_int_equal(w[1], 0);
+	assert_int_equal(w[2], 5);
+	assert_int_equal(w[3], 5);
+	assert_true(row(w, 4, &g30) <= 30);
+}
+
 static void test_fit_names_first(void **state)
 {
 	struct layout_col c[4] = {
@@ -363,6 +385,7 @@ int main(void)
 		cmocka_unit_test(test_fit_wide),
 		cmocka_unit_test(test_fit_empty_columns),
 		cmocka_unit_test(test_fit_too_many),
+		cmocka_unit_test(test_fit_refill),
 		cmocka_unit_test(test_fit_names_first),
 		cmocka_unit_test(test_fit_one_column),
 		cmocka_unit_test(test_steady),
