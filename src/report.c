@@ -97,7 +97,7 @@ static void text_table(FILE *out, const struct report_pressure *rp)
 	unsigned int w;
 
 	if (!rp->have_stats) {
-		fputs("table: figures not available (recording)\n", out);
+		fputs("table: figures not available (a table read from a file: count and maximum need the live kernel)\n", out);
 		return;
 	}
 	fprintf(out, "table: %" PRIu32 " of %" PRIu32 " entries (%.1f%% full)",

@@ -62,6 +62,15 @@ ip netns exec "$NS" conntrack -L 2>/dev/null | "$CTOP" - -g src -o json >"$TMPD/
 [ "$(jq '.groups | length' "$TMPD/g-live")" -gt 100 ] || fail "too few groups"
 assert_eq "groups by source (digest)" "$(jq -c '.groups' "$TMPD/g-live" | md5sum)" \
 	"$(jq -c '.groups' "$TMPD/g-text" | md5sum)"
+# --stats from text: what text can know (counts, states, early-drop
+# candidates, top sources) as from the kernel.
+stats_view='[.flows, .not_assured, (.states | sort_by(.proto, .state)), (.sources | sort_by(.src))] | tojson'
+"$CTOP" --netns "$NS" -1 --stats --top 1000 -o json | jq -r "$stats_view" >"$TMPD/s-live" ||
+	fail "ctop --stats exited $?"
+"$CTOP" -R "$TMPD/extended.txt" --stats --top 1000 -o json | jq -r "$stats_view" >"$TMPD/s-text" ||
+	fail "ctop -R --stats exited $?"
+[ "$(wc -c <"$TMPD/s-live")" -gt 1000 ] || fail "--stats JSON too small: $(head -c 300 "$TMPD/s-live")"
+assert_eq "--stats from text (digest)" "$(md5sum <"$TMPD/s-live")" "$(md5sum <"$TMPD/s-text")"
 # A filter on text.
 assert_eq "tcp and dport 443 from text" \
 	"$(jq '[.flows[] | select(.proto == "tcp" and .dport == 443)] | length' "$TMPD/live")" \
