@@ -47,7 +47,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 # Every fuzz harness is also a unit test replaying its inputs (see fuzz).
 FUZZ_NAMES := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_REPLAY := $(FUZZ_NAMES:%=$(O)/tests/test_fuzz_%)
-TOOLS := $(O)/tests/ctload $(O)/bench/mnldump
+TOOLS := $(O)/tests/ctload $(O)/bench/mnldump $(O)/bench/frgen
 
 # Debian packages: build, tests (kernel, tmux), benchmarks.
 DEB_BUILD := gcc make pkg-config libmnl-dev libncurses-dev libcmocka-dev
@@ -99,6 +99,10 @@ $(O)/tests/test_nfct: tests/unit/test_nfct.c $(O)/libctop.a
 		$$($(PKG_CONFIG) --libs libnetfilter_conntrack) $(LIBS)
 
 $(O)/tests/ctload: tests/ctload.c $(O)/libctop.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libctop.a $(LIBS)
+
+$(O)/bench/frgen: bench/frgen.c $(O)/libctop.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libctop.a $(LIBS)
 

@@ -138,6 +138,8 @@ void cli_usage(FILE *out)
 "      --from T1 --to T2   -R on a -w recording: a time series of the figures\n"
 "                          and top sources (text, csv, json)\n"
 "                          TIME: 2026-12-01T03:12, 03:12, -1h, @SECONDS, now\n"
+"                          On the screen, [ ] { } ( ) step an interval, a\n"
+"                          minute, an hour through a -w recording; t jumps\n"
 "\n"
 "Events:\n"
 "  -E, --events            print conntrack events (new, update, destroy) as\n"

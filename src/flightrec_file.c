@@ -359,6 +359,21 @@ int fr_file_table_at(const struct fr_file *f, uint64_t t, uint64_t *table_ns,
 	return ret;
 }
 
+int fr_path_table_at(const char *path, uint64_t t,
+		     int (*fn)(const struct flow *f, void *data), void *data,
+		     struct ctop_err *err)
+{
+	struct fr_file f;
+	uint64_t table_ns;
+	int r;
+
+	if (fr_file_open(&f, path, err))
+		return -1;
+	r = fr_file_table_at(&f, t, &table_ns, fn, data, err);
+	fr_file_close(&f);
+	return r < 0 ? -1 : 0;
+}
+
 /* ---- as one of source_read's readers ---- */
 
 bool fr_stream_detect(const char *head, size_t n)

@@ -60,6 +60,12 @@ int fr_file_table_at(const struct fr_file *f, uint64_t t, uint64_t *table_ns,
 		     int (*fn)(const struct flow *f, void *data), void *data,
 		     struct ctop_err *err);
 
+/* The table at T of the recording in PATH, flow by flow (none when no
+ * full table was recorded at or before T). 0, or -1 with err. */
+int fr_path_table_at(const char *path, uint64_t t,
+		     int (*fn)(const struct flow *f, void *data), void *data,
+		     struct ctop_err *err);
+
 /* source_read's reader of a flight recording from any stream (a pipe
  * too): the table of its last full record, flow by flow; *flows counts
  * them. A cut end is warned about on stderr. */

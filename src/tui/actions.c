@@ -119,6 +119,45 @@ unsigned act_refresh(struct tui *t, int key)
 	return ACT_REDRAW;
 }
 
+/* ---- a flight recording's time ---- */
+
+unsigned act_time_step(struct tui *t, int key)
+{
+	long steps = 0, secs = 0;
+
+	if (!t->tl.on) {
+		status_set(&t->st, false, "the time keys move through a flight "
+			   "recording (ctop -R FILE of ctop -w)");
+		return ACT_REDRAW;
+	}
+	switch (key) {
+	case '[': steps = -1; break;
+	case ']': steps = 1; break;
+	case '{': secs = -60; break;
+	case '}': secs = 60; break;
+	case '(': secs = -3600; break;
+	case ')': secs = 3600; break;
+	}
+	if (!timeline_step(&t->tl, steps, secs)) {
+		status_set(&t->st, false, "the recording %s there",
+			   steps < 0 || secs < 0 ? "starts" : "ends");
+		return ACT_REDRAW;
+	}
+	session_instant_moved(t);
+	return ACT_REDRAW;
+}
+
+unsigned act_time_jump(struct tui *t, int key)
+{
+	(void)key;
+	if (!t->tl.on) {
+		status_set(&t->st, false, "jumping in time needs a flight "
+			   "recording (ctop -R FILE of ctop -w)");
+		return ACT_REDRAW;
+	}
+	return prompt_open(t, PROMPT_TIME);
+}
+
 unsigned act_redraw(struct tui *t, int key)
 {
 	(void)t;

@@ -16,6 +16,8 @@ unsigned act_quit(struct tui *t, int key);
 unsigned act_report(struct tui *t, int key);
 unsigned act_pause(struct tui *t, int key);
 unsigned act_refresh(struct tui *t, int key);
+unsigned act_time_step(struct tui *t, int key);
+unsigned act_time_jump(struct tui *t, int key);
 unsigned act_redraw(struct tui *t, int key);
 /* P, T, E */
 unsigned act_back(struct tui *t, int key);

@@ -24,6 +24,7 @@
 #include <sys/mman.h>
 
 #include "../source_read.h"
+#include "../flightrec_file.h"
 #include "fetch.h"
 
 /* Small batches: the UI thread applies each as it comes, while the
@@ -41,6 +42,8 @@ struct fetch {
 	const char *replay;
 	int wake_fd;
 	bool stop, want, busy, replayed;
+	bool timed;			/* a flight recording, read at at_ns */
+	uint64_t at_ns;
 	struct fetch_batch *head, *tail;
 	size_t queued;
 	struct fetch_batch *spare;	/* applied batches, for reuse */
@@ -148,10 +151,18 @@ static void dump_one(struct fetch *f)
 {
 	struct ctop_err err = { 0 };
 	struct fetch_batch *b;
+	uint64_t at;
+	bool timed;
 	int r;
 
 	f->cur = NULL;
-	if (f->replay)
+	pthread_mutex_lock(&f->lock);
+	timed = f->timed;
+	at = f->at_ns;
+	pthread_mutex_unlock(&f->lock);
+	if (timed)
+		r = fr_path_table_at(f->replay, at, on_flow, f, &err);
+	else if (f->replay)
 		r = source_read(f->replay, on_flow, f, NULL, &err);
 	else
 		r = source_dump(f->src, NULL, on_flow, f, &err);
@@ -272,6 +283,15 @@ bool fetch_reread(struct fetch *f)
 		f->replayed = false;
 	pthread_mutex_unlock(&f->lock);
 	return ok;
+}
+
+void fetch_replay_at(struct fetch *f, uint64_t at_ns)
+{
+	pthread_mutex_lock(&f->lock);
+	f->timed = true;
+	f->at_ns = at_ns;
+	f->replayed = false;
+	pthread_mutex_unlock(&f->lock);
 }
 
 bool fetch_busy(struct fetch *f)

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../err.h"
 #include "../flow.h"
@@ -34,6 +35,9 @@ bool fetch_request(struct fetch *f);
  * next fetch_request() reads it anew. False while a read is under way. */
 bool fetch_reread(struct fetch *f);
 bool fetch_busy(struct fetch *f);
+/* A flight recording: read the table at AT_NS from now on, and allow one
+ * more read (the next fetch_request). */
+void fetch_replay_at(struct fetch *f, uint64_t at_ns);
 /* The next batch the worker filled, or NULL; give it back with
  * fetch_done once applied. */
 struct fetch_batch *fetch_take(struct fetch *f);

@@ -22,6 +22,8 @@
 
 #include "../layout.h"
 #include "../source_read.h"
+#include "../spark.h"
+#include "../timeparse.h"
 #include "header.h"
 #include "screen.h"
 #include "session.h"
@@ -84,6 +86,41 @@ static void events_text(const struct tui *t, char *buf, size_t len,
 	}
 }
 
+/* On a flight recording: which file, which instant, and the fill over
+ * the six hours around it (the instant in the middle). */
+#define HEADER_SPARK_COLS 24
+#define HEADER_SPARK_SPAN (6 * 3600)
+
+static int recording_top(const struct tui *t, int x)
+{
+	double v[HEADER_SPARK_COLS], peak = 0;
+	char when[32], spark[HEADER_SPARK_COLS * 4 + 1], label[48];
+	const char *base = strrchr(t->cli->replay, '/');
+	int lw;
+
+	timeparse_format(when, sizeof(when), t->tl.at_ns);
+	x = pair(0, x, "recording ", base ? base + 1 : t->cli->replay,
+		 ROLE_NORMAL);
+	x = pair(0, x, "at ", when, ROLE_INFO);
+	timeline_series(&t->tl, TS_FILL, v, HEADER_SPARK_COLS,
+			HEADER_SPARK_SPAN);
+	for (size_t i = 0; i < HEADER_SPARK_COLS; i++)
+		if (v[i] > peak)
+			peak = v[i];
+	/* Scaled to the peak, which the label gives: a table at 2 % still
+	 * shows its shape. */
+	spark_render(spark, sizeof(spark), v, HEADER_SPARK_COLS, peak,
+		     screen_utf8());
+	lw = snprintf(label, sizeof(label), "fill 6h (peak %.2g%%) ", peak);
+	if (x + lw + HEADER_SPARK_COLS <= COLS) {
+		screen_put(0, x, lw, label, screen_attr(ROLE_LABEL), false);
+		screen_put(0, x + lw, HEADER_SPARK_COLS, spark,
+			   screen_attr(ROLE_NORMAL), false);
+		x += lw + HEADER_SPARK_COLS + 2;
+	}
+	return x;
+}
+
 static int line_top(const struct tui *t)
 {
 	char clock[16], every[32], ev[80];
@@ -96,7 +133,11 @@ static int line_top(const struct tui *t)
 	strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
 	snprintf(every, sizeof(every), "%gs", t->sync.delay);
 	x = pair(0, x, "ctop ", clock, ROLE_NORMAL);
-	if (t->cli->replay) {
+	if (t->tl.on) {
+		x = recording_top(t, x);
+		if (!t->cli->readonly)
+			x = pair(0, x, "", "read-only", ROLE_INFO);
+	} else if (t->cli->replay) {
 		/* The source instead of a namespace; no deletes on it. */
 		x = pair(0, x, "table from ", source_read_name(t->cli->replay),
 			 ROLE_NORMAL);

@@ -14,7 +14,7 @@
 
 static const char *const sections[] = {
 	"Moving", "Sorting", "Search", "Filter", "Grouping", "Tagging",
-	"Deleting", "Views", "Refresh", "Display", "Quit",
+	"Deleting", "Views", "Refresh", "Recording", "Display", "Quit",
 };
 #define NSECTIONS (sizeof(sections) / sizeof(sections[0]))
 

@@ -13,6 +13,7 @@
 #include "../layout.h"
 #include "list_draw.h"
 #include "screen.h"
+#include "../spark.h"
 #include "session.h"
 
 static enum tui_role proto_role(uint8_t p)
@@ -137,7 +138,10 @@ static void row_flow(const struct tui *t, int y, size_t i, uint64_t now)
 	}
 }
 
-/* Group rows: KEY FLOWS PACKETS BYTES SHARE, at the geometry's widths. */
+/* Group rows: KEY FLOWS PACKETS BYTES SHARE, at the geometry's widths;
+ * the share also as a bar in what room is left. */
+#define GROUP_BAR_MAX 20
+#define GROUP_BAR_MIN 6
 static void titles_groups(const struct tui *t, int y)
 {
 	const int *w = t->geo.groupw;
@@ -162,10 +166,11 @@ static void row_group(const struct tui *t, int y, size_t i)
 {
 	const int *w = t->geo.groupw;
 	bool sel = i == t->lv.sel;
-	int attr = screen_attr(sel ? ROLE_SELECTED : ROLE_NORMAL), x = 1;
-	char cell[GROUP_CELLS][GROUP_CELL_LEN];
+	int attr = screen_attr(sel ? ROLE_SELECTED : ROLE_NORMAL), x = 1, bw;
+	char cell[GROUP_CELLS][GROUP_CELL_LEN], bar[GROUP_BAR_MAX * 4 + 1];
+	const struct group_row *g = &t->lv.grows[i];
 
-	group_cells(&t->lv.grows[i], t->lv.group, t->m.acct_off, t->lv.gtotal,
+	group_cells(g, t->lv.group, t->m.acct_off, t->lv.gtotal,
 		    cell);
 	screen_fill(y, 0, COLS, attr);
 	for (int j = 0; j < GROUP_CELLS; j++) {
@@ -175,6 +180,14 @@ static void row_group(const struct tui *t, int y, size_t i)
 			 j ? LAYOUT_NUMBER : group_key_kind(t->lv.group), attr,
 			 j > 0);
 		x += w[j] + 1;
+	}
+	bw = COLS - 1 - x;
+	if (bw > GROUP_BAR_MAX)
+		bw = GROUP_BAR_MAX;
+	if (bw >= GROUP_BAR_MIN) {
+		spark_bar(bar, sizeof(bar), t->lv.gtotal ? (double)g->flows /
+			  (double)t->lv.gtotal : 0, (size_t)bw, screen_utf8());
+		screen_put(y, x, bw, bar, attr, false);
 	}
 }
 

@@ -7,6 +7,7 @@
 #include <curses.h>
 
 #include "../clock.h"
+#include "../timeparse.h"
 #include "keycode.h"
 #include "screen.h"
 #include "session.h"
@@ -18,6 +19,8 @@ const char *prompt_label(enum prompt_kind k)
 		return "Search: ";
 	case PROMPT_FILTER:
 		return "Filter: ";
+	case PROMPT_TIME:
+		return "Jump to (03:12, -1h, 2026-12-01T03:12, @SECONDS): ";
 	default:
 		return "Refresh every (seconds): ";
 	}
@@ -138,6 +141,18 @@ static void apply_delay(struct tui *t)
 	status_set(&t->st, false, "refresh every %gs", d);
 }
 
+static void apply_time(struct tui *t)
+{
+	uint64_t at;
+
+	if (timeparse(t->pr.buf, fr_file_last_ns(&t->tl.f), &at, t->pr.err,
+		      sizeof(t->pr.err)))
+		return;		/* stay in the prompt */
+	timeline_jump(&t->tl, at);
+	t->in.mode = MODE_LIST;
+	session_instant_moved(t);
+}
+
 static void enter(struct tui *t)
 {
 	struct prompt *p = &t->pr;
@@ -157,6 +172,9 @@ static void enter(struct tui *t)
 		break;
 	case PROMPT_DELAY:
 		apply_delay(t);
+		break;
+	case PROMPT_TIME:
+		apply_time(t);
 		break;
 	}
 }

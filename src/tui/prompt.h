@@ -1,6 +1,6 @@
 /* The one-line prompt on the status line: incremental search, the filter
- * (checked as you type; a parse error shows its column), and the refresh
- * interval. Enter applies, Esc cancels. */
+ * (checked as you type; a parse error shows its column), the refresh
+ * interval, and on a flight recording the time to jump to. Enter applies, Esc cancels. */
 #ifndef CTOP_TUI_PROMPT_H
 #define CTOP_TUI_PROMPT_H
 
@@ -9,7 +9,7 @@
 
 #include "search.h"
 
-enum prompt_kind { PROMPT_SEARCH, PROMPT_FILTER, PROMPT_DELAY };
+enum prompt_kind { PROMPT_SEARCH, PROMPT_FILTER, PROMPT_DELAY, PROMPT_TIME };
 
 struct prompt {
 	enum prompt_kind kind;

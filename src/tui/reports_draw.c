@@ -11,6 +11,8 @@
 #include "keybar.h"
 #include "reports_draw.h"
 #include "screen.h"
+#include "../spark.h"
+#include "../timeparse.h"
 #include "session.h"
 
 #define POLICY_LINES 4		/* policies shown under the timeouts */
@@ -36,15 +38,27 @@ static int half(void)
 	return (COLS - 2) / 2;
 }
 
+/* The kernel's figures: live, or the recording's at its instant. */
+static const struct table_stats *view_stats(const struct tui *t, bool *have)
+{
+	if (t->tl.on) {
+		*have = t->tl.cur.have_stats;
+		return &t->tl.cur.st;
+	}
+	*have = t->sync.have_stats;
+	return &t->sync.stats;
+}
+
 static int draw_summary(const struct tui *t, int y)
 {
 	const struct reports *v = &t->rep;
-	const struct table_stats *st = &t->sync.stats;
+	bool have;
+	const struct table_stats *st = view_stats(t, &have);
 	const char *ft = filter_text(listview_filter(&t->lv));
 	double added, removed;
 	char line[256];
 
-	if (t->sync.have_stats) {
+	if (have) {
 		int n = snprintf(line, sizeof(line),
 				 "entries %" PRIu32 " of %" PRIu32 " (%.1f%% full)",
 				 st->count, st->max, pressure_fill(st));
@@ -59,7 +73,11 @@ static int draw_summary(const struct tui *t, int y)
 			 table_count(t->m.tbl));
 	}
 	screen_put(y++, 1, COLS - 2, line, A_NORMAL, false);
-	if (pressure_trend_rates(&v->trend, 60.0, &added, &removed) == 0)
+	if (t->tl.on)
+		snprintf(line, sizeof(line), "this interval: %" PRIu64
+			 " entries added, %" PRIu64 " removed (recorded)",
+			 t->tl.cur.added, t->tl.cur.removed);
+	else if (pressure_trend_rates(&v->trend, 60.0, &added, &removed) == 0)
 		snprintf(line, sizeof(line), "fill trend: %.1f entries/s added, "
 			 "%.1f/s removed (last minute)", added, removed);
 	else
@@ -84,24 +102,25 @@ static int draw_counters(const struct tui *t, int y, int x, int w, int bottom)
 	const struct reports *v = &t->rep;
 	unsigned int warn = header_warnings(t);
 	double rates[PC_COUNT];
-	bool have_rates;
+	bool have_rates, have;
+	const struct table_stats *st = view_stats(t, &have);
 	char line[128], total[32], rate[32];
 
 	screen_put(y, x, w, "", screen_attr(ROLE_TITLE), false);
 	snprintf(line, sizeof(line), "%-14s %12s %10s", "COUNTER", "TOTAL",
 		 "PER_SEC");
 	screen_put(y++, x, w, line, screen_attr(ROLE_TITLE), false);
-	if (!t->sync.have_stats || !t->sync.stats.have_cpu) {
+	if (!have || !st->have_cpu) {
 		screen_put(y++, x, w, "statistics not available", A_NORMAL,
 			   false);
 		return y;
 	}
-	have_rates = v->have_prev &&
-		     pressure_rates(&t->sync.stats, &v->prev, v->interval, rates) == 0;
+	have_rates = !t->tl.on && v->have_prev &&
+		     pressure_rates(st, &v->prev, v->interval, rates) == 0;
 	for (int c = 0; c < PC_COUNT && y < bottom; c++) {
 		enum tui_role role = ROLE_NORMAL;
 
-		format_u64(total, sizeof(total), pressure_counter_value(&t->sync.stats, c));
+		format_u64(total, sizeof(total), pressure_counter_value(st, c));
 		if (have_rates)
 			snprintf(rate, sizeof(rate), "%.1f", rates[c]);
 		else
@@ -178,12 +197,98 @@ static void draw_states(const struct tui *t, int y, int bottom)
 	}
 }
 
+/* ---- graphs: the recording's hours around its instant, or the live
+ * table's last minutes (the fill trend's samples) ---- */
+
+#define GRAPH_COLS_MAX 120
+#define GRAPH_SPAN_S (6 * 3600)
+#define GRAPH_LABEL 27
+
+static const char *const graph_names[] = {
+	"fill %", "added/s", "removed/s", "drops",
+};
+
+/* Live: from the trend ring (time, count, insert), oldest first. */
+static size_t live_series(const struct tui *t, int what, double *v, size_t n)
+{
+	const struct pressure_trend *tr = &t->rep.trend;
+	uint32_t max = t->sync.have_stats ? t->sync.stats.max : 0;
+	size_t k = 0, first = tr->n > n + 1 ? tr->n - n - 1 : 0;
+
+	for (size_t i = first + 1; i < tr->n && k < n; i++) {
+		const struct pressure_sample *a =
+			&tr->s[(tr->head + i - 1) % PRESSURE_TREND_SAMPLES];
+		const struct pressure_sample *b =
+			&tr->s[(tr->head + i) % PRESSURE_TREND_SAMPLES];
+		double dt = b->t - a->t;
+		double added = dt > 0 && b->insert >= a->insert ?
+			       (double)(b->insert - a->insert) / dt : 0;
+		double grew = dt > 0 ? ((double)b->count - (double)a->count) / dt : 0;
+
+		if (what == TS_FILL)
+			v[k++] = max ? 100.0 * b->count / max : 0;
+		else if (what == TS_ADDED)
+			v[k++] = added;
+		else if (what == TS_REMOVED)
+			v[k++] = added - grew > 0 ? added - grew : 0;
+		else
+			v[k++] = -1;	/* drops: the trend does not keep them */
+	}
+	return k;
+}
+
+static int draw_graphs(const struct tui *t, int y, int bottom)
+{
+	double v[GRAPH_COLS_MAX];
+	char spark[GRAPH_COLS_MAX * 4 + 1], label[64], when[32];
+	size_t cols = (size_t)(COLS - 2 - GRAPH_LABEL);
+	bool utf8 = screen_utf8();
+
+	if (COLS - 2 - GRAPH_LABEL < 10)
+		return y;
+	if (cols > GRAPH_COLS_MAX)
+		cols = GRAPH_COLS_MAX;
+	for (int g = TS_FILL; g <= TS_DROPS && y < bottom; g++) {
+		size_t n = cols;
+		double peak = 0;
+
+		if (t->tl.on)
+			timeline_series(&t->tl, (enum timeline_series)g, v, n,
+					GRAPH_SPAN_S);
+		else
+			n = live_series(t, g, v, n);
+		for (size_t i = 0; i < n; i++)
+			if (v[i] > peak)
+				peak = v[i];
+		spark_render(spark, sizeof(spark), v, n, peak, utf8);
+		snprintf(label, sizeof(label), "%-10s peak %9.1f ",
+			 graph_names[g], peak);
+		screen_put(y, 1, GRAPH_LABEL, label, screen_attr(ROLE_LABEL), false);
+		screen_put(y++, 1 + GRAPH_LABEL, (int)cols, spark, A_NORMAL, false);
+	}
+	if (y < bottom) {
+		if (t->tl.on) {
+			timeparse_format(when, sizeof(when), t->tl.at_ns);
+			snprintf(label, sizeof(label), "^ %s, 6 hours across", when);
+			screen_put(y++, 1 + GRAPH_LABEL + (int)timeline_now_col(cols),
+				   COLS - 2 - GRAPH_LABEL - (int)timeline_now_col(cols),
+				   label, screen_attr(ROLE_INFO), false);
+		} else {
+			screen_put(y++, 1 + GRAPH_LABEL, (int)cols,
+				   "the last refreshes, oldest on the left",
+				   screen_attr(ROLE_INFO), false);
+		}
+	}
+	return y;
+}
+
 static void draw_pressure(const struct tui *t)
 {
 	int bottom = LINES - 2, y, yl, yr, w = half();
 
 	header_view_title(t, "Table pressure", "P  Esc/q: back");
 	y = draw_summary(t, 3) + 1;
+	y = draw_graphs(t, y, bottom) + 1;
 	yl = draw_counters(t, y, 1, w, bottom);
 	yr = draw_sources(t, y, 2 + w, w, bottom);
 	draw_states(t, (yl > yr ? yl : yr) + 1, bottom);

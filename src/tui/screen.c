@@ -8,6 +8,7 @@
  */
 #include <locale.h>
 #include <stdlib.h>
+#include <langinfo.h>
 #include <unistd.h>
 #include <string.h>
 #include <wchar.h>
@@ -193,6 +194,13 @@ void screen_fill(int y, int x, int w, int attr)
 	attrset(attr);
 	mvhline(y, x, ' ', w);
 	attrset(A_NORMAL);
+}
+
+bool screen_utf8(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	return cs && (!strcmp(cs, "UTF-8") || !strcmp(cs, "utf8"));
 }
 
 void screen_put(int y, int x, int w, const char *s, int attr, bool right)

@@ -47,6 +47,9 @@ int screen_attr(enum tui_role role);
 void screen_fill(int y, int x, int w, int attr);
 /* Print at most w cells of s at (y, x), then pad with spaces to w. */
 void screen_put(int y, int x, int w, const char *s, int attr, bool right);
+/* Whether the locale's characters are UTF-8: the graphs draw Unicode
+ * blocks then, ASCII otherwise. */
+bool screen_utf8(void);
 /* A key from the terminal (K_FN for function keys), or -1: none. */
 int screen_key(void);
 /* Start the next frame; show it. */

@@ -4,6 +4,7 @@
 
 #include "../clock.h"
 #include "../netns.h"
+#include "../timeparse.h"
 #include "session.h"
 
 int session_init(struct tui *t, const struct cli *cli, struct source *src,
@@ -17,6 +18,14 @@ int session_init(struct tui *t, const struct cli *cli, struct source *src,
 	if (model_init(&t->m) ||
 	    sync_init(&t->sync, cli, src, usrc, &t->m, &t->st, wake_fd))
 		return -1;
+	if (cli->replay) {
+		struct ctop_err err = { 0 };
+
+		if (timeline_open(&t->tl, cli->replay, &err))
+			status_set(&t->st, true, "%s", err.msg);
+		else if (t->tl.on)
+			sync_replay_at(&t->sync, t->tl.at_ns);
+	}
 	/* Names that cannot be looked up are no reason not to start. */
 	if (cli->resolve && cells_init(&t->cells, true, wake_fd))
 		status_set(&t->st, true, "cannot start the name resolver");
@@ -33,6 +42,16 @@ void session_free(struct tui *t)
 	listview_free(&t->lv);
 	delete_free(&t->del);
 	model_free(&t->m);
+	timeline_close(&t->tl);
+}
+
+void session_instant_moved(struct tui *t)
+{
+	char when[32];
+
+	sync_replay_at(&t->sync, t->tl.at_ns);
+	timeparse_format(when, sizeof(when), t->tl.at_ns);
+	status_set(&t->st, false, "recording at %s", when);
 }
 
 uint64_t session_group_every(const struct tui *t)

@@ -23,6 +23,7 @@
 #include "search.h"
 #include "status.h"
 #include "sync.h"
+#include "timeline.h"
 
 struct tui {
 	const struct cli *cli;
@@ -38,6 +39,7 @@ struct tui {
 	struct input in;		/* keys.c, actions.c */
 	struct prompt pr;		/* prompt.c */
 	struct geometry geo;		/* geometry.c, keybar.c */
+	struct timeline tl;		/* timeline.c: a flight recording */
 };
 
 /* Every part set up, the worker started (on SRC, or the replay), no
@@ -53,5 +55,8 @@ uint64_t session_group_every(const struct tui *t);
 bool session_update(struct tui *t);
 /* Deleting is possible: not read-only, not a recording. */
 bool session_can_delete(const struct tui *t);
+/* The time keys and the jump prompt moved the recording's instant: read
+ * its table and say where we are. */
+void session_instant_moved(struct tui *t);
 
 #endif

@@ -440,8 +440,11 @@ bool sync_tick(struct sync *s, uint64_t now, const char *volatile_why)
 	size_t expired;
 
 	if (s->cli->replay) {
-		if (!s->m->complete && !s->fs.sweeping)
+		if ((!s->m->complete || s->reread) && !s->fs.sweeping) {
 			request_dump(s, now);
+			if (s->fs.sweeping)
+				s->reread = false;
+		}
 		return false;
 	}
 	if (!s->events_on)
@@ -493,6 +496,12 @@ void sync_refresh_now(struct sync *s)
 	/* Events keep the table; an explicit refresh re-reads all of it. */
 	sync_resync(s);
 	s->next_refresh_ms = 0;
+}
+
+void sync_replay_at(struct sync *s, uint64_t at_ns)
+{
+	fetch_replay_at(s->fetch, at_ns);
+	s->reread = true;
 }
 
 void sync_set_delay(struct sync *s, double seconds)

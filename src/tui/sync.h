@@ -33,6 +33,7 @@ struct sync {
 	double delay;			/* seconds between refreshes */
 	bool paused;
 	bool fetch_error;		/* the last dump failed */
+	bool reread;			/* a recording's instant moved: read again */
 	uint64_t next_refresh_ms;
 	uint64_t refresh_asked_ms;	/* when the last refresh ran */
 	struct table_stats stats, prev_stats;	/* the last two readings */
@@ -104,6 +105,8 @@ uint64_t sync_resync_ms(const struct sync *s);
 uint64_t sync_volatile_ms(const struct sync *s);
 /* The r key: re-read the whole table now (a recording: says no). */
 void sync_refresh_now(struct sync *s);
+/* A flight recording: show the table at AT_NS (read in the background). */
+void sync_replay_at(struct sync *s, uint64_t at_ns);
 /* A full dump at the next turn (opening T). */
 void sync_resync(struct sync *s);
 void sync_set_delay(struct sync *s, double seconds);

@@ -140,3 +140,32 @@ ct_dump() {
 	ip netns exec "$1" conntrack -L -o extended,id >"$2" 2>/dev/null ||
 		fail "conntrack -L in $1 failed"
 }
+
+# record_flood NS REC COUNT FULL_EVERY [AT_PEAK]: record NS into REC
+# (ctop -w -d 1 --full-every FULL_EVERY) while COUNT tcp entries from
+# 10.0.0.1 come and go: 2.5 s before, the flood, 2.5 s, AT_PEAK (a
+# command, run at the peak), 2.5 s, the drain, 2.5 s. Sets t_before (just
+# before the flood) and t_full (the peak), in Unix seconds.
+record_flood() {
+	local ns=$1 rec=$2 n=$3 every=$4 at_peak=${5:-true}
+	"$CTOP" --netns "$ns" -w "$rec" -d 1 --full-every "$every" 2>"$TMPD/w.err" &
+	_flood_pid=$!
+	local wpid=$_flood_pid
+	# A test that fails on the way does not leave the recorder running.
+	trap 'kill $_flood_pid 2>/dev/null; wait $_flood_pid 2>/dev/null; _cleanup' EXIT
+	sleep 2.5
+	t_before=$(date +%s)
+	fill_load "$ns" "$n" --proto tcp --status none --sources 1
+	sleep 2.5
+	t_full=$(date +%s)
+	$at_peak
+	sleep 2.5
+	"$CTLOAD" --netns "$ns" -n "$n" --proto tcp --status none --sources 1 \
+		--delete --quiet >/dev/null || { kill $wpid; fail "ctload --delete failed"; }
+	sleep 2.5
+	kill -TERM $wpid
+	wait $wpid || fail "ctop -w exited $? after SIGTERM"
+	trap _cleanup EXIT
+	[ -s "$TMPD/w.err" ] && fail "ctop -w wrote to stderr: $(cat "$TMPD/w.err")"
+	ok "recorded: $n flows from 10.0.0.1 at $t_full"
+}

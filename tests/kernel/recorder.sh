@@ -12,25 +12,11 @@ here=$(dirname "$0")
 ns_new NS
 fill_kinds "$NS"
 REC=$TMPD/ct.rec
-"$CTOP" --netns "$NS" -w "$REC" -d 1 --full-every 2 2>"$TMPD/w.err" &
-wpid=$!
-trap 'kill $wpid 2>/dev/null; wait $wpid 2>/dev/null; _cleanup' EXIT
-sleep 2.5
-t_before=$(date +%s)
-
-# The flood: 3000 entries from 10.0.0.1.
-fill_load "$NS" 3000 --proto tcp --status none --sources 1
-sleep 2.5
-t_full=$(date +%s)
-"$CTOP" --netns "$NS" -1 --stats -o json >"$TMPD/live.json" || fail "live --stats exited $?"
-sleep 2.5
-"$CTLOAD" --netns "$NS" -n 3000 --proto tcp --status none --sources 1 --delete --quiet >/dev/null ||
-	fail "ctload --delete failed"
-sleep 2.5
-kill -TERM $wpid
-wait $wpid
-assert_eq "ctop -w exit status after SIGTERM" 0 "$?"
-[ -s "$TMPD/w.err" ] && fail "ctop -w wrote to stderr: $(cat "$TMPD/w.err")"
+live_stats() {
+	"$CTOP" --netns "$NS" -1 --stats -o json >"$TMPD/live.json" ||
+		fail "live --stats exited $?"
+}
+record_flood "$NS" "$REC" 3000 2 live_stats
 
 # The instant: the flood's source on top of the groups.
 "$CTOP" -R "$REC" --at "@$t_full" -g src --top 3 -o json >"$TMPD/at.json" ||
