@@ -129,6 +129,15 @@ int main(int argc, char **argv)
 	/* Scripts read ctop through pipes: a closed pipe is a write error
 	 * to handle, not a signal that kills us mid-line. */
 	signal(SIGPIPE, SIG_IGN);
+	/* "ctop -" typed at a prompt would wait for a table to be typed
+	 * in, and on the screen fight curses for the keys. */
+	if (cli.replay && !strcmp(cli.replay, "-") && isatty(STDIN_FILENO)) {
+		err_set(&err, CTOP_EXIT_RUNTIME, "standard input is a terminal: "
+			"pipe a table in (conntrack -L | ctop -) or name a file "
+			"with -R FILE");
+		status = fail(&err);
+		goto out;
+	}
 	if (cli_settle(&cli, isatty(STDOUT_FILENO), &err)) {
 		status = fail(&err);
 		goto out;

@@ -80,3 +80,9 @@ screen_of "$sess" | grep -q "table from $TMPD/table" || fail "the header names t
 tmux send-keys -t "$sess" q
 for _ in $(seq 50); do [ -s "$TMPD/rc2" ] && break; sleep 0.1; done
 assert_eq "exit status after q (file)" 0 "$(cat "$TMPD/rc2" 2>/dev/null)"
+
+# "ctop -" with the terminal as standard input: refused with the reason.
+tmux_new sess3 120 30 "$CTOP - 2>$TMPD/err3; echo \$? > $TMPD/rc3"
+for _ in $(seq 50); do [ -s "$TMPD/rc3" ] && break; sleep 0.1; done
+assert_eq "exit status of ctop - on a terminal" 1 "$(cat "$TMPD/rc3" 2>/dev/null)"
+grep -q 'standard input is a terminal' "$TMPD/err3" || fail "no reason given: $(cat "$TMPD/err3")"
