@@ -121,6 +121,31 @@ static int recording_top(const struct tui *t, int x)
 	return x;
 }
 
+/* Live: the fill over the last refreshes, when the width allows. */
+static int live_spark(const struct tui *t, int x)
+{
+	double v[HEADER_SPARK_COLS], peak = 0;
+	char spark[HEADER_SPARK_COLS * 4 + 1], label[48];
+	size_t n;
+	int lw;
+
+	n = reports_live_series(&t->rep, t->sync.have_stats ?
+				t->sync.stats.max : 0, TS_FILL, v,
+				HEADER_SPARK_COLS);
+	if (n < 2)
+		return x;
+	for (size_t i = 0; i < n; i++)
+		if (v[i] > peak)
+			peak = v[i];
+	spark_render(spark, sizeof(spark), v, n, peak, screen_utf8());
+	lw = snprintf(label, sizeof(label), "fill (peak %.2g%%) ", peak);
+	if (x + lw + (int)n > COLS)
+		return x;
+	screen_put(0, x, lw, label, screen_attr(ROLE_LABEL), false);
+	screen_put(0, x + lw, (int)n, spark, screen_attr(ROLE_NORMAL), false);
+	return x + lw + (int)n + 2;
+}
+
 static int line_top(const struct tui *t)
 {
 	char clock[16], every[32], ev[80];
@@ -148,6 +173,7 @@ static int line_top(const struct tui *t)
 		x = pair(0, x, "refresh ", every, ROLE_NORMAL);
 		events_text(t, ev, sizeof(ev), &role);
 		x = pair(0, x, "", ev, role);
+		x = live_spark(t, x);
 	}
 	if (t->sync.paused)
 		x = pair(0, x, "", "PAUSED", ROLE_ERROR);

@@ -159,3 +159,31 @@ void reports_free(struct reports *r)
 	free(r->exp);
 	memset(r, 0, sizeof(*r));
 }
+
+size_t reports_live_series(const struct reports *r, uint32_t max,
+			   enum timeline_series what, double *v, size_t n)
+{
+	const struct pressure_trend *tr = &r->trend;
+	size_t k = 0, first = tr->n > n + 1 ? tr->n - n - 1 : 0;
+
+	for (size_t i = first + 1; i < tr->n && k < n; i++) {
+		const struct pressure_sample *a =
+			&tr->s[(tr->head + i - 1) % PRESSURE_TREND_SAMPLES];
+		const struct pressure_sample *b =
+			&tr->s[(tr->head + i) % PRESSURE_TREND_SAMPLES];
+		double dt = b->t - a->t;
+		double added = dt > 0 && b->insert >= a->insert ?
+			       (double)(b->insert - a->insert) / dt : 0;
+		double grew = dt > 0 ? ((double)b->count - (double)a->count) / dt : 0;
+
+		if (what == TS_FILL)
+			v[k++] = max ? 100.0 * b->count / max : 0;
+		else if (what == TS_ADDED)
+			v[k++] = added;
+		else if (what == TS_REMOVED)
+			v[k++] = added - grew > 0 ? added - grew : 0;
+		else
+			v[k++] = -1;
+	}
+	return k;
+}

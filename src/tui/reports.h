@@ -7,6 +7,8 @@
 #ifndef CTOP_TUI_REPORTS_H
 #define CTOP_TUI_REPORTS_H
 
+#include "timeline.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -39,6 +41,12 @@ struct reports {
 	size_t sel, top;		/* selected row of T and E */
 	uint64_t next_gather_ms;	/* a pass over a big table, not too often */
 };
+
+/* The live graphs: the last N refreshes of the fill trend (oldest first)
+ * as fill % (of MAX), entries added or removed per second; TS_DROPS is
+ * not kept there (-1: gaps). Returns how many values. */
+size_t reports_live_series(const struct reports *r, uint32_t max,
+			   enum timeline_series what, double *v, size_t n);
 
 /* Gather the figures of a view now (opening it). */
 void reports_gather(struct reports *r, enum report_view v,

@@ -208,35 +208,6 @@ static const char *const graph_names[] = {
 	"fill %", "added/s", "removed/s", "drops",
 };
 
-/* Live: from the trend ring (time, count, insert), oldest first. */
-static size_t live_series(const struct tui *t, int what, double *v, size_t n)
-{
-	const struct pressure_trend *tr = &t->rep.trend;
-	uint32_t max = t->sync.have_stats ? t->sync.stats.max : 0;
-	size_t k = 0, first = tr->n > n + 1 ? tr->n - n - 1 : 0;
-
-	for (size_t i = first + 1; i < tr->n && k < n; i++) {
-		const struct pressure_sample *a =
-			&tr->s[(tr->head + i - 1) % PRESSURE_TREND_SAMPLES];
-		const struct pressure_sample *b =
-			&tr->s[(tr->head + i) % PRESSURE_TREND_SAMPLES];
-		double dt = b->t - a->t;
-		double added = dt > 0 && b->insert >= a->insert ?
-			       (double)(b->insert - a->insert) / dt : 0;
-		double grew = dt > 0 ? ((double)b->count - (double)a->count) / dt : 0;
-
-		if (what == TS_FILL)
-			v[k++] = max ? 100.0 * b->count / max : 0;
-		else if (what == TS_ADDED)
-			v[k++] = added;
-		else if (what == TS_REMOVED)
-			v[k++] = added - grew > 0 ? added - grew : 0;
-		else
-			v[k++] = -1;	/* drops: the trend does not keep them */
-	}
-	return k;
-}
-
 static int draw_graphs(const struct tui *t, int y, int bottom)
 {
 	double v[GRAPH_COLS_MAX];
@@ -256,7 +227,9 @@ static int draw_graphs(const struct tui *t, int y, int bottom)
 			timeline_series(&t->tl, (enum timeline_series)g, v, n,
 					GRAPH_SPAN_S);
 		else
-			n = live_series(t, g, v, n);
+			n = reports_live_series(&t->rep, t->sync.have_stats ?
+						t->sync.stats.max : 0,
+						(enum timeline_series)g, v, n);
 		for (size_t i = 0; i < n; i++)
 			if (v[i] > peak)
 				peak = v[i];

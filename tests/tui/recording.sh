@@ -100,4 +100,15 @@ tmux send-keys -t "$s2" q
 sleep 0.3
 tmux send-keys -t "$s2" q
 assert_eq "the kernel's table untouched" "$before" "$(ct_count "$NS")"
+
+# Live, the header and P draw the last refreshes.
+tmux_new s3 150 40 "LANG=C.UTF-8 $CTOP --netns $NS -d 0.2"
+wait_screen "$s3" 'fill \(peak [0-9.e+-]+%\) [▁▂▃▄▅▆▇█]+'
+tmux send-keys -t "$s3" P
+wait_screen "$s3" '^ fill % +peak +[0-9.]+ +[▁▂▃▄▅▆▇█]'
+wait_screen "$s3" 'the last refreshes, oldest on the left'
+ok "live: the header's and P's graphs of the last refreshes"
+tmux send-keys -t "$s3" q
+sleep 0.3
+tmux send-keys -t "$s3" q
 exit 0
