@@ -558,7 +558,10 @@ int cli_parse(int argc, char **argv, struct cli *cli, struct ctop_err *err)
 	cli->header = true;
 	cli->ncols = columns_default(cli->cols, CLI_MAX_COLS);
 
-	optind = 1;
+	/* 0, not 1: a full reset (glibc and musl both take 0 so), or a
+	 * second call would resume the previous call's option cluster
+	 * ("-1Zb" left "b" pending) from its argv. */
+	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":1bn:d:o:Hc:s:rg:lhVEDw:R:", long_opts,
 				NULL)) != -1) {

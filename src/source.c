@@ -22,6 +22,7 @@
 #include <linux/netfilter/nfnetlink_conntrack.h>
 
 #include "source.h"
+#include "source_nlmsg.h"
 #include "source_recording.h"
 #include "sysctl.h"
 
@@ -572,14 +573,26 @@ bool source_recording_detect(const void *head, size_t n)
 	       nlh->nlmsg_type == NLMSG_DONE;
 }
 
-/* The whole input into one buffer: netlink messages are parsed in
- * place. */
+/* The whole input into one buffer: netlink messages are parsed in place
+ * (and turned to this host's byte order first). Bounded: a recording of
+ * a million flows is a few hundred MB. */
+#define REPLAY_MAX	((size_t)1 << 30)
+
 static int read_all(struct read_in *in, char **buf, size_t *len,
 		    struct ctop_err *err)
 {
 	size_t cap = 1 << 16, n = 0, got;
+	struct stat sb;
 	char *p, *q;
 
+	/* A file's size is known before it is read: one too large is said
+	 * at once (a pipe's is read up to the bound). */
+	if (in->fp && fstat(fileno(in->fp), &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    (uint64_t)sb.st_size > REPLAY_MAX)
+		return err_set(err, CTOP_EXIT_RUNTIME, "%s is too large (%llu bytes, "
+			       "more than %llu)", in->name,
+			       (unsigned long long)sb.st_size,
+			       (unsigned long long)REPLAY_MAX);
 	p = malloc(cap);
 	while (p) {
 		got = read_in_read(in, p + n, cap - n);
@@ -588,7 +601,7 @@ static int read_all(struct read_in *in, char **buf, size_t *len,
 			break;
 		if (n < cap)
 			continue;
-		if (cap >= (size_t)1 << 30) {
+		if (cap >= REPLAY_MAX) {
 			free(p);
 			return err_set(err, CTOP_EXIT_RUNTIME, "%s is too large", in->name);
 		}
@@ -608,14 +621,26 @@ static int read_all(struct read_in *in, char **buf, size_t *len,
 	return 0;
 }
 
+/* A conntrack message of a recording that does not parse: the kernel
+ * writes none, so the file is damaged. */
+static bool replay_bad_flow(const struct nlmsghdr *nlh)
+{
+	uint8_t type = nlh->nlmsg_type & 0xff;
+
+	return (nlh->nlmsg_type >> 8) == NFNL_SUBSYS_CTNETLINK &&
+	       (type == IPCTNL_MSG_CT_NEW || type == IPCTNL_MSG_CT_DELETE);
+}
+
 int source_replay_in(struct read_in *in, source_flow_fn fn, void *data,
 		     uint64_t *flows, struct ctop_err *err)
 {
 	const struct nlmsghdr *nlh;
 	struct flow f;
-	size_t size = 0;
+	size_t size = 0, off = 0, first_bad = 0;
+	uint64_t nbad = 0;
 	char *buf = NULL, *msgs;
-	int len, r = 0;
+	bool bad = false;
+	int r = 0;
 
 	if (read_all(in, &buf, &size, err) < 0)
 		return -1;
@@ -625,22 +650,32 @@ int source_replay_in(struct read_in *in, source_flow_fn fn, void *data,
 		return -1;
 	}
 	/* Messages are aligned within each datagram, and datagrams are
-	 * concatenated, so the file is one run of messages. */
-	len = (int)size;
-	for (nlh = (const struct nlmsghdr *)msgs; mnl_nlmsg_ok(nlh, len);
-	     nlh = mnl_nlmsg_next(nlh, &len)) {
+	 * concatenated, so the file is one run of messages; each length is
+	 * checked as a size (source_nlmsg.h). */
+	while ((nlh = nlmsg_run_next(msgs, size, &off, &bad))) {
 		if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
 			continue;
-		if (source_parse_flow(nlh, &f) < 0)
+		if (source_parse_flow(nlh, &f) < 0) {
+			if (replay_bad_flow(nlh) && !nbad++)
+				first_bad = (size_t)((const char *)nlh - msgs);
 			continue;
+		}
 		if (flows)
 			(*flows)++;
 		if (fn(&f, data))
 			break;
 	}
-	if (len >= (int)sizeof(struct nlmsghdr) && !mnl_nlmsg_ok(nlh, len))
+	if (bad)
 		r = err_set(err, CTOP_EXIT_RUNTIME,
-			    "%s: truncated or corrupt netlink record", in->name);
+			    "%s: truncated or corrupt netlink record (a message "
+			    "length that does not fit, at byte %zu of %zu)",
+			    in->name, off, size);
+	else if (nbad)
+		r = err_set(err, CTOP_EXIT_RUNTIME,
+			    "%s: corrupt netlink record (%" PRIu64 " conntrack "
+			    "message%s that do%s not parse, the first at byte %zu)",
+			    in->name, nbad, nbad == 1 ? "" : "s",
+			    nbad == 1 ? "es" : "", first_bad);
 	free(buf);
 	return r;
 }

@@ -29,6 +29,7 @@
 #include <linux/netlink.h>
 
 #include "source.h"
+#include "source_nlmsg.h"
 
 /* Datagrams per recvmmsg() and room for each. An event is one message of
  * a few hundred bytes; 16 KiB leaves room for helpers, labels and what
@@ -280,7 +281,8 @@ static const struct nlmsghdr *batch_next(struct source_events *ev, bool *trunc)
 		struct mmsghdr *m = &ev->msgs[ev->cur];
 		const char *buf = ev->bufs + (size_t)ev->cur * EV_MSG_BUF;
 		const struct nlmsghdr *nlh;
-		int left;
+		size_t off = ev->off;
+		bool bad;
 
 		/* Only the kernel sends to this socket. */
 		if (ev->from[ev->cur].nl_pid != 0 || m->msg_len > EV_MSG_BUF) {
@@ -294,17 +296,14 @@ static const struct nlmsghdr *batch_next(struct source_events *ev, bool *trunc)
 			*trunc = true;
 			return NULL;
 		}
-		left = (int)m->msg_len - (int)ev->off;
-		nlh = (const struct nlmsghdr *)(buf + ev->off);
-		/* mnl_nlmsg_ok() compares the length as an int: one of
-		 * 2 GiB or more passes it. */
-		if (left <= 0 || !mnl_nlmsg_ok(nlh, left) ||
-		    nlh->nlmsg_len > (unsigned int)left) {
+		/* Lengths checked as sizes: see source_nlmsg.h. */
+		nlh = nlmsg_run_next(buf, m->msg_len, &off, &bad);
+		if (!nlh) {
 			ev->cur++;
 			ev->off = 0;
 			continue;
 		}
-		ev->off += NLMSG_ALIGN(nlh->nlmsg_len);
+		ev->off = (unsigned int)off;
 		if (nlh->nlmsg_type < NLMSG_MIN_TYPE ||
 		    NFNL_SUBSYS_ID(nlh->nlmsg_type) != NFNL_SUBSYS_CTNETLINK)
 			continue;

@@ -14,6 +14,7 @@
 #include <linux/netfilter/nfnetlink_conntrack.h>
 #include <linux/netfilter/nfnetlink_cttimeout.h>
 
+#include "source_nlmsg.h"
 #include "source_policy.h"
 
 /* ---- timeout policies ---- */
@@ -68,8 +69,17 @@ static int parse_attrs(const struct nlmsghdr *nlh, const struct nlattr **tb,
 {
 	const struct nlattr *a;
 
+	const char *end = (const char *)nlh + nlh->nlmsg_len;
+
 	memset(tb, 0, (max + 1) * sizeof(*tb));
-	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+	/* Bounded by nlmsg_len itself: mnl_attr_for_each() stops at the
+	 * aligned end, and an unaligned last message (a fuzzer's, a
+	 * file's) would let an attribute run up to 3 bytes past it. */
+	for (a = (const struct nlattr *)((const char *)nlh + NLMSG_HDRLEN +
+					 MNL_ALIGN(sizeof(struct nfgenmsg)));
+	     end - (const char *)a >= (long)sizeof(*a) &&
+	     mnl_attr_ok(a, (int)(end - (const char *)a));
+	     a = mnl_attr_next(a)) {
 		/* Newer attributes than we know are skipped. */
 		if (mnl_attr_get_type(a) <= max)
 			tb[mnl_attr_get_type(a)] = a;
@@ -291,6 +301,18 @@ static int dump_error(int e, const char *what, struct ctop_err *err)
 		       strerror(e));
 }
 
+/* Whether a datagram is whole messages only, each length checked as a
+ * size before mnl_cb_run() trusts it (source_nlmsg.h says why). */
+static bool run_whole(const char *buf, size_t len)
+{
+	size_t off = 0;
+	bool bad = false;
+
+	while (nlmsg_run_next(buf, len, &off, &bad))
+		;
+	return !bad;
+}
+
 static int dump(uint8_t subsys, uint8_t type, struct dump_ctx *c,
 		const char *what, struct ctop_err *err)
 {
@@ -331,6 +353,10 @@ static int dump(uint8_t subsys, uint8_t type, struct dump_ctx *c,
 		while (n < 0 && errno == EINTR);
 		if (n < 0) {
 			e = errno;
+			break;
+		}
+		if (!run_whole(buf, (size_t)n)) {
+			c->bad = true;
 			break;
 		}
 		r = mnl_cb_run(buf, (size_t)n, seq, portid, dump_cb, c);

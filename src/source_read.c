@@ -150,6 +150,22 @@ static int text_read_all(struct read_in *in, struct reader_ctx *rc,
 		       st.lines, st.lines == 1 ? "" : "s");
 }
 
+/* Text holds no NUL byte; a head that does, and is no recording, is some
+ * other binary (a core file, /dev/zero): said at once rather than read
+ * to its end, which may never come. */
+static bool binary_detect(const char *head, size_t n)
+{
+	return memchr(head, '\0', n) != NULL;
+}
+
+static int binary_read(struct read_in *in, struct reader_ctx *rc,
+		       struct ctop_err *err)
+{
+	(void)rc;
+	return err_set(err, CTOP_EXIT_RUNTIME, "%s is binary data: neither a "
+		       "ctop recording (--record) nor conntrack text", in->name);
+}
+
 /* In the order they are tried; text comes last and also takes whatever
  * no other reader claims, so that a stray file gets the text reader's
  * message (no table line) rather than a vaguer one. */
@@ -157,6 +173,7 @@ static const struct table_reader readers[] = {
 	{ "ctop recording", recording_detect, recording_read },
 	{ "ctop flight recording", flightrec_detect, flightrec_read },
 	{ "conntrack XML", xml_detect, xml_read },
+	{ "binary data", binary_detect, binary_read },
 	{ "conntrack table text", text_table_detect, text_read_all },
 };
 

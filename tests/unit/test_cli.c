@@ -33,6 +33,25 @@ static void test_defaults(void **state)
 	cli_free(&cli);
 }
 
+/* A call that stops inside an option cluster ("-1Zb": Z is unknown) must
+ * not leave the rest of it ("b") to the next call. With optind = 1 glibc
+ * resumed there, and the second parse below came out in batch mode. */
+static void test_second_call_fresh(void **state)
+{
+	struct ctop_err err = { 0 };
+	struct cli cli;
+
+	(void)state;
+	assert_int_equal(PARSE(&cli, &err, "-1Zb"), -1);
+	assert_int_equal(err.status, CTOP_EXIT_USAGE);
+	cli_free(&cli);
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(PARSE(&cli, &err, "-H"), 0);
+	assert_false(cli.batch);
+	assert_false(cli.header);
+	cli_free(&cli);
+}
+
 /* The mode once the terminal is known (cli_settle). */
 static void test_settle(void **state)
 {
@@ -260,6 +279,7 @@ int main(void)
 		cmocka_unit_test(test_columns),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_conflicts),
+		cmocka_unit_test(test_second_call_fresh),
 		cmocka_unit_test(test_delete),
 		cmocka_unit_test(test_event_options),
 	};
