@@ -34,7 +34,9 @@ endif
 endif
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP \
+# _FILE_OFFSET_BITS: 64-bit offsets and inode numbers on 32-bit hosts too
+# (readdir and stat fail with EOVERFLOW on large inode numbers otherwise).
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -Wall -Wextra -Werror -MMD -MP \
 	-Isrc $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 LIBS = $(PKG_LIBS) -lpthread
 
@@ -190,7 +192,7 @@ MUSL_HDRS := libmnl curses.h ncurses.h ncurses_dll.h term.h unctrl.h ncursesw \
 MUSL_DEPS ?=
 MUSL_SRC := $(LIB_SRC) src/main.c $(UNIT_SRC) tests/ctload.c bench/mnldump.c
 MUSL_OBJ := $(MUSL_SRC:%.c=$(MUSL_O)/%.o)
-MUSL_ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=600 \
+MUSL_ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=600 \
 	-Wall -Wextra -Werror -Isrc -Itests/unit \
 	$(if $(MUSL_DEPS),-isystem $(MUSL_DEPS)/include) -isystem $(MUSL_O)/include \
 	$(MUSL_CFLAGS)
