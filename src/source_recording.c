@@ -1,7 +1,8 @@
 /* The --record file's header, and the conversion that lets a recording
  * made on one machine replay on another (see source_recording.h).
  *
- * What is in host order in a ctnetlink dump: the netlink message header,
+ * Conntrack and expectation messages are converted. What is in host
+ * order in a ctnetlink dump: the netlink message header,
  * every attribute header, the error code of NLMSG_DONE, and the label
  * bitmap (an array of longs: the layout depends on the byte order and on
  * the long size). Every other payload the parser reads is big-endian
@@ -41,6 +42,8 @@ enum ctx {
 	CTX_NESTS,		/* every child a nest of leaves (protoinfo) */
 	CTX_NAT,		/* CTA_NAT_* */
 	CTX_LEAVES,		/* leaves, unless flagged nested */
+	CTX_EXP_TOP,		/* CTA_EXPECT_* (expectation messages) */
+	CTX_EXP_NAT,		/* CTA_EXPECT_NAT_* */
 };
 
 static struct layout host_layout(void)
@@ -180,6 +183,17 @@ static enum ctx child_ctx(enum ctx ctx, int type, bool flagged)
 		if (type == CTA_NAT_PROTO)
 			return CTX_LEAVES;
 		return other;
+	case CTX_EXP_TOP:
+		if (type == CTA_EXPECT_MASTER || type == CTA_EXPECT_TUPLE ||
+		    type == CTA_EXPECT_MASK)
+			return CTX_TUPLE;
+		if (type == CTA_EXPECT_NAT)
+			return CTX_EXP_NAT;
+		return other;
+	case CTX_EXP_NAT:
+		if (type == CTA_EXPECT_NAT_TUPLE)
+			return CTX_TUPLE;
+		return other;
 	case CTX_LEAVES:
 	case CTX_LEAF:
 		break;
@@ -251,11 +265,12 @@ static long msgs_convert(char *buf, size_t size, const struct conv *c)
 		put32(p + 12, get32(p + 12, c->swap));
 		if (type == NLMSG_DONE && mlen >= hdr + 4) {
 			put32(p + hdr, get32(p + hdr, c->swap));
-		} else if (type >= NLMSG_MIN_TYPE &&
-			   NFNL_SUBSYS_ID(type) == NFNL_SUBSYS_CTNETLINK &&
-			   mlen >= hdr + extra) {
+		} else if (type >= NLMSG_MIN_TYPE && mlen >= hdr + extra &&
+			   (NFNL_SUBSYS_ID(type) == NFNL_SUBSYS_CTNETLINK ||
+			    NFNL_SUBSYS_ID(type) == NFNL_SUBSYS_CTNETLINK_EXP)) {
 			if (attrs_convert(p + hdr + extra, mlen - hdr - extra,
-					  CTX_TOP, 0, c))
+					  NFNL_SUBSYS_ID(type) == NFNL_SUBSYS_CTNETLINK ?
+					  CTX_TOP : CTX_EXP_TOP, 0, c))
 				return (long)off;
 		}
 		step = MNL_ALIGN(mlen);

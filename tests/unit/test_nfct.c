@@ -145,13 +145,20 @@ static bool same_addr(const struct nf_conntrack *ct, int a4, int a6,
 static bool same_labels(const struct nf_conntrack *ct, const struct flow *f)
 {
 	const struct nfct_bitmask *bm = nfct_get_attr(ct, ATTR_CONNLABELS);
+	const uint16_t one = 1;
 	const uint8_t *bits;
+	unsigned int flip = 0;
 	size_t len = 0;
 
+	/* The kernel sends longs, the library reads 32-bit words: on a
+	 * 64-bit big-endian host its bit i is the kernel's bit i ^ 32. */
+	if (*(const uint8_t *)&one == 0 && sizeof(long) == 8)
+		flip = 32;
 	if (!(f->has & FLOW_HAS_LABELS) || !(bits = intern_labels_bits(f->labels, &len)))
 		return false;
 	for (unsigned int i = 0; i <= nfct_bitmask_maxbit(bm); i++) {
-		bool ours = i / 8 < len && (bits[i / 8] >> (i % 8) & 1);
+		unsigned int k = i ^ flip;
+		bool ours = k / 8 < len && (bits[k / 8] >> (k % 8) & 1);
 
 		if (ours != (nfct_bitmask_test_bit(bm, i) != 0))
 			return false;
