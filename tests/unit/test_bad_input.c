@@ -54,7 +54,11 @@ static void test_issue9_attr_overread(void **state)
 		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 		0x02, 0x00, 0x00, 0x00,
 	};
-	static const uint8_t attr[4] = { 0x04, 0x00, 0xff, 0x0f };
+	/* The header and attribute fields in this host's byte order (the
+	 * bytes above are x86's), so it reads the same on big-endian. */
+	const uint32_t mlen = 0x80000000u;
+	const uint16_t mtype = 0x0100, alen = 4, atype = 0x0fff;
+	uint8_t attr[4];
 	char path[] = "/tmp/ctop-test-bad-XXXXXX";
 	struct ctop_err err = { 0 };
 	uint8_t *file = malloc(65535);
@@ -64,6 +68,10 @@ static void test_issue9_attr_overread(void **state)
 	(void)state;
 	assert_non_null(file);
 	memcpy(file, head, sizeof(head));
+	memcpy(file, &mlen, 4);
+	memcpy(file + 4, &mtype, 2);
+	memcpy(attr, &alen, 2);
+	memcpy(attr + 2, &atype, 2);
 	for (i = sizeof(head); i < 65535; i++)
 		file[i] = attr[(i - sizeof(head)) % 4];
 	write_file(path, file, 65535);
