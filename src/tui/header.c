@@ -237,13 +237,16 @@ void header_view_title(const struct tui *t, const char *title, const char *hint)
 
 static void line_meter(const struct tui *t)
 {
+	/* On a flight recording, the table's figures as recorded then. */
+	const struct table_stats *st = t->tl.on ? &t->tl.cur.st : &t->sync.stats;
+	bool have = t->tl.on ? t->tl.cur.have_stats : t->sync.have_stats;
 	char txt[96], num[64];
 	double pct = 0;
 	int x = 1, width, bars;
 	enum tui_role role = ROLE_METER_OK;
 
-	if (t->sync.have_stats && t->sync.stats.max)
-		pct = 100.0 * t->sync.stats.count / t->sync.stats.max;
+	if (have && st->max)
+		pct = 100.0 * st->count / st->max;
 	if (pct > 90)
 		role = ROLE_METER_CRIT;
 	else if (pct > 75)
@@ -267,9 +270,8 @@ static void line_meter(const struct tui *t)
 		   A_NORMAL, false);
 	screen_put(1, x + width - 1, 1, "]", A_BOLD, false);
 	x += width + 1;
-	if (t->sync.have_stats)
-		snprintf(num, sizeof(num), "%u/%u", t->sync.stats.count,
-			 t->sync.stats.max);
+	if (have)
+		snprintf(num, sizeof(num), "%u/%u", st->count, st->max);
 	else if (t->cli->replay)
 		snprintf(num, sizeof(num), "%zu", table_count(t->m.tbl));
 	else

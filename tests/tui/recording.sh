@@ -36,8 +36,10 @@ jump_to_flood() {
 	wait_screen "$sess" "at $at_full"
 }
 
-# Jump to the flood: groups by source put 10.0.0.1 on top with 500.
+# Jump to the flood: groups by source put 10.0.0.1 on top with 500, and
+# the entries meter gives the kernel's count as recorded then.
 jump_to_flood
+wait_screen "$sess" '\] 5[0-9][0-9]/[0-9]+ '
 tmux send-keys -t "$sess" g
 wait_screen "$sess" '^ SRC +FLOWS'
 wait_screen "$sess" '^ 10\.0\.0\.1 +500 '
