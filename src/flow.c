@@ -266,6 +266,39 @@ bool flow_key_equal(const struct flow *a, const struct flow *b)
 	       a->orig.icmp_code == b->orig.icmp_code;
 }
 
+size_t flow_escape(char *dst, size_t len, const char *src, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0, i, k;
+	char e[4];
+
+	if (!len)
+		return 0;
+	for (i = 0; i < n && src[i]; i++) {
+		unsigned char c = (unsigned char)src[i];
+
+		if (c == '\\') {
+			e[0] = e[1] = '\\';
+			k = 2;
+		} else if (c >= 0x20 && c < 0x7f) {
+			e[0] = (char)c;
+			k = 1;
+		} else {
+			e[0] = '\\';
+			e[1] = 'x';
+			e[2] = hex[c >> 4];
+			e[3] = hex[c & 0xf];
+			k = 4;
+		}
+		if (o + k >= len)
+			break;
+		memcpy(dst + o, e, k);
+		o += k;
+	}
+	dst[o] = '\0';
+	return o;
+}
+
 /* Interned strings. Few distinct helpers and label sets exist on any
  * system, so a linear search over a small table is enough, and a one-byte
  * index keeps struct flow small. Index 0 is "none"; when the table is full
@@ -280,13 +313,15 @@ static pthread_mutex_t intern_lock = PTHREAD_MUTEX_INITIALIZER;
 static char *helpers[INTERN_MAX + 1];
 static unsigned nhelpers;
 
-uint8_t intern_helper(const char *name)
+uint8_t intern_helper(const char *raw)
 {
+	char name[4 * 32 + 1];	/* a kernel name is at most 16 bytes */
 	unsigned i;
 	char *copy;
 
-	if (!name || !*name)
+	if (!raw || !*raw)
 		return 0;
+	flow_escape(name, sizeof(name), raw, sizeof(name));
 	pthread_mutex_lock(&intern_lock);
 	for (i = 1; i <= nhelpers; i++)
 		if (!strcmp(helpers[i], name))

@@ -155,9 +155,19 @@ bool flow_key_equal(const struct flow *a, const struct flow *b);
 
 size_t flow_addr_len(uint8_t family);	/* 4 or 16 */
 
+/* A string from outside (the kernel's, a file's: helper names, expectfn
+ * names, policy names) made safe for every output at once: printable
+ * ASCII (0x20-0x7e) is kept, a backslash becomes "\\", every other byte
+ * (control bytes, ESC, DEL, bytes >= 0x80 whether UTF-8 or not) becomes
+ * "\xHH". So JSON stays valid, and text, CSV and the screen never get a
+ * raw control byte. Reads N bytes of SRC at most (stopping at a NUL),
+ * writes at most LEN bytes with the NUL, never splitting an escape;
+ * returns the length written. */
+size_t flow_escape(char *dst, size_t len, const char *src, size_t n);
+
 /* Interned strings: a process-wide table of at most 255 entries each.
  * Index 0 means none. When the table is full the last index is reused. */
-uint8_t intern_helper(const char *name);
+uint8_t intern_helper(const char *name);	/* stored flow_escape()d */
 const char *intern_helper_name(uint8_t idx);	/* NULL for 0 */
 /* Labels are a bitmap of up to 128 bits, stored as given by the kernel. */
 uint8_t intern_labels(const uint8_t *bits, size_t len);

@@ -116,16 +116,12 @@ static bool attr_u8_ok(const struct nlattr *a)
 	return a && mnl_attr_get_payload_len(a) >= 1;
 }
 
+/* The kernel's strings carry their NUL (flow_escape stops at it); made
+ * safe for every output (flow.h). */
 static void copy_str(char *dst, size_t len, const struct nlattr *a)
 {
-	size_t n = mnl_attr_get_payload_len(a);
-
-	if (n >= len)
-		n = len - 1;
-	memcpy(dst, mnl_attr_get_payload(a), n);
-	dst[n] = '\0';
-	/* The kernel's strings carry their NUL; stop at it. */
-	dst[strnlen(dst, n)] = '\0';
+	flow_escape(dst, len, mnl_attr_get_payload(a),
+		    mnl_attr_get_payload_len(a));
 }
 
 int source_parse_policy(const void *msg, struct timeout_policy *p)

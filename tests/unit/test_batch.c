@@ -463,7 +463,8 @@ static void test_json_flows(void **state)
 	assert_jq(p, ".flows[1].nat", "dnat");
 	assert_jq(p, ".flows[1].state", "null");
 	assert_jq(p, ".flows[1].reply.src", "10.0.0.53");
-	assert_jq(p, ".flows[1].helper", "he\"lp,er\\");
+	/* The backslash is kept as "\\" (flow_escape). */
+	assert_jq(p, ".flows[1].helper", "he\"lp,er\\\\");
 	assert_jq(p, ".flows[1].flags | join(\",\")", "UNREPLIED,DST_NAT");
 	assert_jq(p, ".flows[1].zone", "3");
 	assert_jq(p, ".flows[1] | has(\"counters\"), has(\"start\")", "false\nfalse");
@@ -591,7 +592,7 @@ static void test_csv(void **state)
 	flow_flag_names(&flows[1], join_flag, flags);
 	snprintf(want, sizeof(want),
 		 "2,ipv4,udp,17,,30,10.0.0.7,192.0.2.1,5353,53,10.0.0.53,"
-		 "10.0.0.7,53,5353,%s,0,3,3,3,dnat,,,,,,,,,\"he\"\"lp,er\\\",",
+		 "10.0.0.7,53,5353,%s,0,3,3,3,dnat,,,,,,,,,\"he\"\"lp,er\\\\\",",
 		 flags);
 	assert_string_equal(line(out, 2), want);
 	assert_string_equal(line(out, 3),
