@@ -29,7 +29,8 @@ ok "built $(basename "$deb") ($(stat -c %s "$deb") bytes)"
 
 lintian --fail-on error,warning "$TMPD"/src/ctop_*.changes >"$TMPD/lintian.log" 2>&1 ||
 	fail "lintian: $(cat "$TMPD/lintian.log")"
-ok "lintian: no errors or warnings${TMPD:+ ($(grep -c . "$TMPD/lintian.log") lines of notes)}"
+sed 's/^/  lintian says: /' "$TMPD/lintian.log"
+ok "lintian: no errors or warnings"
 
 root=$TMPD/root
 dpkg -x "$deb" "$root"
