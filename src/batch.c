@@ -362,7 +362,9 @@ static void json_optional_fields(struct batch *b, const struct flow *f)
 		out_lit(b, ",\"helper\":");
 		json_str(b, s);
 	}
-	if (f->labels && intern_labels_bits(f->labels, &nbits)) {
+	if (f->labels == INTERN_TOO_MANY)
+		out_lit(b, ",\"labels\":\"too many label sets\"");
+	else if (f->labels && intern_labels_bits(f->labels, &nbits)) {
 		/* format_labels writes "0,5,17": the array's content. */
 		out_lit(b, ",\"labels\":[");
 		p = out_reserve(b, BATCH_FIELD);

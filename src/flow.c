@@ -302,15 +302,15 @@ size_t flow_escape(char *dst, size_t len, const char *src, size_t n)
 /* Interned strings. Few distinct helpers and label sets exist on any
  * system, so a linear search over a small table is enough, and a one-byte
  * index keeps struct flow small. Index 0 is "none"; when the table is full
- * new names share the last slot's entry (a wrong name is better than
- * growing without bound). Entries are never freed or changed once
+ * new values get INTERN_TOO_MANY, shown as such (before, they shared the
+ * last slot, and a flow showed another flow's labels). Entries are never freed or changed once
  * published, so readers on other threads need no lock; writers (parsers
  * on a fetch thread and on the screen's thread) take one. */
-#define INTERN_MAX 255
+#define INTERN_MAX (INTERN_TOO_MANY - 1)
 #define LABELS_MAX 16
 
 static pthread_mutex_t intern_lock = PTHREAD_MUTEX_INITIALIZER;
-static char *helpers[INTERN_MAX + 1];
+static char *helpers[INTERN_MAX + 1];	/* [1..nhelpers] */
 static unsigned nhelpers;
 
 uint8_t intern_helper(const char *raw)
@@ -327,7 +327,7 @@ uint8_t intern_helper(const char *raw)
 		if (!strcmp(helpers[i], name))
 			goto out;
 	if (nhelpers == INTERN_MAX) {
-		i = INTERN_MAX;
+		i = INTERN_TOO_MANY;
 		goto out;
 	}
 	copy = strdup(name);
@@ -344,6 +344,8 @@ out:
 
 const char *intern_helper_name(uint8_t idx)
 {
+	if (idx == INTERN_TOO_MANY)
+		return "(too many helpers)";
 	return idx && idx <= nhelpers ? helpers[idx] : NULL;
 }
 
@@ -370,7 +372,7 @@ uint8_t intern_labels(const uint8_t *bits, size_t len)
 		if (labels[i].len == used && !memcmp(labels[i].bits, bits, used))
 			goto out;
 	if (nlabels == INTERN_MAX) {
-		i = INTERN_MAX;
+		i = INTERN_TOO_MANY;
 		goto out;
 	}
 	i = nlabels + 1;

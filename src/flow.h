@@ -165,13 +165,18 @@ size_t flow_addr_len(uint8_t family);	/* 4 or 16 */
  * returns the length written. */
 size_t flow_escape(char *dst, size_t len, const char *src, size_t n);
 
-/* Interned strings: a process-wide table of at most 255 entries each.
- * Index 0 means none. When the table is full the last index is reused. */
+/* Interned strings: a process-wide table of at most 254 entries each.
+ * Index 0 means none. When a table is full, a new value gets
+ * INTERN_TOO_MANY, which every output shows as such: never another
+ * flow's value. */
+#define INTERN_TOO_MANY 255
 uint8_t intern_helper(const char *name);	/* stored flow_escape()d */
-const char *intern_helper_name(uint8_t idx);	/* NULL for 0 */
+/* NULL for 0; "(too many helpers)" for INTERN_TOO_MANY. */
+const char *intern_helper_name(uint8_t idx);
 /* Labels are a bitmap of up to 128 bits, stored as given by the kernel. */
 uint8_t intern_labels(const uint8_t *bits, size_t len);
-/* Returns the bitmap and its length, or NULL for 0. */
+/* Returns the bitmap and its length, or NULL for 0 and INTERN_TOO_MANY
+ * (format_labels writes "too-many" for that one). */
 const uint8_t *intern_labels_bits(uint8_t idx, size_t *len);
 
 #endif

@@ -459,6 +459,8 @@ size_t format_labels(char *buf, size_t len, const struct flow *f)
 	char tmp[8];
 
 	out_init(&o, buf, len);
+	if (f->labels == INTERN_TOO_MANY)
+		return copy_out(buf, len, "too-many", 8);
 	bits = intern_labels_bits(f->labels, &blen);
 	if (!bits)
 		return 0;
