@@ -6,6 +6,25 @@
  * no allocation. Every attribute length is checked before it is read, so
  * a truncated or hostile message makes it return -1, never read past the
  * end of the message.
+ *
+ * What the kernel sends that ctop does not keep, and why (also in the
+ * man page, IGNORED ATTRIBUTES):
+ *   CTA_TUPLE_MASTER      the parent of a RELATED flow (helpers): not in
+ *                         the record, to keep it small
+ *   CTA_USE               the reference count: changes by the microsecond,
+ *                         means nothing to a reader
+ *   CTA_SECMARK, CTA_SECCTX   SELinux/secmark context: not modelled yet
+ *   CTA_TIMESTAMP_STOP    only in DESTROY events: not modelled yet
+ *   CTA_SEQ_ADJ_ORIG/REPLY  TCP sequence adjustment of NAT helpers:
+ *                         kernel bookkeeping
+ *   CTA_SYNPROXY          synproxy's sequence offsets: kernel bookkeeping
+ *   CTA_PROTOINFO_TCP_WSCALE_*, _FLAGS_*  TCP window tracking state
+ *   CTA_PROTOINFO_SCTP_VTAG_*, CTA_PROTOINFO_DCCP_ROLE/_HANDSHAKE_SEQ
+ *                         protocol internals; only the state is shown
+ *   CTA_HELP_INFO         a helper's private data
+ *   CTA_NAT_SRC/DST, CTA_MARK_MASK, CTA_LABELS_MASK, CTA_FILTER
+ *                         request-only attributes, never in a dump
+ *   unknown types         a newer kernel's: skipped, the rest is read
  */
 #include <endian.h>
 #include <string.h>
