@@ -363,10 +363,18 @@ static int ttl_cmp(const struct flow *a, const struct flow *b,
 	return cmp_u64(a->timeout, b->timeout);
 }
 
+/* While a flowtable carries a flow its packets bypass conntrack: the
+ * flowtable keeps pushing the timeout forward, so a countdown would be a
+ * misleading number. The cell says who holds the flow instead; sorting
+ * and JSON/CSV keep the kernel's figure. */
 static size_t ttl_fmt(char *buf, size_t len, const struct flow *f,
 		      const struct column_ctx *ctx)
 {
 	(void)ctx;
+	if (f->status & FLOW_S_HW_OFFLOAD)
+		return put_str(buf, len, "hw-offload");
+	if (f->status & FLOW_S_OFFLOAD)
+		return put_str(buf, len, "offload");
 	return format_duration(buf, len, f->timeout);
 }
 

@@ -24,6 +24,8 @@ static const char *const notes[] = {
 	"ttl < 60, unreplied ...  Enter applies, Esc cancels.",
 	"Columns: RATE is bytes/s between the last two refreshes; FLAGS:",
 	"A assured, U unreplied, N/S/D nat, O offload, X dying, E expected.",
+	"TTL reads offload (hw-offload) while a flowtable carries the flow:",
+	"its timeout and counters are then the flowtable's, not a countdown.",
 	"ICMP rows show type and id in STATE. The table follows conntrack",
 	"events; rows on screen are re-read every refresh, the whole table",
 	"as the line below says (header: events, overflows, resyncs).",

@@ -368,6 +368,12 @@ static void test_format_cells(void **state)
 	assert_string_equal(fmt_col(COL_ID, &f, &ctx), "4000000000");
 	assert_string_equal(fmt_col(COL_HELPER, &f, &ctx), "-");
 	assert_string_equal(fmt_col(COL_AGE, &f, &ctx), "1:01");
+	/* Offloaded: the TTL cell names the flowtable, not a countdown. */
+	f.status |= FLOW_S_OFFLOAD;
+	assert_string_equal(fmt_col(COL_TTL, &f, &ctx), "offload");
+	f.status |= FLOW_S_HW_OFFLOAD;
+	assert_string_equal(fmt_col(COL_TTL, &f, &ctx), "hw-offload");
+	f.status &= ~(uint32_t)(FLOW_S_OFFLOAD | FLOW_S_HW_OFFLOAD);
 	assert_string_equal(fmt_col(COL_REPLY_SRC, &f, &ctx), "10.0.0.2:443");
 	assert_string_equal(fmt_col(COL_REPLY_DST, &f, &ctx), "10.0.0.1:40000");
 	assert_string_equal(fmt_col(COL_NAT, &f, &ctx), "-");
