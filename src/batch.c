@@ -516,9 +516,10 @@ static void csv_flow(struct batch *b, const struct flow *f)
 		csv_field(b, s);
 	out_chr(b, ',');
 	if (f->labels) {
-		/* Bit numbers joined with '|' like the flags. */
+		/* Names (or bit numbers) joined with '|' like the flags;
+		 * labelmap keeps only plain words, so no quoting is due. */
 		p = out_reserve(b, BATCH_FIELD);
-		n = format_labels(p, BATCH_FIELD, f);
+		n = format_label_names(p, BATCH_FIELD, f);
 		for (i = 0; i < n; i++)
 			if (p[i] == ',')
 				p[i] = '|';

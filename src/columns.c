@@ -654,7 +654,7 @@ static size_t labels_fmt(char *buf, size_t len, const struct flow *f,
 	(void)ctx;
 	if (!f->labels)
 		return put_dash(buf, len);
-	return format_labels(buf, len, f);
+	return format_label_names(buf, len, f);
 }
 
 /* rate: bytes per second between the last two readings, which only a

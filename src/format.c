@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "labelmap.h"
 
 /* An output cursor that truncates silently. Every writer goes through it,
  * so the truncation rule lives in one place. */
@@ -450,8 +451,10 @@ size_t format_json_escape(char *buf, size_t len, const char *s)
 }
 
 /* Bit n of the label bitmap is bit (n % 8) of byte n / 8: the parser
- * puts the kernel's array of longs in that layout on every host. */
-size_t format_labels(char *buf, size_t len, const struct flow *f)
+ * puts the kernel's array of longs in that layout on every host. NAMED
+ * writes a bit's connlabel.conf name where it has one. */
+static size_t labels_out(char *buf, size_t len, const struct flow *f,
+			 bool named)
 {
 	const uint8_t *bits;
 	size_t blen = 0;
@@ -465,16 +468,28 @@ size_t format_labels(char *buf, size_t len, const struct flow *f)
 	if (!bits)
 		return 0;
 	for (size_t i = 0; i < blen * 8; i++) {
+		const char *name = named ? labelmap_name((unsigned)i) : NULL;
+		size_t n;
+
 		if (!(bits[i / 8] >> (i % 8) & 1))
 			continue;
-		size_t n = u64_digits(tmp, i);
-
-		/* Whole numbers only, as for flags. */
+		n = name ? strlen(name) : u64_digits(tmp, i);
+		/* Whole items only, as for flags. */
 		if (n + (o.pos ? 1 : 0) > out_room(&o))
 			break;
 		if (o.pos)
 			out_chr(&o, ',');
-		out_mem(&o, tmp, n);
+		out_mem(&o, name ? name : tmp, n);
 	}
 	return out_done(&o);
+}
+
+size_t format_labels(char *buf, size_t len, const struct flow *f)
+{
+	return labels_out(buf, len, f, false);
+}
+
+size_t format_label_names(char *buf, size_t len, const struct flow *f)
+{
+	return labels_out(buf, len, f, true);
 }

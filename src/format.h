@@ -39,5 +39,8 @@ size_t format_zone(char *buf, size_t len, uint16_t orig, uint16_t reply);
 size_t format_json_escape(char *buf, size_t len, const char *s);
 /* Labels bitmap as "0,5,17" (bit numbers), "" when none. */
 size_t format_labels(char *buf, size_t len, const struct flow *f);
+/* The same with each bit's connlabel.conf name where it has one
+ * ("vip,5,eth0-in"), as conntrack -o labels prints them. */
+size_t format_label_names(char *buf, size_t len, const struct flow *f);
 
 #endif

@@ -2,12 +2,12 @@
  * grammar). Written for speed: one pass over the line, no allocation, no
  * sscanf; a /proc/net/nf_conntrack line costs well under a microsecond. */
 #include <arpa/inet.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "labelmap.h"
 #include "text_table.h"
 
 struct tok {
@@ -203,82 +203,14 @@ static int parse_addr(const char *s, size_t n, union flow_addr *a)
 
 /* ---- labels ---- */
 
-#define LABEL_BITS 128
+#define LABEL_BITS LABELMAP_BITS
 
-static char *label_names[LABEL_BITS];
-static pthread_once_t labels_once = PTHREAD_ONCE_INIT;
-static pthread_mutex_t labels_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static void labels_parse(const char *text)
-{
-	const char *p = text;
-
-	for (int i = 0; i < LABEL_BITS; i++) {
-		free(label_names[i]);
-		label_names[i] = NULL;
-	}
-	while (p && *p) {
-		const char *eol = strchr(p, '\n');
-		size_t len = eol ? (size_t)(eol - p) : strlen(p);
-		char line[256];
-		unsigned bit;
-		char name[128];
-
-		if (len < sizeof(line)) {
-			memcpy(line, p, len);
-			line[len] = '\0';
-			if (line[0] != '#' &&
-			    sscanf(line, "%u %127s", &bit, name) == 2 &&
-			    bit < LABEL_BITS && !label_names[bit])
-				label_names[bit] = strdup(name);
-		}
-		p = eol ? eol + 1 : NULL;
-	}
-}
-
-static void labels_load(void)
-{
-	static const char *const paths[] = {
-		"/etc/xtables/connlabel.conf", "/etc/connlabel.conf",
-	};
-	char buf[16384];
-
-	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-		FILE *fp = fopen(paths[i], "r");
-		size_t n;
-
-		if (!fp)
-			continue;
-		n = fread(buf, 1, sizeof(buf) - 1, fp);
-		fclose(fp);
-		buf[n] = '\0';
-		pthread_mutex_lock(&labels_lock);
-		labels_parse(buf);
-		pthread_mutex_unlock(&labels_lock);
-		return;
-	}
-}
-
-void text_labels_map_set(const char *text)
-{
-	pthread_once(&labels_once, labels_load);
-	pthread_mutex_lock(&labels_lock);
-	labels_parse(text);
-	pthread_mutex_unlock(&labels_lock);
-}
-
+/* A name from connlabel.conf, or a bit number. */
 static int label_bit(const char *s, size_t n)
 {
 	uint32_t bit;
-	int found = -1;
+	int found = labelmap_bit(s, n);
 
-	pthread_once(&labels_once, labels_load);
-	pthread_mutex_lock(&labels_lock);
-	for (int i = 0; i < LABEL_BITS && found < 0; i++)
-		if (label_names[i] && strlen(label_names[i]) == n &&
-		    !memcmp(label_names[i], s, n))
-			found = i;
-	pthread_mutex_unlock(&labels_lock);
 	if (found < 0 && parse_u32(s, n, &bit) && bit < LABEL_BITS)
 		found = (int)bit;
 	return found;

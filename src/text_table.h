@@ -69,10 +69,7 @@ bool text_table_summary(const char *s, size_t n, unsigned long *entries);
  * first). */
 bool text_table_detect(const char *head, size_t n);
 
-/* Label names as conntrack prints them (labels=a,b) into bits: a name
- * from /etc/xtables/connlabel.conf (loaded once, when present) or a bit
- * number. Exposed for the tests: text_labels_map_set() replaces the map
- * with TEXT (the file's format: "BIT NAME" lines). */
-void text_labels_map_set(const char *text);
+/* Label names as conntrack prints them (labels=a,b) are read through
+ * labelmap.h (connlabel.conf) or as bit numbers. */
 
 #endif

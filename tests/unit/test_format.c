@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "labelmap.h"
 
 typedef size_t (*u64_fn)(char *, size_t, uint64_t);
 
@@ -556,6 +557,24 @@ static void test_labels(void **state)
 	assert_string_equal(buf, "0,5");
 	assert_int_equal(format_labels(buf, 7, &f), 6);
 	assert_string_equal(buf, "0,5,17");
+
+	/* Names from connlabel.conf where a bit has one; a name that is no
+	 * plain word (here with a comma and with ESC) is not taken, so the
+	 * list stays parseable and no control byte is printed. */
+	labelmap_set("# connlabel.conf\n0 eth0-in\n5 bad,name\n17 \033[2J\n"
+		     "127 vip\n127 other\n");
+	assert_int_equal(format_label_names(buf, sizeof(buf), &f), 16);
+	assert_string_equal(buf, "eth0-in,5,17,vip");
+	assert_string_equal(labelmap_name(0), "eth0-in");
+	assert_null(labelmap_name(5));
+	assert_int_equal(labelmap_bit("vip", 3), 127);
+	assert_int_equal(labelmap_bit("other", 5), -1);
+	/* JSON keeps the numbers. */
+	assert_int_equal(format_labels(buf, sizeof(buf), &f), 10);
+	assert_string_equal(buf, "0,5,17,127");
+	labelmap_set("");
+	assert_int_equal(format_label_names(buf, sizeof(buf), &f), 10);
+	assert_string_equal(buf, "0,5,17,127");
 }
 
 int main(void)

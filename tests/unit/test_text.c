@@ -24,6 +24,7 @@
 
 #include "source_read.h"
 #include "testflow.h"
+#include "labelmap.h"
 #include "text_table.h"
 
 #define MAX_FLOWS 64
@@ -320,7 +321,7 @@ static void test_labels_and_helper(void **state)
 	size_t n = 0;
 
 	(void)state;
-	text_labels_map_set("# comment\n0 eth0-in\n5 vip\n");
+	labelmap_set("# comment\n0 eth0-in\n5 vip\n");
 	assert_int_equal(line("tcp 6 100 ESTABLISHED src=10.0.0.1 dst=10.0.0.2 sport=1 dport=21 src=10.0.0.2 dst=10.0.0.1 sport=21 dport=1 [ASSURED] mark=0 helper=ftp use=1 labels=eth0-in,vip,17", &tl), TEXT_FLOW);
 	assert_string_equal(intern_helper_name(tl.f.helper), "ftp");
 	assert_true(tl.f.has & FLOW_HAS_LABELS);
@@ -330,7 +331,7 @@ static void test_labels_and_helper(void **state)
 	assert_int_equal(bits[0], 0x21);
 	assert_int_equal(bits[2], 0x02);
 	assert_int_equal(line("tcp 6 100 src=10.0.0.1 dst=10.0.0.2 src=10.0.0.2 dst=10.0.0.1 labels=nosuch", &tl), TEXT_BAD);
-	text_labels_map_set("");
+	labelmap_set("");
 }
 
 /* ---- the same table as text and as netlink ---- */
