@@ -1088,7 +1088,7 @@ static void event_csv(struct batch *b, uint64_t time_ns, const char *event,
 }
 
 void batch_event(struct batch *b, uint64_t time_ns, const char *event,
-		 const struct flow *f, long long lost)
+		 const struct flow *f, long long lost, uint64_t stop_ns)
 {
 	if (!b->snapshots++)
 		b->header_due = b->header;
@@ -1103,6 +1103,10 @@ void batch_event(struct batch *b, uint64_t time_ns, const char *event,
 		out_lit(b, ",\"event\":");
 		json_str(b, event);
 		if (f) {
+			if (stop_ns) {
+				out_lit(b, ",\"stop\":");
+				out_time(b, stop_ns, 6);
+			}
 			out_lit(b, ",\"flow\":");
 			b->nflows = 0;
 			json_flow(b, f);

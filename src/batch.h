@@ -68,7 +68,9 @@ void batch_free(struct batch *b);
  * "lost":N|null}; text: time, [EVENT], the columns; CSV: time, event,
  * lost, then the flow fields. Text and CSV start with a header row
  * unless opts.header is off. */
+/* STOP_NS, when not 0, is the kernel's end time of a destroyed flow
+ * (timestamps on): JSON writes it as "stop" beside the flow. */
 void batch_event(struct batch *b, uint64_t time_ns, const char *event,
-		 const struct flow *f, long long lost);
+		 const struct flow *f, long long lost, uint64_t stop_ns);
 
 #endif

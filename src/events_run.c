@@ -74,11 +74,12 @@ static int on_event(const struct source_event *e, void *data)
 
 	if (e->type == SOURCE_EV_OVERFLOW) {
 		/* Never filtered: a gap concerns every flow. */
-		batch_event(s->out, now, "overflow", NULL, e->lost);
+		batch_event(s->out, now, "overflow", NULL, e->lost, 0);
 	} else {
 		if (!filter_match(s->flt, &e->f))
 			return 0;
-		batch_event(s->out, now, event_name(e->type), &e->f, 0);
+		batch_event(s->out, now, event_name(e->type), &e->f, 0,
+			    e->type == SOURCE_EV_DESTROY ? e->stop_ns : 0);
 		s->printed++;
 	}
 	return line_written(s);
@@ -139,7 +140,7 @@ static int on_text_event(const struct text_line *tl, void *data)
 	/* conntrack -E -o timestamp gives the time; without it, the time
 	 * the line was read is the best there is. */
 	batch_event(s->out, tl->event_ns ? tl->event_ns : clock_realtime_ns(),
-		    event_name(text_event_type(tl->event)), &tl->f, 0);
+		    event_name(text_event_type(tl->event)), &tl->f, 0, 0);
 	s->printed++;
 	return line_written(s);
 }

@@ -98,6 +98,10 @@ long source_sysctl(const char *name);
  * Returns 0, or -1 if it is not a conntrack message or is malformed.
  * Exposed for unit tests on recorded messages. */
 int source_parse_flow(const void *nlh, struct flow *f);
+/* The same for an event message, also giving CTA_TIMESTAMP_STOP (the
+ * end of a destroyed flow, ns since the epoch; 0 when not sent) in
+ * *stop_ns when that is not NULL. */
+int source_parse_event(const void *nlh, struct flow *f, uint64_t *stop_ns);
 
 /* ---- events (source_events.c) ----
  * A second ctnetlink socket subscribed to the NEW, UPDATE and DESTROY
@@ -116,6 +120,7 @@ enum source_event_type {
 struct source_event {
 	enum source_event_type type;
 	long long lost;		/* OVERFLOW: events lost, -1 if unknown */
+	uint64_t stop_ns;	/* DESTROY with timestamps on: when it ended */
 	struct flow f;		/* all but OVERFLOW */
 };
 

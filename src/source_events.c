@@ -333,7 +333,8 @@ static int event_next(struct source_events *ev, struct source_event *out)
 		if (nlh) {
 			/* A flow we cannot parse (another family, a
 			 * malformed message) is not an event to show. */
-			if (source_parse_flow(nlh, &out->f) < 0)
+			if (source_parse_event(nlh, &out->f,
+					       &out->stop_ns) < 0)
 				continue;
 			out->type = event_type(nlh);
 			out->lost = 0;

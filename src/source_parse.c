@@ -14,7 +14,8 @@
  *   CTA_USE               the reference count: changes by the microsecond,
  *                         means nothing to a reader
  *   CTA_SECMARK, CTA_SECCTX   SELinux/secmark context: not modelled yet
- *   CTA_TIMESTAMP_STOP    only in DESTROY events: not modelled yet
+ *   CTA_TIMESTAMP_STOP    kept only for events (source_parse_event):
+ *                         a stopped flow is gone, no record keeps it
  *   CTA_SEQ_ADJ_ORIG/REPLY  TCP sequence adjustment of NAT helpers:
  *                         kernel bookkeeping
  *   CTA_SYNPROXY          synproxy's sequence offsets: kernel bookkeeping
@@ -282,11 +283,19 @@ static int parse_counters(const struct nlattr *nest, uint64_t *packets,
 	return attrs_clean(a, nest_end(nest)) ? 0 : -1;
 }
 
-static int parse_timestamp(const struct nlattr *nest, struct flow *f)
+/* START goes in the record; STOP (DESTROY events only) is handed to the
+ * event reader, not kept per flow: a flow that stopped is gone. */
+static int parse_timestamp(const struct nlattr *nest, struct flow *f,
+			   uint64_t *stop_ns)
 {
 	const struct nlattr *a;
 
 	attrs_for_each(a, nest_start(nest), nest_end(nest)) {
+		if (attr_type(a) == CTA_TIMESTAMP_STOP) {
+			if (get_be64(a, stop_ns))
+				return -1;
+			continue;
+		}
 		if (attr_type(a) != CTA_TIMESTAMP_START)
 			continue;
 		if (get_be64(a, &f->start_ns))
@@ -355,6 +364,7 @@ struct parse_seen {
 	bool orig_zone, reply_zone;	/* CTA_TUPLE_ZONE in that tuple */
 	bool zone;		/* CTA_ZONE came, with this value: */
 	uint16_t zone_both;
+	uint64_t stop_ns;	/* CTA_TIMESTAMP_STOP, 0 if not sent */
 };
 
 static int parse_attr(const struct nlattr *a, struct flow *f,
@@ -392,7 +402,7 @@ static int parse_attr(const struct nlattr *a, struct flow *f,
 		seen->zone = true;
 		return get_be16(a, &seen->zone_both);
 	case CTA_TIMESTAMP:
-		return parse_timestamp(a, f);
+		return parse_timestamp(a, f, &seen->stop_ns);
 	case CTA_LABELS:
 		parse_labels(a, f);
 		return 0;
@@ -417,6 +427,11 @@ static void apply_zones(struct flow *f, const struct parse_seen *seen)
 }
 
 int source_parse_flow(const void *msg, struct flow *f)
+{
+	return source_parse_event(msg, f, NULL);
+}
+
+int source_parse_event(const void *msg, struct flow *f, uint64_t *stop_ns)
 {
 	const struct nlmsghdr *nlh = msg;
 	const struct nfgenmsg *nfg;
@@ -448,5 +463,7 @@ int source_parse_flow(const void *msg, struct flow *f)
 	if (!attrs_clean(a, end) || !seen.orig)
 		return -1;
 	apply_zones(f, &seen);
+	if (stop_ns)
+		*stop_ns = seen.stop_ns;
 	return 0;
 }

@@ -154,4 +154,23 @@ if command -v conntrack >/dev/null; then
 		"$(jq -r 'select(.event=="update") | .flow.mark' "$TMPD/upd" | grep -cx 7)"
 	assert_eq "no new events for updates" 0 "$(count "$TMPD/upd" new)"
 fi
+
+# 6. With timestamps on, a DESTROY carries the kernel's stop time: after
+# the flow's start, no later than the event's own time.
+ip netns exec "$NS" sysctl -qw net.netfilter.nf_conntrack_timestamp=1 ||
+	skip "cannot set nf_conntrack_timestamp in a namespace"
+"$CTOP" --netns "$NS" -E -o json -n 2 'src 10.66.0.1' >"$TMPD/stop" 2>&1 &
+pid=$!
+wait_listening "$NS"
+ct "$NS" -I -p tcp -s 10.66.0.1 -d 10.66.0.2 --sport 1 --dport 2 \
+	--state ESTABLISHED -t 100 >/dev/null 2>&1 || fail "conntrack -I"
+sleep 0.2
+ct "$NS" -D -p tcp -s 10.66.0.1 >/dev/null 2>&1 || fail "conntrack -D"
+wait "$pid" || fail "ctop -E -n 2 exited $?: $(cat "$TMPD/stop")"
+jq -e 'select(.event == "destroy") | .stop != null and .stop >= .flow.start
+	and .stop <= .time' "$TMPD/stop" >/dev/null ||
+	fail "destroy without a sane stop time: $(cat "$TMPD/stop")"
+[ "$(jq -c 'select(.event == "new") | has("stop")' "$TMPD/stop")" = false ] ||
+	fail "a new event with a stop time"
+ok "destroy events carry the kernel's stop time"
 exit 0
