@@ -152,6 +152,7 @@ void pressure_trend_add(struct pressure_trend *t, double now,
 	s->t = now;
 	s->count = st->count;
 	s->insert = st->insert;
+	s->drops = st->drop + st->early_drop;
 	t->n++;
 }
 

@@ -75,6 +75,7 @@ struct pressure_sample {
 	double t;		/* seconds, any monotonic origin */
 	uint32_t count;
 	uint64_t insert;
+	uint64_t drops;		/* drop + early_drop, as recordings keep them */
 };
 
 struct pressure_trend {

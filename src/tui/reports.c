@@ -182,8 +182,9 @@ size_t reports_live_series(const struct reports *r, uint32_t max,
 			v[k++] = added;
 		else if (what == TS_REMOVED)
 			v[k++] = added - grew > 0 ? added - grew : 0;
-		else
-			v[k++] = -1;
+		else	/* drops per refresh, as a recording's per interval */
+			v[k++] = b->drops >= a->drops ?
+				 (double)(b->drops - a->drops) : 0;
 	}
 	return k;
 }

@@ -43,8 +43,8 @@ struct reports {
 };
 
 /* The live graphs: the last N refreshes of the fill trend (oldest first)
- * as fill % (of MAX), entries added or removed per second; TS_DROPS is
- * not kept there (-1: gaps). Returns how many values. */
+ * as fill % (of MAX), entries added or removed per second, and drops
+ * (drop + early_drop) per refresh. Returns how many values. */
 size_t reports_live_series(const struct reports *r, uint32_t max,
 			   enum timeline_series what, double *v, size_t n);
 

@@ -19,6 +19,7 @@
 #include "tui/bindings.h"
 #include "tui/keybar.h"
 #include "tui/keys.h"
+#include "tui/reports.h"
 #include "tui/session.h"
 
 struct fixture {
@@ -355,6 +356,43 @@ static void test_keybar_and_hints(void **state)
 	assert_non_null(strstr(hints, "Esc: back to the flows"));
 }
 
+/* The live P graphs draw drops too: drop + early_drop per refresh. */
+static void test_live_series_drops(void **state)
+{
+	struct reports r;
+	struct table_stats st;
+	double v[8];
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	memset(&st, 0, sizeof(st));
+	pressure_trend_reset(&r.trend);
+	st.count = 100;
+	st.insert = 1000;
+	pressure_trend_add(&r.trend, 0.0, &st);
+	st.drop = 3;
+	st.early_drop = 2;
+	st.insert = 1010;
+	st.count = 105;
+	pressure_trend_add(&r.trend, 1.0, &st);
+	st.drop = 3;
+	st.early_drop = 2;
+	st.insert = 1030;
+	st.count = 110;
+	pressure_trend_add(&r.trend, 3.0, &st);
+	assert_int_equal(reports_live_series(&r, 200, TS_DROPS, v, 8), 2);
+	assert_true(v[0] == 5.0);
+	assert_true(v[1] == 0.0);
+	assert_int_equal(reports_live_series(&r, 200, TS_ADDED, v, 8), 2);
+	assert_true(v[0] == 10.0);
+	assert_true(v[1] == 10.0);
+	assert_int_equal(reports_live_series(&r, 200, TS_REMOVED, v, 8), 2);
+	assert_true(v[0] == 5.0);
+	assert_true(v[1] == 7.5);
+	assert_int_equal(reports_live_series(&r, 200, TS_FILL, v, 8), 2);
+	assert_true(v[1] == 55.0);
+}
+
 static void test_readonly_refuses_delete(void **state)
 {
 	struct fixture *fx = *state;
@@ -373,6 +411,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_model_changes_and_counts, setup, teardown),
+		cmocka_unit_test(test_live_series_drops),
 		cmocka_unit_test_setup_teardown(test_model_ttl_counts_down, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_first_dump_gathered, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_view_follows_the_selection, setup, teardown),
