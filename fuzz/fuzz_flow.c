@@ -40,19 +40,11 @@ static void print(const struct flow *f, enum batch_format format)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct nlmsghdr hdr;
 	struct flow f;
-	uint8_t *msg;
+	uint8_t *msg = fuzz_first_message(data, size);
 
-	if (size < sizeof(hdr))
-		return 0;
-	memcpy(&hdr, data, sizeof(hdr));
-	if (hdr.nlmsg_len < sizeof(hdr) || hdr.nlmsg_len > size)
-		return 0;
-	msg = malloc(hdr.nlmsg_len);
 	if (!msg)
 		return 0;
-	memcpy(msg, data, hdr.nlmsg_len);
 	if (!devnull)
 		devnull = fopen("/dev/null", "w");
 	if (source_parse_flow(msg, &f) == 0 && devnull) {

@@ -3,6 +3,7 @@
 #ifndef CTOP_NUM_H
 #define CTOP_NUM_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* -1, 0 or 1, safe to negate. */
@@ -27,6 +28,16 @@ static inline uint64_t be_bits(const uint8_t *b, unsigned nbytes)
 	for (unsigned i = 0; i < nbytes; i++)
 		v = v << 8 | b[i];
 	return v;
+}
+
+/* Row SEL moved by DELTA, clamped to [0, N - 1]; N must not be 0. */
+static inline size_t index_step(size_t sel, long delta, size_t n)
+{
+	long s = (long)sel + delta;
+
+	if (s < 0)
+		return 0;
+	return s >= (long)n ? n - 1 : (size_t)s;
 }
 
 #endif

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../clock.h"
+#include "../num.h"
 #include "listview.h"
 
 /* Rows sorted ahead of the rest by a preview: the page, with room for a
@@ -123,15 +124,9 @@ void listview_select(struct listview *lv, size_t row)
 void listview_move(struct listview *lv, long delta)
 {
 	size_t n = listview_rows(lv);
-	long s = (long)lv->sel + delta;
 
-	if (!n)
-		return;
-	if (s < 0)
-		s = 0;
-	if (s >= (long)n)
-		s = (long)n - 1;
-	listview_select(lv, (size_t)s);
+	if (n)
+		listview_select(lv, index_step(lv->sel, delta, n));
 }
 
 static bool drill_keep(const struct flow *f, void *arg)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../clock.h"
+#include "../num.h"
 #include "../report.h"
 #include "../source.h"
 #include "reports.h"
@@ -128,15 +129,9 @@ size_t reports_rows(const struct reports *r, enum report_view v)
 void reports_move(struct reports *r, enum report_view v, long delta)
 {
 	size_t n = reports_rows(r, v);
-	long s = (long)r->sel + delta;
 
-	if (!n)
-		return;
-	if (s < 0)
-		s = 0;
-	if (s >= (long)n)
-		s = (long)n - 1;
-	r->sel = (size_t)s;
+	if (n)
+		r->sel = index_step(r->sel, delta, n);
 }
 
 void reports_scroll(struct reports *r, enum report_view v, size_t rows)
