@@ -32,16 +32,22 @@
 /* Print label then value; returns the next x. An item that does not fit
  * whole is left out (half an item would read as another value), and a
  * shorter one after it, such as PAUSED, may still show. */
-static int pair(int y, int x, const char *label, const char *value,
-		enum tui_role vrole)
+static int pair_to(int y, int x, int end, const char *label,
+		   const char *value, enum tui_role vrole)
 {
 	int lw = (int)strlen(label), vw = (int)strlen(value);
 
-	if (x + lw + vw > COLS)
+	if (x + lw + vw > end)
 		return x;
 	screen_put(y, x, lw, label, screen_attr(ROLE_LABEL), false);
 	screen_put(y, x + lw, vw, value, screen_attr(vrole), false);
 	return x + lw + vw + 2;
+}
+
+static int pair(int y, int x, const char *label, const char *value,
+		enum tui_role vrole)
+{
+	return pair_to(y, x, COLS, label, value, vrole);
 }
 
 /* TEXT right-aligned on line y if it fits after column x; false if not. */
@@ -91,7 +97,7 @@ static void events_text(const struct tui *t, char *buf, size_t len,
 #define HEADER_SPARK_COLS 24
 #define HEADER_SPARK_SPAN (6 * 3600)
 
-static int recording_top(const struct tui *t, int x)
+static int recording_top(const struct tui *t, int x, int end)
 {
 	double v[HEADER_SPARK_COLS], peak = 0;
 	char when[32], spark[HEADER_SPARK_COLS * 4 + 1], label[48];
@@ -99,9 +105,9 @@ static int recording_top(const struct tui *t, int x)
 	int lw;
 
 	timeparse_format(when, sizeof(when), t->tl.at_ns);
-	x = pair(0, x, "recording ", base ? base + 1 : t->cli->replay,
-		 ROLE_NORMAL);
-	x = pair(0, x, "at ", when, ROLE_INFO);
+	x = pair_to(0, x, end, "recording ",
+		    base ? base + 1 : t->cli->replay, ROLE_NORMAL);
+	x = pair_to(0, x, end, "at ", when, ROLE_INFO);
 	timeline_series(&t->tl, TS_FILL, v, HEADER_SPARK_COLS,
 			HEADER_SPARK_SPAN);
 	for (size_t i = 0; i < HEADER_SPARK_COLS; i++)
@@ -112,7 +118,7 @@ static int recording_top(const struct tui *t, int x)
 	spark_render(spark, sizeof(spark), v, HEADER_SPARK_COLS, peak,
 		     screen_utf8());
 	lw = snprintf(label, sizeof(label), "fill 6h (peak %.2g%%) ", peak);
-	if (x + lw + HEADER_SPARK_COLS <= COLS) {
+	if (x + lw + HEADER_SPARK_COLS <= end) {
 		screen_put(0, x, lw, label, screen_attr(ROLE_LABEL), false);
 		screen_put(0, x + lw, HEADER_SPARK_COLS, spark,
 			   screen_attr(ROLE_NORMAL), false);
@@ -122,7 +128,7 @@ static int recording_top(const struct tui *t, int x)
 }
 
 /* Live: the fill over the last refreshes, when the width allows. */
-static int live_spark(const struct tui *t, int x)
+static int live_spark(const struct tui *t, int x, int end)
 {
 	double v[HEADER_SPARK_COLS], peak = 0;
 	char spark[HEADER_SPARK_COLS * 4 + 1], label[48];
@@ -139,7 +145,7 @@ static int live_spark(const struct tui *t, int x)
 			peak = v[i];
 	spark_render(spark, sizeof(spark), v, n, peak, screen_utf8());
 	lw = snprintf(label, sizeof(label), "fill (peak %.2g%%) ", peak);
-	if (x + lw + (int)n > COLS)
+	if (x + lw + (int)n > end)
 		return x;
 	screen_put(0, x, lw, label, screen_attr(ROLE_LABEL), false);
 	screen_put(0, x + lw, (int)n, spark, screen_attr(ROLE_NORMAL), false);
@@ -150,34 +156,40 @@ static int line_top(const struct tui *t)
 {
 	char clock[16], every[32], ev[80];
 	time_t now = time(NULL);
+	bool ro = t->cli->readonly || t->tl.on || t->cli->replay;
 	enum tui_role role;
 	struct tm tm;
-	int x = 1;
+	int x = 1, end;
 
+	/* PAUSED and read-only say what keys will do: they keep their
+	 * room at the end, whatever else must be left out for them. */
+	end = COLS - (t->sync.paused ? 8 : 0) - (ro ? 11 : 0);
 	localtime_r(&now, &tm);
 	strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
 	snprintf(every, sizeof(every), "%gs", t->sync.delay);
-	x = pair(0, x, "ctop ", clock, ROLE_NORMAL);
+	x = pair_to(0, x, end, "ctop ", clock, ROLE_NORMAL);
 	if (t->tl.on) {
-		x = recording_top(t, x);
-		if (!t->cli->readonly)
-			x = pair(0, x, "", "read-only", ROLE_INFO);
+		x = recording_top(t, x, end);
 	} else if (t->cli->replay) {
 		/* The source instead of a namespace; no deletes on it. */
-		x = pair(0, x, "table from ", source_read_name(t->cli->replay),
-			 ROLE_NORMAL);
-		if (!t->cli->readonly)
-			x = pair(0, x, "", "read-only", ROLE_INFO);
+		x = pair_to(0, x, end, "table from ",
+			    source_read_name(t->cli->replay), ROLE_NORMAL);
 	} else {
-		x = pair(0, x, "netns ", t->netns, ROLE_NORMAL);
-		x = pair(0, x, "refresh ", every, ROLE_NORMAL);
+		int was;
+
+		x = pair_to(0, x, end, "netns ", t->netns, ROLE_NORMAL);
+		x = pair_to(0, x, end, "refresh ", every, ROLE_NORMAL);
 		events_text(t, ev, sizeof(ev), &role);
-		x = pair(0, x, "", ev, role);
-		x = live_spark(t, x);
+		was = x;
+		x = pair_to(0, x, end, "", ev, role);
+		/* On a narrow screen the short form rather than nothing. */
+		if (x == was && role == ROLE_INFO)
+			x = pair_to(0, x, end, "", "events on", role);
+		x = live_spark(t, x, end);
 	}
 	if (t->sync.paused)
 		x = pair(0, x, "", "PAUSED", ROLE_ERROR);
-	if (t->cli->readonly)
+	if (ro)
 		x = pair(0, x, "", "read-only", ROLE_INFO);
 	return x;
 }
