@@ -13,28 +13,8 @@
 #include <stdlib.h>
 
 #include "../clock.h"
+#include "reread.h"
 #include "silent.h"
-
-struct answers {
-	struct sync *s;
-	uint64_t now;
-	size_t gone;
-};
-
-static void on_answer(size_t i, const struct flow *key, const struct flow *f,
-		      void *data)
-{
-	struct answers *a = data;
-
-	(void)i;
-	if (f) {
-		model_upsert_ends(a->s->m, f, a->now, true,
-				  follow_read_ends(&a->s->fs));
-	} else {
-		model_remove(a->s->m, key);	/* gone, unreported */
-		a->gone++;
-	}
-}
 
 /* The next N flows of the set, going round. Returns how many. */
 static size_t next_keys(struct sync *s, struct flow *keys, size_t n)
@@ -59,25 +39,25 @@ static size_t next_keys(struct sync *s, struct flow *keys, size_t n)
 
 static void read_again(struct sync *s, size_t n, uint64_t now)
 {
-	struct answers a = { .s = s, .now = now };
 	struct ctop_err err = { 0 };
 	size_t silent = table_silent_count(s->m->tbl);
 	struct flow *keys = malloc(n * sizeof(*keys));
 	double cpu;
+	size_t gone = 0;
 	long answered;
 
 	if (!keys)
 		return;
 	n = next_keys(s, keys, n);
 	cpu = clock_thread_cpu_us();
-	answered = source_get_batch(s->usrc, keys, n, on_answer, &a, &err);
+	answered = reread_flows(s, keys, n, now, &gone, &err);
 	cpu = clock_thread_cpu_us() - cpu;
 	free(keys);
 	if (answered < 0) {
 		status_set(s->st, true, "looking for silent ends: %s", err.msg);
 		answered = 0;
 	}
-	sweep_read_done(&s->sweep, (size_t)answered, a.gone, silent, cpu);
+	sweep_read_done(&s->sweep, (size_t)answered, gone, silent, cpu);
 }
 
 void silent_init(struct sync *s)

@@ -35,8 +35,10 @@
  *
  * Events carry no counters, and the kernel does not report a timeout
  * refreshed by a packet. So once per refresh the rows on screen are read
- * again one by one (IPCTNL_MSG_CT_GET): a few dozen short requests,
- * whatever the size of the table. A row the kernel no longer has goes.
+ * again (IPCTNL_MSG_CT_GET, one sendmsg for all of them: reread.c): a few
+ * dozen short requests, whatever the size of the table. A row the kernel
+ * no longer has goes at once, whether or not an event was to say so, so
+ * a silent end stays on screen a refresh at most.
  * The same is done for flows anywhere in the table whose timeout ran out
  * since it was read (expiry.c, a slice of the table per refresh): the
  * silent ends of nf_conntrack_events=2 are mostly expiries, and these
@@ -47,6 +49,7 @@
 
 #include "../clock.h"
 #include "../source_read.h"
+#include "reread.h"
 #include "silent.h"
 #include "sync.h"
 
@@ -305,30 +308,17 @@ uint64_t sync_next_ms(const struct sync *s)
 
 /* ---- the rows on screen ---- */
 
-/* Read KEYS again one by one: a flow the kernel no longer has goes, the
- * others are updated. Returns how many went. */
+/* Read KEYS again, in one batch of GETs (reread.c): a flow the kernel
+ * no longer has goes at once, the others are updated. Returns how many
+ * went. */
 size_t sync_reread(struct sync *s, const struct flow *keys, size_t n,
 		   uint64_t now)
 {
 	struct ctop_err err = { 0 };
-	struct flow out;
 	size_t gone = 0;
-	int r;
 
-	for (size_t i = 0; i < n; i++) {
-		r = source_get(s->usrc, &keys[i], &out, &err);
-		if (r < 0) {
-			status_set(s->st, true, "reading a flow: %s", err.msg);
-			break;
-		}
-		if (r == 0) {
-			model_remove(s->m, &keys[i]);	/* gone, unreported */
-			gone++;
-		} else {
-			model_upsert_ends(s->m, &out, now, true,
-					  follow_read_ends(&s->fs));
-		}
-	}
+	if (reread_flows(s, keys, n, now, &gone, &err) < 0)
+		status_set(s->st, true, "reading flows: %s", err.msg);
 	return gone;
 }
 

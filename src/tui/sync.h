@@ -92,7 +92,8 @@ bool sync_tick(struct sync *s, uint64_t now, const char *volatile_why);
 /* Whether the rows on screen should be read again after a refresh
  * (not while every refresh dumps anyway). */
 bool sync_rows_wanted(const struct sync *s);
-/* Read these flows again one by one: gone ones go, others are updated.
+/* Read these flows again, in one batch of GETs: gone ones go, others are
+ * updated.
  * Returns how many went. */
 size_t sync_reread(struct sync *s, const struct flow *keys, size_t n,
 		   uint64_t now);

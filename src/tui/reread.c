@@ -1,0 +1,34 @@
+/* Flows read again in batches, the answers applied (see reread.h). */
+#include "reread.h"
+
+struct answers {
+	struct sync *s;
+	uint64_t now;
+	size_t gone;
+};
+
+static void on_answer(size_t i, const struct flow *key, const struct flow *f,
+		      void *data)
+{
+	struct answers *a = data;
+
+	(void)i;
+	if (f) {
+		model_upsert_ends(a->s->m, f, a->now, true,
+				  follow_read_ends(&a->s->fs));
+	} else {
+		model_remove(a->s->m, key);	/* gone, unreported */
+		a->gone++;
+	}
+}
+
+long reread_flows(struct sync *s, const struct flow *keys, size_t n,
+		  uint64_t now, size_t *gone, struct ctop_err *err)
+{
+	struct answers a = { .s = s, .now = now };
+	long answered = n ? source_get_batch(s->usrc, keys, n, on_answer, &a,
+					     err) : 0;
+
+	*gone = a.gone;
+	return answered;
+}
