@@ -7,10 +7,10 @@
  *   until it is removed or, when a sweep leaves under a quarter of the
  *   slots live, until table_sweep_end compacts the records and frees the
  *   tail chunks. Freed records go on an intrusive free list, reused first.
- *   A chunk is mapped on its own (1024 records of 168 bytes are exactly
- *   42 pages): no allocator header or rounding per chunk, and a freed
+ *   A chunk is mapped on its own (1024 records of 160 bytes are exactly
+ *   40 pages): no allocator header or rounding per chunk, and a freed
  *   chunk goes back to the system at once. It is populated when mapped
- *   (it fills up anyway): one call instead of 42 page faults.
+ *   (it fills up anyway): one call instead of 40 page faults.
  * - sweep marks: one bit per slot, beside the records rather than in
  *   them (a 32-bit generation would cost 8 bytes a record in padding).
  *   A bit equal to the parity of the sweep generation means "seen by the
@@ -539,9 +539,9 @@ static uint64_t flow_bytes(const struct flow *f)
 	return f->orig_bytes + f->reply_bytes;
 }
 
-static uint32_t flow_packets(const struct flow *f)
+static uint64_t flow_packets(const struct flow *f)
 {
-	return (uint32_t)(f->orig_packets + f->reply_packets);
+	return f->orig_packets + f->reply_packets;
 }
 
 /* ms since the table's epoch, taken at the first upsert. */
@@ -556,33 +556,37 @@ static uint32_t table_now(struct table *t, uint64_t now_ms)
 
 static void rate_start(struct table_flow *r, uint32_t now)
 {
-	r->prev_bytes = flow_bytes(&r->f);
-	r->prev_packets = flow_packets(&r->f);
 	r->sample_ms = now;
 	r->bps = 0;
 	r->pps = 0;
 }
 
-/* Take a sample of the (already updated) counters. A new conntrack id or
- * counters going backwards mean the tuple was reused by a new connection:
- * its rate starts again from 0. Samples closer than RATE_MIN_MS are not
- * taken, so the deltas accumulate and the rate is not noise. */
-static void rate_sample(struct table_flow *r, uint32_t now, bool reused)
+/* Take a sample: OLD is the record's flow before the update, whose
+ * counters are those of the last sample (every change of the counters
+ * moves the sample), R the updated record. So no copy of the counters
+ * is kept in the record. A new conntrack id or counters going backwards
+ * mean the tuple was reused by a new connection: its rate starts again
+ * from 0. Closer than RATE_MIN_MS to the last sample the rate would be
+ * noise, and it is kept; if the counters moved meanwhile the sample
+ * moves with them and the next rate covers the time since. */
+static void rate_sample(struct table_flow *r, const struct flow *old,
+			uint32_t now, bool reused)
 {
-	uint64_t bytes = flow_bytes(&r->f);
-	uint32_t dpkts = flow_packets(&r->f) - r->prev_packets;
+	uint64_t bytes = flow_bytes(&r->f), pkts = flow_packets(&r->f);
+	uint64_t obytes = flow_bytes(old), opkts = flow_packets(old);
 	int32_t dt = (int32_t)(now - r->sample_ms);
 
-	if (reused || bytes < r->prev_bytes || (int32_t)dpkts < 0) {
+	if (reused || bytes < obytes || pkts < opkts) {
 		rate_start(r, now);
 		return;
 	}
-	if (dt < RATE_MIN_MS)
+	if (dt < RATE_MIN_MS) {
+		if (bytes != obytes || pkts != opkts)
+			r->sample_ms = now;
 		return;
-	r->bps = (float)((double)(bytes - r->prev_bytes) * 1000.0 / dt);
-	r->pps = (float)((double)dpkts * 1000.0 / dt);
-	r->prev_bytes = bytes;
-	r->prev_packets = flow_packets(&r->f);
+	}
+	r->bps = (float)((double)(bytes - obytes) * 1000.0 / dt);
+	r->pps = (float)((double)(pkts - opkts) * 1000.0 / dt);
 	r->sample_ms = now;
 }
 
@@ -592,7 +596,7 @@ static void rate_sample(struct table_flow *r, uint32_t now, bool reused)
 static void rec_update(struct table *t, struct table_flow *r,
 		       const struct flow *f, uint32_t now)
 {
-	struct flow nf = *f;
+	struct flow nf = *f, old = r->f;
 	float bps = r->bps, pps = r->pps;
 	bool changed, reused;
 
@@ -610,7 +614,7 @@ static void rec_update(struct table *t, struct table_flow *r,
 	changed = !flow_same(&r->f, &nf);
 	reused = nf.id != r->f.id;
 	r->f = nf;
-	rate_sample(r, now, reused);
+	rate_sample(r, &old, now, reused);
 	if (changed || r->bps != bps || r->pps != pps)
 		t->version++;
 }

@@ -13,12 +13,12 @@
 #include "flow.h"
 
 /* One stored flow. Kept small: at a million flows every byte is a MB.
- * 168 bytes, no padding: which dump last saw a record is a bit kept
- * beside the records, not a field in them. */
+ * 156 bytes (160 with the 64-bit alignment of struct flow): which dump
+ * last saw a record is a bit kept beside the records, not a field in
+ * them, and the rate is taken from the stored counters before they are
+ * overwritten, so no copy of them is kept. */
 struct table_flow {
 	struct flow f;
-	uint64_t prev_bytes;	/* orig+reply bytes at the previous sample */
-	uint32_t prev_packets;	/* low 32 bits suffice for a delta */
 	uint32_t sample_ms;	/* ms since the table's epoch, last sample */
 	float bps, pps;		/* rates from the last two samples */
 };
