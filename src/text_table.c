@@ -1,76 +1,68 @@
 /* Conntrack table text into struct flow (see text_table.h for the
  * grammar). Written for speed: one pass over the line, no allocation, no
  * sscanf; a /proc/net/nf_conntrack line costs well under a microsecond. */
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "addr_text.h"
 #include "labelmap.h"
 #include "text_table.h"
 
+/* Bytes that end a word. */
+static const unsigned char blank_byte[256] = {
+	[' '] = 1, ['\t'] = 1, ['\r'] = 1, ['\n'] = 1,
+};
+
+static bool is_blank(char c)
+{
+	return blank_byte[(unsigned char)c];
+}
+
+/* Whether a value ended where it should: at a blank or the line's end. */
+static bool at_sep(const char *p, const char *e)
+{
+	return p == e || is_blank(*p);
+}
+
+static const char *skip_blanks(const char *p, const char *e)
+{
+	while (p < e && is_blank(*p))
+		p++;
+	return p;
+}
+
+static const char *word_end(const char *p, const char *e)
+{
+	while (p < e && !is_blank(*p))
+		p++;
+	return p;
+}
+
+/* A word of the header (the few before the key=value part). */
 struct tok {
 	const char *s;
 	size_t n;
-	const char *eq;		/* the first '=' in it, or NULL */
 };
 
-struct cursor {
-	const char *p, *e;
-	bool tabs;		/* the line has a tab (rare): scan byte by byte */
-};
-
-/* Byte classes for the slow scanner. */
-enum { C_WORD = 0, C_SPACE = 1, C_EQ = 2 };
-static const unsigned char byte_class[256] = {
-	[' '] = C_SPACE, ['\t'] = C_SPACE, ['\r'] = C_SPACE, ['\n'] = C_SPACE,
-	['='] = C_EQ,
-};
-
-static bool is_space(char c)
+/* The next word from *P; a word opening with '[' runs to its ']' (a
+ * ctime in "[start=Tue Dec  1 21:34:39 2026]" holds blanks). */
+static bool next_tok(const char **p, const char *e, struct tok *t)
 {
-	return byte_class[(unsigned char)c] == C_SPACE;
-}
+	const char *q = skip_blanks(*p, e), *r;
 
-/* Where the '=' of a word is: keys are short, so the first few bytes
- * almost always hold it. */
-static const char *find_eq(const char *p, size_t n)
-{
-	size_t head = n < 16 ? n : 16;
-
-	for (size_t i = 0; i < head; i++)
-		if (p[i] == '=')
-			return p + i;
-	return n > head ? memchr(p + head, '=', n - head) : NULL;
-}
-
-/* The next word; a word opening with '[' runs to its ']' (a ctime in
- * "[start=Tue Dec  1 21:34:39 2026]" holds blanks). Words are split at
- * blanks; without a tab on the line, at single spaces found by memchr,
- * which is most of the time spent on a line otherwise. */
-static bool next_tok(struct cursor *c, struct tok *t)
-{
-	const char *p = c->p, *e = c->e, *q;
-
-	while (p < e && is_space(*p))
-		p++;
-	if (p == e)
+	if (q == e)
 		return false;
-	t->s = p;
-	if (*p == '[') {
-		q = memchr(p, ']', (size_t)(e - p));
-		p = q ? q + 1 : e;
-	} else if (!c->tabs) {
-		q = memchr(p, ' ', (size_t)(e - p));
-		p = q ? q : e;
+	t->s = q;
+	if (*q == '[') {
+		r = memchr(q, ']', (size_t)(e - q));
+		q = r ? r + 1 : e;
 	} else {
-		while (p < e && !is_space(*p))
-			p++;
+		q = word_end(q, e);
 	}
-	t->n = (size_t)(p - t->s);
-	t->eq = t->s[0] == '[' ? NULL : find_eq(t->s, t->n);
-	c->p = p;
+	t->n = (size_t)(q - t->s);
+	*p = q;
 	return true;
 }
 
@@ -81,22 +73,47 @@ static bool tok_is(const struct tok *t, const char *lit)
 	return t->n == n && !memcmp(t->s, lit, n);
 }
 
-static bool parse_u64(const char *s, size_t n, uint64_t *v)
+/* Decimal digits at P into *V; returns where they end, NULL when there
+ * are none or they overflow 64 bits (or run past twenty). Nineteen digits
+ * cannot overflow: only a twentieth is checked. */
+static inline const char *scan_u64(const char *p, const char *e, uint64_t *v)
 {
+	const char *s = p, *lim = e - p > 19 ? p + 19 : e;
 	uint64_t x = 0;
+	unsigned d;
 
-	if (!n || n > 20)
-		return false;
-	/* Nineteen digits cannot overflow: check only the twentieth. */
-	for (size_t i = 0; i < n; i++) {
-		unsigned d = (unsigned char)s[i] - '0';
-
-		if (d > 9 || (i == 19 && x > (UINT64_MAX - d) / 10))
-			return false;
+	*v = 0;
+	while (p < lim && (d = (unsigned)((unsigned char)*p - '0')) <= 9) {
 		x = x * 10 + d;
+		p++;
+	}
+	if (p == s)
+		return NULL;
+	if (p == lim && p < e &&
+	    (d = (unsigned)((unsigned char)*p - '0')) <= 9) {
+		if (x > (UINT64_MAX - d) / 10)
+			return NULL;
+		x = x * 10 + d;
+		if (++p < e && (unsigned)((unsigned char)*p - '0') <= 9)
+			return NULL;
 	}
 	*v = x;
-	return true;
+	return p;
+}
+
+/* A number at P no bigger than MAX, and ending at a separator. */
+static inline const char *scan_max(const char *p, const char *e, uint64_t max,
+			    uint64_t *v)
+{
+	p = scan_u64(p, e, v);
+	return p && *v <= max && at_sep(p, e) ? p : NULL;
+}
+
+static bool parse_u64(const char *s, size_t n, uint64_t *v)
+{
+	const char *e = s + n;
+
+	return scan_u64(s, e, v) == e;
 }
 
 static bool parse_u32(const char *s, size_t n, uint32_t *v)
@@ -154,51 +171,26 @@ static bool is_number(const struct tok *t)
 /* A bare word: no '=', no bracket, not a number. */
 static bool is_word(const struct tok *t)
 {
-	return t->n && t->s[0] != '[' && !t->eq && !is_number(t);
+	return t->n && t->s[0] != '[' && !memchr(t->s, '=', t->n) &&
+	       !is_number(t);
 }
 
-/* A dotted quad, by hand (the common case, and fast). */
-static bool parse_v4(const char *s, size_t n, union flow_addr *a)
+/* An address at P ending at a separator: its family, 0 if it is none. */
+static int scan_addr(const char *p, const char *e, union flow_addr *a,
+		     const char **end)
 {
-	unsigned part = 0, dots = 0, digits = 0;
-
-	if (n > 15)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '.') {
-			if (!digits || dots == 3)
-				return false;
-			a->b[dots++] = (uint8_t)part;
-			part = digits = 0;
-		} else if (s[i] >= '0' && s[i] <= '9' && digits < 3) {
-			part = part * 10 + (unsigned)(s[i] - '0');
-			digits++;
-			if (part > 255)
-				return false;
-		} else {
-			return false;
-		}
-	}
-	if (dots != 3 || !digits)
-		return false;
-	a->b[3] = (uint8_t)part;
-	return true;
-}
-
-/* An address: the family, 0 if it is none. */
-static int parse_addr(const char *s, size_t n, union flow_addr *a)
-{
-	char buf[INET6_ADDRSTRLEN + 1];
+	const char *q;
 
 	memset(a, 0, sizeof(*a));
-	if (parse_v4(s, n, a))
+	if ((q = addr_text_v4(p, e, a->b)) && at_sep(q, e)) {
+		*end = q;
 		return FLOW_IPV4;
-	memset(a, 0, sizeof(*a));
-	if (n < 2 || n >= sizeof(buf) || !memchr(s, ':', n))
-		return 0;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	return inet_pton(AF_INET6, buf, a->b) == 1 ? FLOW_IPV6 : 0;
+	}
+	if ((q = addr_text_v6(p, e, a->b)) && at_sep(q, e)) {
+		*end = q;
+		return FLOW_IPV6;
+	}
+	return 0;
 }
 
 /* ---- labels ---- */
@@ -338,190 +330,198 @@ enum key {
 	K_LABELS,
 };
 
-/* The key of a key=value word, by its length first: a line has a dozen
- * of them, so this is on the hot path. */
-static enum key key_of(const char *k, size_t kn)
+/* The key of the word at P, told by its first byte and then its bytes
+ * up to the '=' (*len: the key and its '='): no scan for the '=', no
+ * copy. Everything else (secmark=, secctx=, GRE's timeout=, events'
+ * portid=, a bare word) is K_OTHER. */
+static enum key key_at(const char *p, const char *e, size_t *len)
 {
-#define IS(lit) (!memcmp(k, lit, sizeof(lit) - 1))
-	switch (kn) {
-	case 2:
-		if (IS("id"))
-			return K_ID;
+	size_t room = (size_t)(e - p);
+
+#define IS(lit, k)                                                    \
+	do {                                                          \
+		if (room >= sizeof(lit) - 1 &&                        \
+		    !memcmp(p, lit, sizeof(lit) - 1)) {               \
+			*len = sizeof(lit) - 1;                       \
+			return k;                                     \
+		}                                                     \
+	} while (0)
+	switch (*p) {
+	case 's':
+		IS("src=", K_SRC);
+		IS("sport=", K_SPORT);
+		IS("srckey=", K_SRCKEY);
 		break;
-	case 3:
-		if (IS("src"))
-			return K_SRC;
-		if (IS("dst"))
-			return K_DST;
-		if (IS("use"))
-			return K_USE;
+	case 'd':
+		IS("dst=", K_DST);
+		IS("dport=", K_DPORT);
+		IS("dstkey=", K_DSTKEY);
+		IS("delta-time=", K_DELTA_TIME);
 		break;
-	case 4:
-		if (IS("type"))
-			return K_TYPE;
-		if (IS("code"))
-			return K_CODE;
-		if (IS("mark"))
-			return K_MARK;
-		if (IS("zone"))
-			return K_ZONE;
+	case 'p':
+		IS("packets=", K_PACKETS);
 		break;
-	case 5:
-		if (IS("bytes"))
-			return K_BYTES;
-		if (IS("sport"))
-			return K_SPORT;
-		if (IS("dport"))
-			return K_DPORT;
+	case 'b':
+		IS("bytes=", K_BYTES);
 		break;
-	case 6:
-		if (IS("srckey"))
-			return K_SRCKEY;
-		if (IS("dstkey"))
-			return K_DSTKEY;
-		if (IS("helper"))
-			return K_HELPER;
-		if (IS("labels"))
-			return K_LABELS;
+	case 't':
+		IS("type=", K_TYPE);
 		break;
-	case 7:
-		if (IS("packets"))
-			return K_PACKETS;
+	case 'c':
+		IS("code=", K_CODE);
 		break;
-	case 9:
-		if (IS("zone-orig"))
-			return K_ZONE_ORIG;
+	case 'i':
+		IS("id=", K_ID);
 		break;
-	case 10:
-		if (IS("zone-reply"))
-			return K_ZONE_REPLY;
-		if (IS("delta-time"))
-			return K_DELTA_TIME;
+	case 'm':
+		IS("mark=", K_MARK);
+		break;
+	case 'z':
+		IS("zone=", K_ZONE);
+		IS("zone-orig=", K_ZONE_ORIG);
+		IS("zone-reply=", K_ZONE_REPLY);
+		break;
+	case 'u':
+		IS("use=", K_USE);
+		break;
+	case 'h':
+		IS("helper=", K_HELPER);
+		break;
+	case 'l':
+		IS("labels=", K_LABELS);
 		break;
 	}
 #undef IS
 	return K_OTHER;
 }
 
-/* One key=value word after the header. False: the line is malformed. */
-static bool apply_pair(struct line_state *st, const char *k, size_t kn,
-		       const char *v, size_t vn)
+/* The value of KEY at P, read as it is scanned. Returns where it ends
+ * (at a separator), NULL when it is malformed. */
+static const char *apply_value(struct line_state *st, enum key key,
+			       const char *p, const char *e)
 {
 	struct flow *f = &st->out->f;
 	bool icmp_id = st->icmp_id_next;
+	const char *q;
 	char name[64];
 	uint64_t x;
-	int fam;
-
-	enum key key = key_of(k, kn);
 
 	st->icmp_id_next = false;
-#define KEY(lit) (key == lit)
-	if (KEY(K_SRC) || KEY(K_DST)) {
+	switch (key) {
+	case K_SRC:
+	case K_DST: {
 		union flow_addr a;
+		int fam;
 
-		if (k[0] == 's') {
+		if (key == K_SRC) {
 			if (++st->dir > 2)
-				return false;
+				return NULL;
 		} else if (!st->dir || st->dst_seen[st->dir - 1]) {
-			return false;
+			return NULL;
 		}
-		fam = parse_addr(v, vn, &a);
+		fam = scan_addr(p, e, &a, &q);
 		if (!fam || (st->addr_family && fam != st->addr_family))
-			return false;
+			return NULL;
 		st->addr_family = fam;
-		if (k[0] == 's') {
+		if (key == K_SRC) {
 			tuple_of(st)->src = a;
 		} else {
 			tuple_of(st)->dst = a;
 			st->dst_seen[st->dir - 1] = true;
 		}
-		return true;
+		return q;
 	}
-	if (KEY(K_PACKETS) || KEY(K_BYTES)) {
-		uint64_t *c;
-
-		if (!st->dir || !parse_u64(v, vn, &x))
-			return false;
-		if (k[0] == 'p')
-			c = st->dir == 1 ? &f->orig_packets : &f->reply_packets;
+	case K_PACKETS:
+	case K_BYTES:
+		if (!st->dir || !(q = scan_max(p, e, UINT64_MAX, &x)))
+			return NULL;
+		if (key == K_PACKETS)
+			*(st->dir == 1 ? &f->orig_packets : &f->reply_packets) = x;
 		else
-			c = st->dir == 1 ? &f->orig_bytes : &f->reply_bytes;
-		*c = x;
+			*(st->dir == 1 ? &f->orig_bytes : &f->reply_bytes) = x;
 		f->has |= FLOW_HAS_COUNTERS;
-		return true;
-	}
-	if (KEY(K_SPORT) || KEY(K_DPORT)) {
-		uint16_t port;
-
-		if (!st->dir || !parse_u16(v, vn, &port))
-			return false;
-		if (k[0] == 's')
-			tuple_of(st)->sport = port;
+		return q;
+	case K_SPORT:
+	case K_DPORT:
+		if (!st->dir || !(q = scan_max(p, e, UINT16_MAX, &x)))
+			return NULL;
+		if (key == K_SPORT)
+			tuple_of(st)->sport = (uint16_t)x;
 		else
-			tuple_of(st)->dport = port;
-		return true;
-	}
-	if (KEY(K_TYPE) || KEY(K_CODE)) {
-		if (!st->dir || !parse_u64(v, vn, &x) || x > 255)
-			return false;
-		if (k[0] == 't')
+			tuple_of(st)->dport = (uint16_t)x;
+		return q;
+	case K_TYPE:
+	case K_CODE:
+		if (!st->dir || !(q = scan_max(p, e, 255, &x)))
+			return NULL;
+		if (key == K_TYPE)
 			tuple_of(st)->icmp_type = (uint8_t)x;
 		else
 			tuple_of(st)->icmp_code = (uint8_t)x;
-		st->icmp_id_next = k[0] == 'c';
-		return true;
-	}
-	if (KEY(K_ID)) {
-		if (icmp_id && st->dir)
-			return parse_u16(v, vn, &tuple_of(st)->sport);
-		return parse_u32(v, vn, &f->id);
-	}
-	if (KEY(K_SRCKEY) || KEY(K_DSTKEY)) {
-		if (!st->dir)
-			return false;
-		return parse_key(v, vn, k[0] == 's' ? &tuple_of(st)->sport
-						    : &tuple_of(st)->dport);
-	}
-	if (KEY(K_MARK)) {
+		st->icmp_id_next = key == K_CODE;
+		return q;
+	case K_ID:
+		/* Right after code= it is the ICMP echo id, else the
+		 * conntrack id. */
+		if (icmp_id && st->dir) {
+			if ((q = scan_max(p, e, UINT16_MAX, &x)))
+				tuple_of(st)->sport = (uint16_t)x;
+			return q;
+		}
+		if ((q = scan_max(p, e, UINT32_MAX, &x)))
+			f->id = (uint32_t)x;
+		return q;
+	case K_SRCKEY:
+	case K_DSTKEY:
+		q = word_end(p, e);
+		if (!st->dir ||
+		    !parse_key(p, (size_t)(q - p), key == K_SRCKEY
+						   ? &tuple_of(st)->sport
+						   : &tuple_of(st)->dport))
+			return NULL;
+		return q;
+	case K_MARK:
 		f->has |= FLOW_HAS_MARK;
-		return parse_u32(v, vn, &f->mark);
-	}
+		if ((q = scan_max(p, e, UINT32_MAX, &x)))
+			f->mark = (uint32_t)x;
+		return q;
 	/* zone= applies to both directions, zone-orig= / zone-reply= to one
 	 * (the kernel's CTA_ZONE and CTA_TUPLE_ZONE). */
-	if (KEY(K_ZONE) || KEY(K_ZONE_ORIG) || KEY(K_ZONE_REPLY)) {
-		uint16_t z;
-
+	case K_ZONE:
+	case K_ZONE_ORIG:
+	case K_ZONE_REPLY:
 		f->has |= FLOW_HAS_ZONE;
-		if (!parse_u16(v, vn, &z))
-			return false;
+		if (!(q = scan_max(p, e, UINT16_MAX, &x)))
+			return NULL;
 		if (key != K_ZONE_REPLY)
-			f->orig.zone = z;
+			f->orig.zone = (uint16_t)x;
 		if (key != K_ZONE_ORIG)
-			f->reply.zone = z;
-		return true;
-	}
-	if (KEY(K_DELTA_TIME)) {
-		st->have_delta = parse_u64(v, vn, &st->delta);
-		return st->have_delta;
-	}
-	if (KEY(K_USE)) {
-		st->out->has_use = true;
-		return parse_u32(v, vn, &st->out->use);
-	}
-	if (KEY(K_HELPER)) {
-		if (!vn || vn >= sizeof(name))
-			return false;
-		memcpy(name, v, vn);
-		name[vn] = '\0';
+			f->reply.zone = (uint16_t)x;
+		return q;
+	case K_DELTA_TIME:
+		st->have_delta = (q = scan_max(p, e, UINT64_MAX, &st->delta));
+		return q;
+	case K_USE:
+		if ((q = scan_max(p, e, UINT32_MAX, &x))) {
+			st->out->use = (uint32_t)x;
+			st->out->has_use = true;
+		}
+		return q;
+	case K_HELPER:
+		q = word_end(p, e);
+		if (q == p || (size_t)(q - p) >= sizeof(name))
+			return NULL;
+		memcpy(name, p, (size_t)(q - p));
+		name[q - p] = '\0';
 		f->helper = intern_helper(name);
-		return true;
+		return q;
+	case K_LABELS:
+		q = word_end(p, e);
+		return parse_labels(p, (size_t)(q - p), f) ? q : NULL;
+	case K_OTHER:
+		break;
 	}
-	if (KEY(K_LABELS))
-		return parse_labels(v, vn, f);
-#undef KEY
-	/* secmark=, secctx=, portid=, progname=, and what comes next. */
-	return true;
+	return word_end(p, e);
 }
 
 /* [UNREPLIED], [ASSURED], [start=...]: a bracketed word after the
@@ -549,12 +549,49 @@ static bool apply_bracket(struct line_state *st, const struct tok *t)
 	return true;
 }
 
+/* The key=value part, from P to E, in one pass: each key is told by its
+ * first bytes and its value read as it is scanned. */
+static bool read_pairs(struct line_state *st, const char *p, const char *e)
+{
+	for (;;) {
+		enum key key;
+		size_t kn;
+
+		p = skip_blanks(p, e);
+		if (p == e)
+			return true;
+		if (*p == '[') {
+			struct tok t;
+
+			next_tok(&p, e, &t);
+			/* Before the first tuple only [UNREPLIED] counts
+			 * (an event's [USERSPACE] does not). */
+			if ((st->dir || tok_is(&t, "[UNREPLIED]")) &&
+			    !apply_bracket(st, &t))
+				return false;
+			continue;
+		}
+		key = key_at(p, e, &kn);
+		/* Before the first tuple only GRE's timeouts come: skip
+		 * what is not src=. */
+		if (key == K_OTHER || (!st->dir && key != K_SRC)) {
+			if (st->dir)
+				st->icmp_id_next = false;
+			p = word_end(p, e);
+			continue;
+		}
+		p = apply_value(st, key, p + kn, e);
+		if (!p || !at_sep(p, e))
+			return false;
+	}
+}
+
 /* "[NEW]" and its kin, and the timestamp before them. */
-static bool read_event_prefix(struct cursor *c, struct tok *t,
+static bool read_event_prefix(const char **p, const char *e, struct tok *t,
 			      struct text_line *out)
 {
 	if (t->n > 2 && t->s[0] == '[' && t->s[1] >= '0' && t->s[1] <= '9') {
-		if (!parse_event_time(t, &out->event_ns) || !next_tok(c, t))
+		if (!parse_event_time(t, &out->event_ns) || !next_tok(p, e, t))
 			return false;
 	}
 	if (tok_is(t, "[NEW]"))
@@ -565,25 +602,25 @@ static bool read_event_prefix(struct cursor *c, struct tok *t,
 		out->event = TEXT_EV_DESTROY;
 	else
 		return out->event_ns == 0;	/* a time alone is no event */
-	return next_tok(c, t);
+	return next_tok(p, e, t);
 }
 
 /* "ipv4 2 tcp 6" or "tcp 6": a name and a number, once or twice. The
  * first pair is the layer 3 one when another name-and-number pair
- * follows it. */
-static bool read_header(struct cursor *c, struct tok *t, struct text_line *out,
-			struct tok *rest)
+ * follows it. *T becomes the word after them. */
+static bool read_header(const char **p, const char *e, struct tok *t,
+			struct text_line *out)
 {
 	struct tok num, name2, num2;
-	struct cursor save;
+	const char *save;
 	uint64_t l3, l4;
 
-	if (!is_word(t) || !next_tok(c, &num) || !parse_u64(num.s, num.n, &l4) ||
-	    l4 > 255)
+	if (!is_word(t) || !next_tok(p, e, &num) ||
+	    !parse_u64(num.s, num.n, &l4) || l4 > 255)
 		return false;
-	save = *c;
-	if (next_tok(c, &name2) && is_word(&name2) && next_tok(c, &num2) &&
-	    parse_u64(num2.s, num2.n, &l3)) {
+	save = *p;
+	if (next_tok(p, e, &name2) && is_word(&name2) &&
+	    next_tok(p, e, &num2) && parse_u64(num2.s, num2.n, &l3)) {
 		/* l4 was the layer 3 number. */
 		if (l4 != FLOW_IPV4 && l4 != FLOW_IPV6)
 			return false;
@@ -592,11 +629,11 @@ static bool read_header(struct cursor *c, struct tok *t, struct text_line *out,
 		if (l3 > 255)
 			return false;
 		out->f.protonum = (uint8_t)l3;
-		return next_tok(c, rest);
+		return next_tok(p, e, t);
 	}
-	*c = save;
+	*p = save;
 	out->f.protonum = (uint8_t)l4;
-	return next_tok(c, rest);
+	return next_tok(p, e, t);
 }
 
 static bool finish(struct line_state *st, uint64_t now_ns)
@@ -629,27 +666,28 @@ static bool finish(struct line_state *st, uint64_t now_ns)
 enum text_kind text_table_line(const char *s, size_t n, uint64_t now_ns,
 			       struct text_line *out)
 {
-	struct cursor c;
 	struct line_state st = { .out = out };
+	const char *p = s, *e;
 	struct tok t;
 	int64_t state;
 
 	memset(out, 0, sizeof(*out));
 	while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
 		n--;
-	c.p = s;
-	c.e = s + n;
-	c.tabs = memchr(s, '\t', n) != NULL;
-	if (!next_tok(&c, &t))
+	e = s + n;
+	if (!next_tok(&p, e, &t))
 		return TEXT_QUIET;
 	/* conntrack's own messages ("conntrack v1.4.7 (conntrack-tools):
 	 * 7 flow entries have been shown.") reach us with 2>&1. */
-	if (tok_is(&t, "conntrack") && next_tok(&c, &t) &&
-	    t.n > 1 && t.s[0] == 'v' && t.s[1] >= '0' && t.s[1] <= '9')
-		return TEXT_QUIET;
-	c.p = s;
-	next_tok(&c, &t);
-	if (!read_event_prefix(&c, &t, out) || !read_header(&c, &t, out, &t))
+	if (tok_is(&t, "conntrack")) {
+		const char *q = p;
+		struct tok v;
+
+		if (next_tok(&q, e, &v) && v.n > 1 && v.s[0] == 'v' &&
+		    v.s[1] >= '0' && v.s[1] <= '9')
+			return TEXT_QUIET;
+	}
+	if (!read_event_prefix(&p, e, &t, out) || !read_header(&p, e, &t, out))
 		return TEXT_BAD;
 	/* TIMEOUT, then STATE: both optional (no timeout when offloaded,
 	 * no state for udp). */
@@ -660,7 +698,7 @@ enum text_kind text_table_line(const char *s, size_t n, uint64_t now_ns,
 			return TEXT_BAD;
 		out->f.timeout = (uint32_t)to;
 		out->f.has |= FLOW_HAS_TIMEOUT;
-		if (!next_tok(&c, &t))
+		if (!next_tok(&p, e, &t))
 			return TEXT_BAD;
 	}
 	if (is_word(&t)) {
@@ -669,30 +707,11 @@ enum text_kind text_table_line(const char *s, size_t n, uint64_t now_ns,
 			out->f.state = (uint8_t)state;
 			out->f.has |= FLOW_HAS_STATE;
 		}
-		if (!next_tok(&c, &t))
+		if (!next_tok(&p, e, &t))
 			return TEXT_BAD;
 	}
-	do {
-		const char *eq;
-
-		if (t.s[0] == '[') {
-			if (!st.dir && !tok_is(&t, "[UNREPLIED]"))
-				continue;
-			if (!apply_bracket(&st, &t))
-				return TEXT_BAD;
-			continue;
-		}
-		eq = t.eq;
-		if (!eq)
-			continue;	/* "timeout=0, stream_timeout=0" */
-		/* Before the first tuple only GRE's timeouts come; skip
-		 * what is not src=. */
-		if (!st.dir && !(eq - t.s == 3 && !memcmp(t.s, "src", 3)))
-			continue;
-		if (!apply_pair(&st, t.s, (size_t)(eq - t.s), eq + 1,
-				(size_t)(t.s + t.n - eq - 1)))
-			return TEXT_BAD;
-	} while (next_tok(&c, &t));
+	if (!read_pairs(&st, t.s, e))
+		return TEXT_BAD;
 	return finish(&st, now_ns) ? TEXT_FLOW : TEXT_BAD;
 }
 
@@ -702,8 +721,7 @@ bool text_table_summary(const char *s, size_t n, unsigned long *entries)
 	const char *p, *e = s + n;
 	uint64_t v = 0;
 
-	while (s < e && is_space(*s))
-		s++;
+	s = skip_blanks(s, e);
 	if ((size_t)(e - s) < sizeof(pfx) - 1 || memcmp(s, pfx, sizeof(pfx) - 1))
 		return false;
 	p = s;

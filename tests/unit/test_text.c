@@ -288,6 +288,75 @@ static void test_quiet_and_bad(void **state)
 	assert_false(tl.f.has & FLOW_HAS_STATE);
 }
 
+/* The one-pass scanner: keys told by their first bytes up to the '=',
+ * values read as they are scanned and ending at a blank, numbers to their
+ * limits, addresses in every written form, each value cut short. */
+static void test_scanner_edges(void **state)
+{
+#define T4 "src=10.0.0.1 dst=10.0.0.2 src=10.0.0.2 dst=10.0.0.1"
+	static const char *const bad[] = {
+		"tcp 6 100 src=10.0.0.1x dst=10.0.0.2 src=10.0.0.2 dst=10.0.0.1",
+		"tcp 6 100 src=010.0.0.1 dst=10.0.0.2 src=10.0.0.2 dst=10.0.0.1",
+		"tcp 6 100 src= dst=10.0.0.2 src=10.0.0.2 dst=10.0.0.1",
+		"tcp 6 100 " T4 " sport=80x",
+		"tcp 6 100 " T4 " mark=",
+		"tcp 6 100 " T4 " mark=-1",
+		"tcp 6 100 " T4 " packets=18446744073709551616",
+		"tcp 6 100 " T4 " packets=000000000000000000001",
+		"tcp 6 100 " T4 " zone=65536",
+		"icmp 1 29 src=10.0.0.1 dst=10.0.0.2 type=256 code=0 id=1 src=10.0.0.2 dst=10.0.0.1 type=0 code=0 id=1",
+		"icmp 1 29 src=10.0.0.1 dst=10.0.0.2 type=8 code=0 id=65536 src=10.0.0.2 dst=10.0.0.1 type=0 code=0 id=1",
+		"tcp 6 100 " T4 " id=4294967296",
+		"tcp 6 100 src=fd00::1::2 dst=fd00::2 src=fd00::2 dst=fd00::1",
+		"tcp 6 100 src=fd00:: dst=fd00: src=fd00::2 dst=fd00::1",
+		"tcp 6 100 src=1:2:3:4:5:6:7:8:9 dst=fd00::2 src=fd00::2 dst=fd00::1",
+		"tcp 6 100 " T4 " dst=10.0.0.3",
+		"tcp 6 100 " T4 " helper=",
+	};
+	struct text_line tl;
+	struct flow *f = &tl.f;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (line(bad[i], &tl) != TEXT_BAD)
+			fail_msg("read as a flow: %s", bad[i]);
+	}
+	/* Words that only begin like a key are other words, skipped. */
+	assert_int_equal(line("tcp 6 100 " T4 " srcx=1 sports=2 packets mark2=3 zone-other=4 usage=5 id", &tl), TEXT_FLOW);
+	assert_int_equal(f->orig.sport, 0);
+	assert_false(f->has & (FLOW_HAS_MARK | FLOW_HAS_ZONE | FLOW_HAS_COUNTERS));
+	assert_false(tl.has_use);
+	/* Numbers to their limits, tabs and runs of blanks between words. */
+	assert_int_equal(line("tcp\t6 4294967295\tESTABLISHED  src=10.0.0.1\tdst=10.0.0.2 sport=65535 dport=0 packets=18446744073709551615 bytes=00007 src=10.0.0.2 dst=10.0.0.1 sport=0 dport=65535 mark=4294967295 zone=65535 use=4294967295 id=4294967295", &tl), TEXT_FLOW);
+	assert_int_equal(f->timeout, 4294967295u);
+	assert_int_equal(f->orig.sport, 65535);
+	assert_int_equal(f->orig_packets, UINT64_MAX);
+	assert_int_equal(f->orig_bytes, 7);
+	assert_int_equal(f->reply.dport, 65535);
+	assert_int_equal(f->mark, 4294967295u);
+	assert_int_equal(f->orig.zone, 65535);
+	assert_int_equal(tl.use, 4294967295u);
+	assert_int_equal(f->id, 4294967295u);
+	/* IPv6 as conntrack -L folds it, as /proc writes it in full, and
+	 * with a dotted quad; the same bytes each way. */
+	assert_int_equal(line("ipv6 10 udp 17 30 src=fd00::181 dst=::ffff:10.0.0.1 sport=1 dport=2 src=FD00:0:0:0:0:0:0:1 dst=fd00:0000:0000:0000:0000:0000:0000:0181 sport=2 dport=1", &tl), TEXT_FLOW);
+	assert_addr(&f->orig.src, FLOW_IPV6, "fd00::181");
+	assert_addr(&f->orig.dst, FLOW_IPV6, "::ffff:10.0.0.1");
+	assert_addr(&f->reply.src, FLOW_IPV6, "fd00::1");
+	assert_addr(&f->reply.dst, FLOW_IPV6, "fd00::181");
+	/* A line that ends inside a value, at its '=' or mid-key. */
+	assert_int_equal(line("tcp 6 100 " T4 " mark=5", &tl), TEXT_FLOW);
+	assert_int_equal(f->mark, 5);
+	assert_int_equal(line("tcp 6 100 " T4 " mar", &tl), TEXT_FLOW);
+	assert_false(f->has & FLOW_HAS_MARK);
+	assert_int_equal(text_table_line("tcp 6 100 " T4 " mark=5", strlen("tcp 6 100 " T4 " mark="), NOW_NS, &tl), TEXT_BAD);
+	/* A bracket before the first tuple other than [UNREPLIED] is an
+	 * event's word, passed over; one left open runs to the end. */
+	assert_int_equal(line("tcp 6 100 [USERSPACE] " T4 " [ASSURED", &tl), TEXT_FLOW);
+	assert_false(f->status & FLOW_S_ASSURED);
+#undef T4
+}
+
 static void test_summary(void **state)
 {
 	unsigned long n = 0;
@@ -540,6 +609,7 @@ int main(void)
 		cmocka_unit_test(test_ktimestamp),
 		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_quiet_and_bad),
+		cmocka_unit_test(test_scanner_edges),
 		cmocka_unit_test(test_summary),
 		cmocka_unit_test(test_dccp_names),
 		cmocka_unit_test(test_labels_and_helper),
