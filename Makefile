@@ -22,7 +22,7 @@ endif
 
 # A package pkg-config cannot find is named and the build stops, rather
 # than go on with every flag lost. Goals that install or clean need none.
-NOPKG_GOALS := deps check demo clean uninstall deps-cross
+NOPKG_GOALS := deps check demo clean uninstall deps-cross static build-static/ctop
 ifneq ($(filter-out $(NOPKG_GOALS),$(or $(MAKECMDGOALS),all)),)
 ifeq ($(shell command -v $(PKG_CONFIG)),)
 $(error $(PKG_CONFIG) not found: install pkg-config (Debian: make deps))
@@ -214,12 +214,26 @@ $(MUSL_O)/%.o: %.c $(MUSL_O)/include/.made
 	@$(MUSL_CC) $(MUSL_ALL_CFLAGS) -c -o $@ $< || \
 		{ echo "musl: $< does not compile: $(MUSL_CC) $(MUSL_ALL_CFLAGS)" >&2; exit 1; }
 
+# make static MUSL_DEPS=DIR: a static, stripped ctop in build-static/,
+# compiled against DIR/include (libmnl, ncursesw's curses.h) and, of the
+# system's headers, the kernel's only, so that a header missing from DIR
+# stops the build instead of glibc's curses.h being used in its place.
+# The recipe for DIR: README, "On a router"; tools/musl-deps builds it.
+STATIC_O := build-static
+STATIC_LIBS := -lmnl -lncursesw
 MUSL_LIB_OBJ := $(LIB_SRC:%.c=$(MUSL_O)/%.o) $(MUSL_O)/src/main.o
-static: $(MUSL_LIB_OBJ)
-	@[ -n "$(MUSL_DEPS)" ] || { echo "make static: set MUSL_DEPS to a prefix with libmnl and ncursesw built for musl" >&2; exit 1; }
-	$(MUSL_CC) -static -Wl,--gc-sections -s -o $(MUSL_O)/ctop $(MUSL_LIB_OBJ) \
-		-L$(MUSL_DEPS)/lib -lmnl -lncursesw -lpthread
-	@ls -l $(MUSL_O)/ctop
+static:
+	@[ -n "$(MUSL_DEPS)" ] || { echo "make static: set MUSL_DEPS to a prefix with libmnl and" \
+		"ncursesw built for musl (README, \"On a router\"; tools/musl-deps builds one)" >&2; exit 2; }
+	@for f in lib/libmnl.a lib/libncursesw.a include/libmnl/libmnl.h include/curses.h; do \
+		[ -e "$(MUSL_DEPS)/$$f" ] || { echo "make static: $(MUSL_DEPS)/$$f is missing" \
+		"(MUSL_DEPS needs libmnl and ncursesw built for musl: README, \"On a router\")" >&2; exit 2; }; done
+	$(MAKE) MUSL_O=$(STATIC_O) MUSL_HDRS="linux asm-generic" MUSL_DEPS="$(abspath $(MUSL_DEPS))" \
+		$(STATIC_O)/ctop
+	@ls -l $(STATIC_O)/ctop
+
+$(STATIC_O)/ctop: $(MUSL_LIB_OBJ)
+	$(MUSL_CC) -static -Wl,--gc-sections -s -o $@ $^ -L$(MUSL_DEPS)/lib $(STATIC_LIBS)
 
 # Cross builds for the targets in tests/cross/targets, unit tests under
 # qemu-user, recordings across byte orders (tests/cross/run). The target
@@ -235,6 +249,6 @@ cross: $(O)/ctop $(O)/tests/test_recording
 	NATIVE=$(O) tests/cross/run $(CROSS_TARGETS)
 
 clean:
-	rm -rf build build-asan build-musl build-cross $(FUZZ_O) ctop
+	rm -rf build build-asan build-musl build-static build-cross $(FUZZ_O) ctop
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
