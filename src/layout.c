@@ -432,6 +432,29 @@ static void cut_pair(struct out *o, const char *s, size_t n, int w,
 	cut_host(o, arrow + 4, lb, wb, marker);
 }
 
+static void cut_by_kind(struct out *o, const char *cell, size_t n, int width,
+			enum layout_kind kind, const char *marker)
+{
+	switch (kind) {
+	case LAYOUT_NUMBER:
+		/* Fewer digits would be another number. */
+		put_str(o, marker);
+		break;
+	case LAYOUT_ADDR:
+		cut_host(o, cell, n, width, marker);
+		break;
+	case LAYOUT_ADDR_PORT:
+		cut_endpoint(o, cell, n, width, marker);
+		break;
+	case LAYOUT_PAIR:
+		cut_pair(o, cell, n, width, marker);
+		break;
+	default:
+		cut_end(o, cell, n, width, marker);
+		break;
+	}
+}
+
 size_t layout_shorten(char *buf, size_t len, const char *cell, int width,
 		      enum layout_kind kind, const char *marker)
 {
@@ -442,28 +465,10 @@ size_t layout_shorten(char *buf, size_t len, const char *cell, int width,
 		buf[0] = '\0';
 	if (width <= 0)
 		return 0;
-	if (cells_n(cell, n) <= width) {
+	if (cells_n(cell, n) <= width)
 		put(&o, cell, n);
-		return o.pos;
-	}
-	switch (kind) {
-	case LAYOUT_NUMBER:
-		/* Fewer digits would be another number. */
-		put_str(&o, marker);
-		break;
-	case LAYOUT_ADDR:
-		cut_host(&o, cell, n, width, marker);
-		break;
-	case LAYOUT_ADDR_PORT:
-		cut_endpoint(&o, cell, n, width, marker);
-		break;
-	case LAYOUT_PAIR:
-		cut_pair(&o, cell, n, width, marker);
-		break;
-	default:
-		cut_end(&o, cell, n, width, marker);
-		break;
-	}
+	else
+		cut_by_kind(&o, cell, n, width, kind, marker);
 	return o.pos;
 }
 
@@ -499,4 +504,63 @@ size_t layout_items(char *buf, size_t len, const char *line, int width)
 	}
 	put_str(&o, last);
 	return o.pos;
+}
+
+size_t layout_wrap(const char *text, int width, size_t *next)
+{
+	size_t i = 0, end = 0, n = strlen(text);
+	int cells = 0;
+
+	/* end: the bytes of the whole words that fit so far. */
+	while (i < n) {
+		size_t w0 = i, w1;
+		int ww;
+
+		while (i < n && text[i] != ' ')
+			i++;
+		w1 = i;
+		ww = cells_n(text + w0, w1 - w0);
+		if (end && cells + ww > width) {
+			i = w0;
+			break;
+		}
+		end = w1;
+		cells += ww;
+		while (i < n && text[i] == ' ')
+			i++, cells++;
+		if (cells >= width)
+			break;
+	}
+	*next = i;
+	return end;
+}
+
+void layout_line(char *buf, size_t len, const char *text, size_t *pos,
+		 int width, enum layout_kind kind, const char *marker)
+{
+	size_t next, n = layout_wrap(text + *pos, width, &next);
+	struct out o = { buf, len, 0 };
+
+	if (len)
+		buf[0] = '\0';
+	if (cells_n(text + *pos, n) > width) {
+		/* One word: layout_wrap ends it at a blank or the end. */
+		char word[256];
+		size_t m = n < sizeof(word) - 1 ? n : sizeof(word) - 1;
+
+		memcpy(word, text + *pos, m);
+		word[m] = '\0';
+		layout_shorten(buf, len, word, width, kind, marker);
+	} else {
+		put(&o, text + *pos, n);
+	}
+	*pos += next;
+}
+
+size_t layout_first_fit(const char *const *texts, size_t n, int width)
+{
+	for (size_t i = 0; i + 1 < n; i++)
+		if (layout_cells(texts[i]) <= width)
+			return i;
+	return n ? n - 1 : 0;
 }

@@ -93,4 +93,23 @@ size_t layout_shorten(char *buf, size_t len, const char *cell, int width,
  * item is ever cut. Returns the bytes written. */
 size_t layout_items(char *buf, size_t len, const char *line, int width);
 
+/* The first line of TEXT in at most WIDTH cells, broken between words:
+ * returns its bytes (trailing blanks left out) and sets *next to where
+ * the next line starts (blanks skipped; the end: strlen(TEXT)). A word
+ * wider than WIDTH makes a line alone, for the caller to shorten with
+ * the marker: a word is never split. */
+size_t layout_wrap(const char *text, int width, size_t *next);
+
+/* The line of TEXT that starts at *POS into BUF, in at most WIDTH
+ * cells: whole words (layout_wrap); a word wider than the line shortened
+ * as KIND with the marker. *POS moves to the next line: TEXT is done when
+ * TEXT[*POS] is '\0'. */
+void layout_line(char *buf, size_t len, const char *text, size_t *pos,
+		 int width, enum layout_kind kind, const char *marker);
+
+/* The first of N texts that fits WIDTH cells whole (a long form, then
+ * shorter ones that leave items out); N - 1 when none does, for the
+ * caller to shorten with the marker. */
+size_t layout_first_fit(const char *const *texts, size_t n, int width);
+
 #endif

@@ -7,6 +7,7 @@
 #include <curses.h>
 
 #include "../format.h"
+#include "../layout.h"
 #include "dialogs.h"
 #include "keycode.h"
 #include "screen.h"
@@ -90,11 +91,43 @@ static void flow_lines(const struct flow *f, char (*out)[160])
 	snprintf(out[3], 160, "%s", flags);
 }
 
+/* The dialog's lines, broken between words into W cells (the next
+ * lines of one indented by two): a tuple is read whole, never cut. */
+#define CONFIRM_LINES 16
+
+struct dialog_text {
+	int n;
+	char line[CONFIRM_LINES][168];
+	bool bold[CONFIRM_LINES];
+};
+
+static void dialog_add(struct dialog_text *d, const char *text, int w,
+		       bool bold)
+{
+	const char *marker = layout_marker(screen_utf8());
+	size_t pos = 0;
+
+	do {
+		bool first = !pos;
+		char word[160];
+
+		if (d->n >= CONFIRM_LINES)
+			return;
+		layout_line(word, sizeof(word), text, &pos, w - (first ? 0 : 2),
+			    LAYOUT_ADDR_PORT, marker);
+		snprintf(d->line[d->n], sizeof(d->line[0]), "%s%s",
+			 first ? "" : "  ", word);
+		d->bold[d->n++] = bold;
+	} while (text[pos]);
+}
+
 void confirm_draw(const struct tui *t)
 {
+	const struct geometry *g = &t->geo;
 	const struct listview *lv = &t->lv;
+	struct dialog_text d = { 0 };
 	char text[6][160];
-	int n = 0, w = COLS - 8 > 76 ? 76 : COLS - 8, h, y, x;
+	int n = 0, longest = 0, w, h, y, x;
 	int a = screen_attr(ROLE_DIALOG);
 
 	if (t->del.nvictims == 1) {
@@ -117,13 +150,27 @@ void confirm_draw(const struct tui *t)
 		}
 	}
 	snprintf(text[n++], 160, "y/Enter: delete    n/Esc: keep");
-	h = n + 3;
-	y = (LINES - h) / 2;
-	x = (COLS - w) / 2;
-	box_at(y, x, h, w, "Delete");
+	/* As wide as the longest line, within the screen; lines still too
+	 * long wrap. */
 	for (int i = 0; i < n; i++)
-		screen_put(y + 1 + i + (i == n - 1), x + 2, w - 4, text[i],
-			   a | (i == 0 || i == n - 1 ? A_BOLD : 0), false);
+		if (layout_cells(text[i]) > longest)
+			longest = layout_cells(text[i]);
+	w = g->cols - 8 > 76 ? 76 : g->cols - 8;
+	if (longest + 4 > w)
+		w = longest + 4 < g->cols - 2 ? longest + 4 : g->cols - 2;
+	for (int i = 0; i < n; i++) {
+		/* A blank line before the keys. */
+		if (i == n - 1)
+			dialog_add(&d, "", w - 4, false);
+		dialog_add(&d, text[i], w - 4, i == 0 || i == n - 1);
+	}
+	h = d.n + 2;
+	y = (g->lines - h) / 2;
+	x = (g->cols - w) / 2;
+	box_at(y, x, h, w, "Delete");
+	for (int i = 0; i < d.n; i++)
+		screen_put(y + 1 + i, x + 2, w - 4, d.line[i],
+			   a | (d.bold[i] ? A_BOLD : 0), false);
 }
 
 /* ---- menus: a list of every column in a box on the left ---- */

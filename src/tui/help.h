@@ -10,6 +10,11 @@ struct tui;
 /* Line I of the help's key list (from the binding table) into BUF;
  * false past the last. */
 bool help_line(size_t i, char *buf, size_t len);
+/* The help's lines, broken between words to the screen's width; longer
+ * than the screen, it scrolls. */
 void help_draw(const struct tui *t);
+/* A key on the help: Up/Down/PgUp/PgDn/Space/Home/End/j/k scroll it, any
+ * other closes it. Returns ACT_* bits. */
+unsigned help_key(struct tui *t, int key);
 
 #endif

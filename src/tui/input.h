@@ -22,6 +22,7 @@ struct input {
 	enum tui_mode mode;
 	enum tui_mode help_back;	/* where the help returns (a view) */
 	size_t menu_sel;		/* sort or columns menu */
+	size_t help_top;		/* the help's first line shown */
 };
 
 /* What an action asks of the loop: bits. */

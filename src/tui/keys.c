@@ -4,6 +4,7 @@
 #include "actions.h"
 #include "bindings.h"
 #include "dialogs.h"
+#include "help.h"
 #include "keys.h"
 #include "session.h"
 
@@ -34,12 +35,7 @@ static unsigned modal(struct tui *t, int key)
 {
 	switch (t->in.mode) {
 	case MODE_HELP:
-		/* Any key closes the help, but the mouse. */
-		if (key == K_FN(KEY_MOUSE))
-			return ACT_NONE;
-		t->in.mode = t->in.help_back;
-		t->in.help_back = MODE_LIST;
-		return ACT_REDRAW;
+		return help_key(t, key);
 	case MODE_PROMPT:
 		return prompt_key(t, key);
 	case MODE_CONFIRM:

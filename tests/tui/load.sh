@@ -58,7 +58,7 @@ ok "grouping by protocol matches the kernel"
 for i in 1 2 3; do
 	start=$(date +%s%N)
 	tmux send-keys -t "$sess" h
-	wait_screen "$sess" 'Any key closes' 1
+	wait_screen "$sess" 'ctop: the conntrack table, live' 1
 	ms=$(( ($(date +%s%N) - start) / 1000000 ))
 	tmux send-keys -t "$sess" x
 	wait_screen "$sess" 'group proto' 2

@@ -91,7 +91,7 @@ ok "empty filter clears"
 tmux send-keys -t "$sess" '/' '10.0.0.4' Enter
 wait_screen "$sess" 'shown 7'
 tmux send-keys -t "$sess" h
-wait_screen "$sess" 'Any key closes this help'
+wait_screen "$sess" 'ctop: the conntrack table, live'
 screen_of "$sess" | grep -q 'Space  tag/untag' || fail "help mentions Space"
 tmux send-keys -t "$sess" x
 wait_screen "$sess" '^ PROTO '

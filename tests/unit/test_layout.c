@@ -168,6 +168,74 @@ static void test_items(void **state)
 	assert_string_equal(buf, "");
 }
 
+/* Lines broken between words, every word whole, each line in width. */
+static void test_wrap(void **state)
+{
+	const char *text = "Whole table re-read only after lost events, a count "
+			   "drift, or to find silent ends.";
+	char got[8][96];
+	size_t pos = 0, next, n = 0, len;
+
+	(void)state;
+	while (text[pos] && n < 8) {
+		len = layout_wrap(text + pos, 30, &next);
+		assert_true(len <= 30);
+		snprintf(got[n++], sizeof(got[0]), "%.*s", (int)len, text + pos);
+		assert_true(next > 0);
+		pos += next;
+	}
+	assert_int_equal(n, 3);
+	assert_string_equal(got[0], "Whole table re-read only after");
+	assert_string_equal(got[1], "lost events, a count drift, or");
+	assert_string_equal(got[2], "to find silent ends.");
+	/* Fits: the whole text, nothing after it. */
+	assert_int_equal(layout_wrap("a b", 3, &next), 3);
+	assert_int_equal(next, 3);
+	/* A word wider than the line is a line alone, never split. */
+	assert_int_equal(layout_wrap("[fd00:1234:5678:9abc::2]:443 x", 10, &next),
+			 28);
+	assert_int_equal(next, 29);
+	/* Multibyte characters count one cell each. */
+	assert_int_equal(layout_wrap("\u2026\u2026 ab", 5, &next), 9);
+	assert_int_equal(layout_wrap("\u2026\u2026 ab", 4, &next), 6);
+	assert_int_equal(next, 7);
+	assert_int_equal(layout_wrap("", 4, &next), 0);
+	assert_int_equal(next, 0);
+}
+
+/* Line by line: whole words, a word too wide shortened with the marker. */
+static void test_line(void **state)
+{
+	const char *text = "tcp  [fd00:1234:5678:9abc:def0:1234:5678:9abc]:51000 "
+			   "-> [fd00:1::1]:8080";
+	char buf[96];
+	size_t pos = 0;
+
+	(void)state;
+	layout_line(buf, sizeof(buf), text, &pos, 30, LAYOUT_ADDR_PORT, "~");
+	assert_string_equal(buf, "tcp");
+	layout_line(buf, sizeof(buf), text, &pos, 30, LAYOUT_ADDR_PORT, "~");
+	assert_string_equal(buf, "[fd00:1234:5678~78:9abc]:51000");
+	assert_int_equal(layout_cells(buf), 30);
+	layout_line(buf, sizeof(buf), text, &pos, 30, LAYOUT_ADDR_PORT, "~");
+	assert_string_equal(buf, "-> [fd00:1::1]:8080");
+	assert_int_equal(text[pos], '\0');
+}
+
+/* The long form while it fits, then shorter ones, the last one anyway. */
+static void test_first_fit(void **state)
+{
+	const char *const t[] = { "change with: sysctl -w x=1  (not run)",
+				  "change with: sysctl -w x=1",
+				  "sysctl -w x=1" };
+
+	(void)state;
+	assert_int_equal(layout_first_fit(t, 3, 80), 0);
+	assert_int_equal(layout_first_fit(t, 3, 30), 1);
+	assert_int_equal(layout_first_fit(t, 3, 13), 2);
+	assert_int_equal(layout_first_fit(t, 3, 5), 2);
+}
+
 /* ---- width fitting -------------------------------------------------- */
 
 static const struct layout_geom g80 = { 80, 1, 1 };
@@ -389,6 +457,9 @@ int main(void)
 		cmocka_unit_test(test_fit_names_first),
 		cmocka_unit_test(test_fit_one_column),
 		cmocka_unit_test(test_steady),
+		cmocka_unit_test(test_wrap),
+		cmocka_unit_test(test_first_fit),
+		cmocka_unit_test(test_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
