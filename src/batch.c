@@ -391,7 +391,11 @@ static void json_flow(struct batch *b, const struct flow *f)
 	if (b->nflows)
 		out_chr(b, ',');
 	out_lit(b, "{\"id\":");
-	out_u64(b, f->id);
+	/* 0: no id known (table text without -o id). */
+	if (f->id)
+		out_u64(b, f->id);
+	else
+		out_lit(b, "null");
 	out_str(b, f->family == FLOW_IPV6 ? ",\"family\":\"ipv6\"" :
 					    ",\"family\":\"ipv4\"");
 	out_lit(b, ",\"proto\":\"");
@@ -472,7 +476,8 @@ static void csv_flow(struct batch *b, const struct flow *f)
 	char *p;
 	size_t i, n;
 
-	out_u64(b, f->id);
+	if (f->id)
+		out_u64(b, f->id);
 	out_str(b, f->family == FLOW_IPV6 ? ",ipv6," : ",ipv4,");
 	p = out_reserve(b, 16);
 	b->len += format_proto(p, 16, f->protonum);

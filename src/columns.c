@@ -507,7 +507,8 @@ static size_t id_fmt(char *buf, size_t len, const struct flow *f,
 		     const struct column_ctx *ctx)
 {
 	(void)ctx;
-	return format_u64(buf, len, f->id);
+	/* 0: no id known (table text without -o id). */
+	return f->id ? format_u64(buf, len, f->id) : put_dash(buf, len);
 }
 
 EXACT_KEY(id, f->id)

@@ -6,7 +6,7 @@
 CARRIES is a comma-separated list of what the text dialect holds beyond
 the tuples, state, timeout, flags, mark and zone: "id", "counters",
 "start" (exact to the second, [start=]) or "delta" (delta-time=, start
-known to a second or two). Each flow of one side must be in the other,
+known to a second or two); without "id" the text's ids must be null. Each flow of one side must be in the other,
 matched by its tuples and zone, and agree on every field the text
 carries. Timeouts may differ by the SECONDS the two reads were apart
 (default 3) and a second more. Exit 0 when equal, 1 with the
@@ -60,7 +60,9 @@ def main():
 		if abs(a["timeout"] - b["timeout"]) > SLACK:
 			bad.append("%s: timeout live %s text %s" %
 				   (k, a["timeout"], b["timeout"]))
-		if "id" in carries and a["id"] != b["id"]:
+		# Text without an id= has none: null, never a made-up 0.
+		want_id = a["id"] if "id" in carries else None
+		if b["id"] != want_id or a["id"] is None:
 			bad.append("%s: id live %s text %s" % (k, a["id"], b["id"]))
 		if "counters" in carries and a.get("counters") != b.get("counters"):
 			bad.append("%s: counters live %s text %s" %

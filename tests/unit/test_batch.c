@@ -605,6 +605,29 @@ static void test_csv(void **state)
 	free(out);
 }
 
+/* A flow without a known id (table text without -o id) has id 0: JSON
+ * says null and CSV leaves the cell empty, never a made-up 0. */
+static void test_unknown_id(void **state)
+{
+	struct batch_snapshot sn = snap(NULL, "", NULL);
+	struct flow f = flows[0];
+	const char *p;
+	size_t len;
+	char *out;
+
+	(void)state;
+	f.id = 0;
+	out = write_snapshot(BATCH_JSON, &f, 1, &sn, &len);
+	p = to_file(out, len);
+	assert_jq(p, ".flows[0].id", "null");
+	assert_jq(p, ".flows[0].proto", "tcp");
+	unlink(p);
+	free(out);
+	out = write_snapshot(BATCH_CSV, &f, 1, &sn, &len);
+	assert_memory_equal(line(out, 1), ",ipv4,tcp,", 10);
+	free(out);
+}
+
 /* The header once, however many snapshots; -H drops it. */
 static void test_csv_snapshots(void **state)
 {
@@ -859,6 +882,7 @@ int main(void)
 		cmocka_unit_test(test_text_fit),
 		cmocka_unit_test(test_text_terminal),
 		cmocka_unit_test(test_json_flows),
+		cmocka_unit_test(test_unknown_id),
 		cmocka_unit_test(test_json_tables),
 		cmocka_unit_test(test_json_many),
 		cmocka_unit_test(test_csv),
