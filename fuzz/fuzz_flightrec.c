@@ -1,6 +1,7 @@
 /* A flight recording (ctop -w) read as ctop -R reads one: the header
  * checked, the records indexed up to the last whole one, every summary
- * decoded, the table rebuilt at the end and in the middle. */
+ * and timeouts record decoded, the table rebuilt at the end and in the
+ * middle. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,6 +61,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (fr_file_summary(&f, i, s) == 0)
 			n += s->dim[FR_DIM_SRC].n + s->st.count;
 	free(s);
+	for (size_t i = 0; i < f.ntmo; i++) {
+		struct fr_timeouts ft;
+		const struct fr_entry *e = &f.rec[f.tmo[i]];
+
+		if (fr_get_timeouts(f.map + e->off, e->len, &ft))
+			continue;
+		for (size_t k = 0; k < ft.npol; k++)
+			for (size_t j = 0; j < ft.pol[k].n; j++)
+				n += (long)strlen(ft.pol[k].v[j].state);
+		n += (long)ft.to.n;
+		fr_timeouts_free(&ft);
+	}
+	if (f.n) {
+		struct fr_timeouts ft;
+
+		if (fr_file_timeouts_at(&f, f.rec[f.n / 2].time_ns, &ft) == 1)
+			fr_timeouts_free(&ft);
+	}
 	fr_file_table_at(&f, UINT64_MAX, &at, count, &n, &err);
 	if (f.n)
 		fr_file_table_at(&f, f.rec[f.n / 2].time_ns, &at, count, &n, &err);

@@ -111,6 +111,7 @@ void cli_usage(FILE *out)
 "                          top states and sources, warnings\n"
 "      --timeouts          timeout sysctls with flows per state and the\n"
 "                          sysctl -w line for each; cttimeout policies\n"
+"                          (-R on a -w recording: as recorded at --at)\n"
 "      --expect            the expectation table (ftp, sip, ... helpers)\n"
 "\n"
 "Source:\n"

@@ -192,6 +192,58 @@ void fr_put_summary(struct fr_buf *b, const struct fr_summary *s)
 	record_end(b);
 }
 
+/* ---- timeouts ---- */
+
+enum { FT_POLICIES = 1 << 0 };	/* the cttimeout policies were read */
+
+static void put_name(struct fr_buf *b, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n > 255)
+		n = 255;
+	put(b, n, 1);
+	put_bytes(b, name, n);
+}
+
+void fr_put_timeouts(struct fr_buf *b, uint64_t time_ns,
+		     const struct timeouts *to, bool have_policies,
+		     const struct timeout_policy *pol, size_t npol)
+{
+	size_t n = to->n > 255 ? 255 : to->n;
+
+	if (!have_policies || npol > 65535)
+		npol = have_policies ? 65535 : 0;
+	record_begin(b, FR_TIMEOUTS, time_ns);
+	put(b, have_policies ? FT_POLICIES : 0, 1);
+	put(b, n, 1);
+	for (size_t i = 0; i < n; i++) {
+		put_name(b, to->rows[i].sysctl);
+		put(b, (uint64_t)to->rows[i].seconds, 4);
+	}
+	put(b, npol, 2);
+	for (size_t i = 0; i < npol; i++) {
+		const struct timeout_policy *p = &pol[i];
+		size_t ns = p->n > POLICY_STATES_MAX ? POLICY_STATES_MAX : p->n;
+
+		put_name(b, p->name);
+		put(b, p->l3proto, 2);
+		put(b, p->l4proto, 1);
+		put(b, ns, 1);
+		for (size_t k = 0; k < ns; k++) {
+			put_name(b, p->v[k].state ? p->v[k].state : "");
+			put(b, p->v[k].seconds, 4);
+		}
+	}
+	record_end(b);
+}
+
+size_t fr_body_offset(const struct fr_buf *b)
+{
+	/* frame (8), type (1), time (8) */
+	return b->start + FR_FRAME_LEN + 9;
+}
+
 /* ---- full records ---- */
 
 enum { ITEM_FLOW = 1, ITEM_GONE = 2 };
@@ -457,6 +509,92 @@ int fr_get_summary(const uint8_t *p, size_t reclen, struct fr_summary *s)
 		dm->rest_keys = (uint32_t)get(&in, 4);
 	}
 	return in.bad ? -1 : 0;
+}
+
+/* A name of at most MAX bytes into DST (MAX + 1 bytes with the NUL). */
+static void get_name(struct in *in, char *dst, size_t max)
+{
+	size_t n = (size_t)get(in, 1);
+
+	if (n > max) {
+		in->bad = true;
+		return;
+	}
+	get_bytes(in, dst, n);
+	dst[in->bad ? 0 : n] = '\0';
+}
+
+void fr_timeouts_free(struct fr_timeouts *t)
+{
+	free(t->pol);
+	free(t->names);
+	memset(t, 0, sizeof(*t));
+}
+
+static void get_policy(struct in *in, struct timeout_policy *p, char **pool)
+{
+	memset(p, 0, sizeof(*p));
+	get_name(in, p->name, POLICY_NAME_MAX);
+	p->l3proto = (uint16_t)get(in, 2);
+	p->l4proto = (uint8_t)get(in, 1);
+	p->use = POLICY_USE_UNKNOWN;
+	p->n = (size_t)get(in, 1);
+	if (p->n > POLICY_STATES_MAX) {
+		in->bad = true;
+		return;
+	}
+	for (size_t k = 0; k < p->n && !in->bad; k++) {
+		/* A name's bytes are in the record: the pool, as long as
+		 * the record, holds every name with its NUL. */
+		get_name(in, *pool, 255);
+		p->v[k].state = *pool;
+		*pool += strlen(*pool) + 1;
+		p->v[k].seconds = (uint32_t)get(in, 4);
+	}
+}
+
+int fr_get_timeouts(const uint8_t *p, size_t reclen, struct fr_timeouts *t)
+{
+	struct in in = { p + FR_FRAME_LEN, p + reclen, false };
+	char name[256], *pool;
+	size_t rows;
+
+	memset(t, 0, sizeof(*t));
+	if (get(&in, 1) != FR_TIMEOUTS)
+		return -1;
+	t->time_ns = get(&in, 8);
+	t->have_policies = (get(&in, 1) & FT_POLICIES) != 0;
+	rows = (size_t)get(&in, 1);
+	for (size_t i = 0; i < rows && !in.bad; i++) {
+		long seconds;
+
+		get_name(&in, name, 255);
+		seconds = (long)get(&in, 4);
+		/* A sysctl this ctop does not know (a newer kernel's, a
+		 * newer writer's) is passed over. */
+		if (!in.bad)
+			timeouts_add_row(&t->to, name, strlen(name), seconds);
+	}
+	t->npol = (size_t)get(&in, 2);
+	/* Each policy takes at least 5 bytes: a count past what is left
+	 * is corruption, not a reason to allocate. */
+	if (in.bad || t->npol > (size_t)(in.end - in.p) / 5) {
+		fr_timeouts_free(t);
+		return -1;
+	}
+	t->pol = calloc(t->npol ? t->npol : 1, sizeof(*t->pol));
+	t->names = pool = malloc(reclen);
+	if (!t->pol || !t->names) {
+		fr_timeouts_free(t);
+		return -1;
+	}
+	for (size_t i = 0; i < t->npol && !in.bad; i++)
+		get_policy(&in, &t->pol[i], &pool);
+	if (in.bad) {
+		fr_timeouts_free(t);
+		return -1;
+	}
+	return 0;
 }
 
 int fr_full_open(struct fr_full_reader *r, const uint8_t *p, size_t reclen)

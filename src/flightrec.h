@@ -21,6 +21,12 @@
  *    all of them (a key table) or what changed since the previous full
  *    record of the same file (a delta: flows new or changed, and the keys
  *    of flows gone). Each file's first full record is a key table.
+ *  FR_TIMEOUTS, at the start of a file and whenever they change: the
+ *    kernel's timeout sysctls and cttimeout policies, for the T view.
+ *
+ * A reader skips a record of a type it does not know (by its length), so
+ * a new type needs no new version; the version changes when a known
+ * record's layout does.
  */
 #ifndef CTOP_FLIGHTREC_H
 #define CTOP_FLIGHTREC_H
@@ -31,7 +37,9 @@
 
 #include "flow.h"
 #include "group.h"
+#include "source_policy.h"
 #include "stats.h"
+#include "timeouts.h"
 
 #define FR_MAGIC		"CTOPFLR\n"
 #define FR_VERSION		1
@@ -41,7 +49,7 @@
  * 16 million flows fits). */
 #define FR_RECORD_MAX		(1u << 30)
 
-enum fr_type { FR_SUMMARY = 1, FR_FULL = 2 };
+enum fr_type { FR_SUMMARY = 1, FR_FULL = 2, FR_TIMEOUTS = 3 };
 
 /* The summary's dimensions, in file order. */
 enum fr_dim { FR_DIM_SRC, FR_DIM_DST, FR_DIM_DPORT, FR_DIM_STATE,
@@ -100,6 +108,17 @@ void fr_full_flow(struct fr_buf *b, const struct flow *f);
 void fr_full_gone(struct fr_buf *b, uint64_t key_hash);
 void fr_full_end(struct fr_buf *b);
 
+/* A timeouts record: the sysctl rows of TO (their names and seconds) and,
+ * when HAVE_POLICIES (the cttimeout dump worked), the policies (names,
+ * families, protocols, states and seconds; not their reference counts,
+ * which move with every flow). */
+void fr_put_timeouts(struct fr_buf *b, uint64_t time_ns,
+		     const struct timeouts *to, bool have_policies,
+		     const struct timeout_policy *pol, size_t npol);
+/* Where the body of the last record in b starts (after type and time),
+ * to compare a record with the previous one of its kind. */
+size_t fr_body_offset(const struct fr_buf *b);
+
 /* A flow's key (tuple, protocol, family, zone) and what a delta compares
  * (the key with status, state, mark, id; not counters or timeouts, which
  * move all the time), hashed the same on every machine. */
@@ -126,6 +145,20 @@ int fr_record_head(const uint8_t *p, size_t reclen, enum fr_type *type,
 
 /* A checked summary record into *s: 0, or -1 when malformed. */
 int fr_get_summary(const uint8_t *p, size_t reclen, struct fr_summary *s);
+
+/* A checked timeouts record: the rows (counts zero) and the policies,
+ * whose state names live in names. Free with fr_timeouts_free. */
+struct fr_timeouts {
+	uint64_t time_ns;
+	struct timeouts to;
+	bool have_policies;		/* the policies were read */
+	struct timeout_policy *pol;	/* use: POLICY_USE_UNKNOWN */
+	size_t npol;
+	char *names;
+};
+/* 0, or -1 when malformed or out of memory (*t then empty). */
+int fr_get_timeouts(const uint8_t *p, size_t reclen, struct fr_timeouts *t);
+void fr_timeouts_free(struct fr_timeouts *t);
 
 /* Items of a checked full record, one by one. */
 struct fr_full_reader {

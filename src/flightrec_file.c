@@ -85,15 +85,29 @@ static int index_records(struct fr_file *f, const char *path)
 	return 0;
 }
 
+/* The places of the records of TYPE, in time order. Records of a type
+ * this reader does not know are indexed by their frame and never read. */
+static int index_type(const struct fr_file *f, enum fr_type type,
+		      size_t **idx, size_t *n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < f->n; i++)
+		k += f->rec[i].type == type;
+	*idx = malloc((k ? k : 1) * sizeof(**idx));
+	if (!*idx)
+		return -1;
+	*n = 0;
+	for (size_t i = 0; i < f->n; i++)
+		if (f->rec[i].type == type)
+			(*idx)[(*n)++] = i;
+	return 0;
+}
+
 static int index_summaries(struct fr_file *f)
 {
-	f->summ = malloc((f->n ? f->n : 1) * sizeof(*f->summ));
-	if (!f->summ)
-		return -1;
-	for (size_t i = 0; i < f->n; i++)
-		if (f->rec[i].type == FR_SUMMARY)
-			f->summ[f->nsumm++] = i;
-	return 0;
+	return index_type(f, FR_SUMMARY, &f->summ, &f->nsumm) ||
+	       index_type(f, FR_TIMEOUTS, &f->tmo, &f->ntmo);
 }
 
 /* Check the header and index the records of f->map. */
@@ -167,6 +181,7 @@ void fr_file_close(struct fr_file *f)
 		munmap((void *)f->map, f->size);
 	free(f->rec);
 	free(f->summ);
+	free(f->tmo);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -180,20 +195,40 @@ uint64_t fr_file_last_ns(const struct fr_file *f)
 	return f->n ? f->rec[f->n - 1].time_ns : 0;
 }
 
-long fr_file_summary_at(const struct fr_file *f, uint64_t t)
+/* In IDX (places in rec, in time order), the last one at or before T:
+ * the first one later than T, then one back; -1 if none. */
+static long last_at(const struct fr_file *f, const size_t *idx, size_t n,
+		    uint64_t t)
 {
-	size_t lo = 0, hi = f->nsumm;
+	size_t lo = 0, hi = n;
 
-	/* The first summary later than t, then one back. */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (f->rec[f->summ[mid]].time_ns <= t)
+		if (f->rec[idx[mid]].time_ns <= t)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	return (long)lo - 1;
+}
+
+long fr_file_summary_at(const struct fr_file *f, uint64_t t)
+{
+	return last_at(f, f->summ, f->nsumm, t);
+}
+
+int fr_file_timeouts_at(const struct fr_file *f, uint64_t t,
+			struct fr_timeouts *out)
+{
+	long i = last_at(f, f->tmo, f->ntmo, t);
+	const struct fr_entry *e;
+
+	memset(out, 0, sizeof(*out));
+	if (i < 0)
+		return 0;
+	e = &f->rec[f->tmo[i]];
+	return fr_get_timeouts(f->map + e->off, e->len, out) ? -1 : 1;
 }
 
 int fr_file_summary(const struct fr_file *f, size_t i, struct fr_summary *s)
@@ -324,22 +359,42 @@ static int apply_full(struct rebuild *r, const struct fr_file *f, size_t i,
 	return 0;
 }
 
+/* The last key table at or before T and the last full record (key or
+ * delta) after it and at or before T. */
+static bool full_at(const struct fr_file *f, uint64_t t, size_t *key,
+		    size_t *last)
+{
+	*key = *last = f->n;
+	for (size_t i = 0; i < f->n && f->rec[i].time_ns <= t; i++) {
+		if (f->rec[i].type != FR_FULL)
+			continue;
+		*last = i;
+		if (f->rec[i].kind == FR_FULL_KEY)
+			*key = i;
+	}
+	return *key < f->n;
+}
+
+bool fr_file_table_time(const struct fr_file *f, uint64_t t,
+			uint64_t *table_ns)
+{
+	size_t key, last;
+
+	if (!full_at(f, t, &key, &last))
+		return false;
+	*table_ns = f->rec[last].time_ns;
+	return true;
+}
+
 int fr_file_table_at(const struct fr_file *f, uint64_t t, uint64_t *table_ns,
 		     int (*fn)(const struct flow *f, void *data), void *data,
 		     struct ctop_err *err)
 {
 	struct rebuild r = { 0 };
-	size_t last = f->n, key = f->n;
+	size_t last, key;
 	int ret = 1;
 
-	for (size_t i = 0; i < f->n && f->rec[i].time_ns <= t; i++) {
-		if (f->rec[i].type != FR_FULL)
-			continue;
-		last = i;
-		if (f->rec[i].kind == FR_FULL_KEY)
-			key = i;
-	}
-	if (key == f->n)
+	if (!full_at(f, t, &key, &last))
 		return 0;
 	*table_ns = f->rec[last].time_ns;
 	for (size_t i = key; i <= last && ret == 1; i++)

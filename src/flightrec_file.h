@@ -27,6 +27,7 @@ struct fr_file {
 	struct fr_entry *rec;	/* every whole record, in file order */
 	size_t n;
 	size_t *summ, nsumm;	/* the summaries' places in rec */
+	size_t *tmo, ntmo;	/* the timeouts records' places in rec */
 	size_t good_end;	/* bytes up to the end of the last whole record */
 	char warning[256];	/* "" when every byte was read */
 };
@@ -50,6 +51,18 @@ uint64_t fr_file_last_ns(const struct fr_file *f);
  * recording starts after T. Binary search: records are in time order. */
 long fr_file_summary_at(const struct fr_file *f, uint64_t t);
 int fr_file_summary(const struct fr_file *f, size_t i, struct fr_summary *s);
+
+/* The timeouts in force at T (the last timeouts record at or before it)
+ * into *t: 1, 0 when none was recorded by then (recordings of older
+ * versions have none), -1 on a damaged record or out of memory. Free *t
+ * with fr_timeouts_free after 1. */
+int fr_file_timeouts_at(const struct fr_file *f, uint64_t t,
+			struct fr_timeouts *out);
+
+/* Whether a table can be rebuilt at T (a key table was recorded at or
+ * before it), and the time of the full record it would be as of. */
+bool fr_file_table_time(const struct fr_file *f, uint64_t t,
+			uint64_t *table_ns);
 
 /* The table at T, from the last full record at or before it: FN is
  * called once per flow (timeouts as they were at that record's time).

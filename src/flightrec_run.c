@@ -208,6 +208,7 @@ out:
 struct collect {
 	const struct filter *flt;
 	struct grouper *g;		/* grouping, or NULL: keep the flows */
+	struct timeouts *to;		/* --timeouts: count into it */
 	struct flow *v;
 	size_t n, cap;
 	uint64_t seen;
@@ -278,10 +279,21 @@ static int from_table(const struct cli *cli, struct batch *out,
 		return err_set(err, CTOP_EXIT_RUNTIME, "out of memory");
 	r = fr_file_table_at(f, t, &table_ns, on_flow, &c, err);
 	if (r == 0) {
+		bool filtered = filter_text(flt)[0] != '\0';
+		char what[64];
+
+		/* Never an empty answer that looks like an empty table. */
+		if (cli->group != GROUP_NONE)
+			snprintf(what, sizeof(what), "-g %s%s",
+				 group_by_str(cli->group),
+				 filtered ? " with a filter" : "");
+		else
+			snprintf(what, sizeof(what), "%s",
+				 filtered ? "a filter" : "the flow list");
 		timeparse_format(a, sizeof(a), t);
 		err_set(err, CTOP_EXIT_RUNTIME,
-			"no full table recorded at or before %s (record with --full-every N)%s",
-			a, cli->group != GROUP_NONE ?
+			"no full table recorded at or before %s: %s needs one (record with ctop -w --full-every N)%s",
+			a, what, cli->group != GROUP_NONE || filtered ?
 			"; without a filter, -g src, dst, dport, state and zone read the summaries" : "");
 	} else if (r > 0 && !c.oom) {
 		timeparse_format(a, sizeof(a), table_ns);
@@ -300,6 +312,69 @@ static int from_table(const struct cli *cli, struct batch *out,
 	group_free(c.g);
 	free(c.v);
 	return r > 0 && !c.oom ? 0 : -1;
+}
+
+/* ---- --timeouts at an instant ---- */
+
+static int count_timeout(const struct flow *f, void *data)
+{
+	struct collect *c = data;
+
+	c->seen++;
+	if (filter_match(c->flt, f))
+		timeouts_add_flow(c->to, f);
+	return 0;
+}
+
+/* The timeouts recorded last at or before t, with the flows each one
+ * governed in the full table of that instant (when one was recorded). */
+static int timeouts_at(const struct cli *cli, const struct fr_file *f,
+		       uint64_t t, const struct filter *flt,
+		       struct ctop_err *err)
+{
+	struct fr_timeouts *ft = calloc(1, sizeof(*ft));
+	struct collect c = { .flt = flt };
+	struct report_policies p = { 0 };
+	uint64_t table_ns = 0;
+	char a[32];
+	int r;
+
+	if (!ft)
+		return err_set(err, CTOP_EXIT_RUNTIME, "out of memory");
+	timeparse_format(a, sizeof(a), t);
+	r = fr_file_timeouts_at(f, t, ft);
+	if (r <= 0) {
+		free(ft);
+		if (r < 0)
+			return err_set(err, CTOP_EXIT_RUNTIME, "a damaged timeouts record");
+		return err_set(err, CTOP_EXIT_RUNTIME,
+			       "no timeouts recorded at or before %s (recorded by an older ctop, or the recording starts later)",
+			       a);
+	}
+	c.to = &ft->to;
+	r = fr_file_table_at(f, t, &table_ns, count_timeout, &c, err);
+	if (r < 0)
+		goto out;
+	if (r == 0) {
+		/* Values without counts: say so, never print zeros. */
+		for (size_t i = 0; i < ft->to.n; i++)
+			ft->to.rows[i].counted = false;
+		fprintf(stderr, "ctop: no full table recorded at or before %s: flows not counted (record with --full-every N)\n",
+			a);
+	}
+	p.v = ft->pol;
+	p.n = ft->npol;
+	if (!ft->have_policies)
+		p.error = "not read when recorded";
+	if (cli->format == BATCH_JSON)
+		report_timeouts_json(stdout, ft->time_ns, NULL, &ft->to, &p);
+	else
+		report_timeouts_text(stdout, &ft->to, &p);
+	r = 0;
+out:
+	fr_timeouts_free(ft);
+	free(ft);
+	return r;
 }
 
 /* ---- a time series ---- */
@@ -424,6 +499,17 @@ static int check(const struct cli *cli, const struct filter *flt,
 				       cli->metrics || cli->sort_set || filtered))
 		return err_set(err, CTOP_EXIT_USAGE,
 			       "--from/--to writes the figures and top sources per interval: -g, -s, --stats, metrics and filters do not apply");
+	if ((cli->from || cli->to) && (cli->timeouts || cli->expect))
+		return err_set(err, CTOP_EXIT_USAGE,
+			       "--from/--to writes the figures per interval: --timeouts and --expect read one instant (--at)");
+	if ((cli->timeouts || cli->expect) &&
+	    (cli->group != GROUP_NONE || cli->sort_set || cli->stats ||
+	     cli->metrics || cli->format == BATCH_CSV))
+		return err_set(err, CTOP_EXIT_USAGE,
+			       "--timeouts on a recording writes text or json; -g, -s, --stats and metrics do not apply");
+	if (cli->expect)
+		return err_set(err, CTOP_EXIT_RUNTIME,
+			       "expectations are not recorded: --expect needs the live kernel");
 	if ((cli->stats || cli->metrics) && filtered)
 		return err_set(err, CTOP_EXIT_USAGE,
 			       "--stats on a recording reads its summaries, which no filter can narrow");
@@ -463,6 +549,10 @@ int flightrec_run(const struct cli *cli, const struct filter *flt,
 		goto out;
 	if (cli->stats || cli->metrics) {
 		r = stats_at(cli, &f, t, err);
+		goto out;
+	}
+	if (cli->timeouts) {
+		r = timeouts_at(cli, &f, t, flt, err);
 		goto out;
 	}
 	if (!(out = writer(cli))) {

@@ -24,6 +24,7 @@
 #include "flightrec_file.h"
 #include "follow.h"
 #include "recorder.h"
+#include "report.h"
 #include "stopsig.h"
 #include "table.h"
 
@@ -52,6 +53,10 @@ struct recorder {
 	uint64_t news, gone;		/* follow counters at the last summary */
 	uint64_t last_ns;
 	unsigned int top;
+	struct timeouts to;
+	struct report_items pol;
+	uint8_t *tmo_last;		/* body of the timeouts last written */
+	size_t tmo_len;			/* 0: none in this file yet */
 };
 
 static int write_all(int fd, const uint8_t *p, size_t len)
@@ -86,6 +91,7 @@ static int file_open(struct recorder *r, const char *path, bool trunc,
 	r->size = (uint64_t)st.st_size;
 	r->have_prev = false;
 	r->nprev = 0;
+	r->tmo_len = 0;
 	if (r->size == 0) {
 		r->buf.len = 0;
 		fr_put_header(&r->buf);
@@ -210,6 +216,41 @@ static int summarize(struct recorder *r, uint64_t now_ns, uint32_t interval_ms,
 	return put_record(r, err);
 }
 
+/* ---- timeouts ---- */
+
+/* The timeouts as the T view shows them, written when they differ from
+ * the last ones in this file: about 35 sysctl reads and one policy dump
+ * an interval, and a record only at the start and after a change. */
+static int timeouts_record(struct recorder *r, uint64_t now_ns,
+			   struct ctop_err *err)
+{
+	struct ctop_err perr = { 0 };
+	bool have_pol;
+	size_t body, len;
+	uint8_t *copy;
+
+	timeouts_read(&r->to, NULL);
+	/* Without cttimeout (no module, no permission) the sysctls still
+	 * count; the record says the policies were not read. */
+	have_pol = report_read_policies(&r->pol, &perr) == 0 && !r->pol.oom;
+	fr_put_timeouts(&r->buf, now_ns, &r->to, have_pol, r->pol.v,
+			have_pol ? r->pol.n : 0);
+	if (r->buf.oom)
+		return err_set(err, CTOP_EXIT_RUNTIME, "out of memory");
+	body = fr_body_offset(&r->buf);
+	len = r->buf.len - body;
+	if (r->tmo_len == len && !memcmp(r->tmo_last, r->buf.p + body, len)) {
+		r->buf.len = r->buf.start;
+		return 0;
+	}
+	if (!(copy = realloc(r->tmo_last, len ? len : 1)))
+		return err_set(err, CTOP_EXIT_RUNTIME, "out of memory");
+	memcpy(copy, r->buf.p + body, len);
+	r->tmo_last = copy;
+	r->tmo_len = len;
+	return put_record(r, err);
+}
+
 /* ---- full records ---- */
 
 static int seen_cmp(const void *pa, const void *pb)
@@ -318,7 +359,8 @@ static int tick(struct recorder *r, long i, struct ctop_err *err)
 	}
 	if (!follow_events_on(r->fw) && i && follow_resync(r->fw, err) < 0)
 		return -1;
-	if (summarize(r, now_ns, interval_ms, err))
+	if (summarize(r, now_ns, interval_ms, err) ||
+	    timeouts_record(r, now_ns, err))
 		return -1;
 	/* A new file gets a table at once, not only N intervals later. */
 	if (r->cli->full_every && (i % r->cli->full_every == 0 || fresh) &&
@@ -403,5 +445,7 @@ out:
 	fr_buf_free(&r.buf);
 	free(r.prev);
 	free(r.cur);
+	free(r.pol.v);
+	free(r.tmo_last);
 	return status;
 }

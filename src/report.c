@@ -439,9 +439,13 @@ void report_timeouts_text(FILE *out, const struct timeouts *t,
 		const struct timeout_policy *tp = &p->v[i];
 
 		format_proto(proto, sizeof(proto), tp->l4proto);
-		fprintf(out, "  %s %s %s (refs %" PRIu32 "):", tp->name,
+		fprintf(out, "  %s %s %s", tp->name,
 			report_family_name(tp->l3proto, fam, sizeof(fam)),
-			proto, tp->use);
+			proto);
+		/* A recording keeps no reference counts. */
+		if (tp->use != POLICY_USE_UNKNOWN)
+			fprintf(out, " (refs %" PRIu32 ")", tp->use);
+		fputc(':', out);
 		for (size_t k = 0; k < tp->n; k++)
 			fprintf(out, " %s=%" PRIu32, tp->v[k].state,
 				tp->v[k].seconds);
@@ -490,10 +494,14 @@ void report_timeouts_json(FILE *out, uint64_t time_ns, const char *netns,
 		fprintf(out, "%s{\"name\":", i ? "," : "");
 		json_str(out, tp->name);
 		fprintf(out, ",\"family\":\"%s\",\"l3proto\":%u,"
-			"\"proto\":\"%s\",\"l4proto\":%u,\"use\":%" PRIu32
-			",\"timeouts\":{",
+			"\"proto\":\"%s\",\"l4proto\":%u,\"use\":",
 			report_family_name(tp->l3proto, fam, sizeof(fam)),
-			tp->l3proto, proto, tp->l4proto, tp->use);
+			tp->l3proto, proto, tp->l4proto);
+		if (tp->use == POLICY_USE_UNKNOWN)
+			fputs("null", out);
+		else
+			fprintf(out, "%" PRIu32, tp->use);
+		fputs(",\"timeouts\":{", out);
 		for (size_t k = 0; k < tp->n; k++)
 			fprintf(out, "%s\"%s\":%" PRIu32, k ? "," : "",
 				tp->v[k].state, tp->v[k].seconds);

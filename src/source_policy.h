@@ -15,6 +15,7 @@
 
 #define POLICY_NAME_MAX		32	/* CTNL_TIMEOUT_NAME_MAX */
 #define POLICY_STATES_MAX	16
+#define POLICY_USE_UNKNOWN	UINT32_MAX
 
 struct policy_timeout {
 	const char *state;	/* "ESTABLISHED", "UNREPLIED", "TIMEOUT", ... */
@@ -26,7 +27,8 @@ struct timeout_policy {
 	char name[POLICY_NAME_MAX + 1];
 	uint16_t l3proto;	/* address family as stored: 2 inet, 10 inet6 */
 	uint8_t l4proto;	/* IP protocol number */
-	uint32_t use;		/* references held by rules and flows */
+	uint32_t use;		/* references held by rules and flows,
+				 * or POLICY_USE_UNKNOWN (a recording) */
 	size_t n;
 	struct policy_timeout v[POLICY_STATES_MAX];
 };

@@ -118,6 +118,32 @@ size_t timeouts_read(struct timeouts *t, const char *dir)
 	return t->n;
 }
 
+bool timeouts_add_row(struct timeouts *t, const char *name, size_t len,
+		      long seconds)
+{
+	struct timeout_row *r;
+
+	if (t->n >= TIMEOUTS_MAX)
+		return false;
+	for (size_t i = 0; i < NDEFS; i++) {
+		if (strlen(defs[i].sysctl) != len ||
+		    memcmp(defs[i].sysctl, name, len))
+			continue;
+		for (size_t k = 0; k < t->n; k++)
+			if (t->rows[k].sysctl == defs[i].sysctl)
+				return false;
+		r = &t->rows[t->n++];
+		memset(r, 0, sizeof(*r));
+		r->sysctl = defs[i].sysctl;
+		r->proto = defs[i].proto;
+		r->state = defs[i].state;
+		r->seconds = seconds;
+		r->counted = defs[i].match != M_NONE;
+		return true;
+	}
+	return false;
+}
+
 static bool proto_has_rows(const struct timeouts *t, uint8_t protonum)
 {
 	for (size_t i = 0; i < t->n; i++) {

@@ -39,6 +39,12 @@ struct timeouts {
  * TIMEOUTS_DIR) in a fixed order, with zero counts. Returns the number of
  * rows read; 0 means no conntrack sysctls at all. */
 size_t timeouts_read(struct timeouts *t, const char *dir);
+/* Add the row of the sysctl NAME (LEN bytes, as in a row's sysctl) with
+ * SECONDS, as timeouts_read would: a flight recording's rows. False, and
+ * nothing added, for a name this ctop does not know, one already there,
+ * or a full table. */
+bool timeouts_add_row(struct timeouts *t, const char *name, size_t len,
+		      long seconds);
 /* The row that governs flow f, or -1. The UDP stream timeout applies to
  * ASSURED UDP flows, the GRE stream timeout to replied GRE flows,
  * protocols without a tracker use the generic timeout. */

@@ -76,16 +76,24 @@ unsigned actions_open_report(struct tui *t, enum tui_mode mode)
 
 	if (rv < 0)
 		return ACT_NONE;
-	if (t->cli->replay && mode != MODE_PRESSURE) {
-		status_set(&t->st, true, "a recording has no %s",
-			   mode == MODE_TIMEOUTS ? "timeouts" : "expectations");
+	/* A flight recording keeps the timeouts, not the expectations; a
+	 * table from a file has neither. */
+	if (t->cli->replay && mode == MODE_EXPECT) {
+		status_set(&t->st, true, t->tl.on ?
+			   "expectations are not recorded: E needs the live kernel" :
+			   "a table read from a file has no expectations");
+		return ACT_REDRAW;
+	}
+	if (t->cli->replay && mode == MODE_TIMEOUTS && !t->tl.on) {
+		status_set(&t->st, true, "a table read from a file has no "
+			   "timeouts (a flight recording of ctop -w has)");
 		return ACT_REDRAW;
 	}
 	t->in.mode = mode;
 	t->rep.sel = t->rep.top = 0;
 	session_update(t);
 	reports_gather(&t->rep, (enum report_view)rv, &t->m,
-		       listview_filter(&t->lv), t->cli->replay,
+		       listview_filter(&t->lv), t->cli->replay != NULL, &t->tl,
 		       clock_monotonic_ms());
 	return ACT_REDRAW;
 }

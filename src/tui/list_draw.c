@@ -14,6 +14,7 @@
 #include "list_draw.h"
 #include "screen.h"
 #include "../spark.h"
+#include "../timeparse.h"
 #include "session.h"
 
 static enum tui_role proto_role(uint8_t p)
@@ -194,17 +195,28 @@ static void row_group(const struct tui *t, int y, size_t i)
 static void list_empty(const struct tui *t)
 {
 	const char *msg;
-	int y = t->geo.list_y + t->geo.list_h / 2;
+	char buf[160], when[32];
+	int y = t->geo.list_y + t->geo.list_h / 2, x;
 
-	if (!t->m.complete && !t->sync.fetch_error)
+	if (t->tl.on && !t->tl.has_table) {
+		/* Never an empty list that looks like an empty table. */
+		timeparse_format(when, sizeof(when), t->tl.at_ns);
+		snprintf(buf, sizeof(buf), "no full table recorded at or "
+			 "before %s: the list and groups need ctop -w "
+			 "--full-every N", when);
+		msg = buf;
+	} else if (!t->m.complete && !t->sync.fetch_error)
 		msg = t->cli->replay ? "reading the table..."
 				     : "reading the conntrack table...";
 	else if (table_count(t->m.tbl) == 0)
 		msg = "the conntrack table is empty";
 	else
 		msg = "no flows match the filter";
+	x = (COLS - (int)strlen(msg)) / 2;
+	if (x < 0)
+		x = 0;
 	screen_put(y, 0, COLS, "", A_NORMAL, false);
-	mvaddstr(y, (COLS - (int)strlen(msg)) / 2, msg);
+	screen_put(y, x, COLS - x, msg, A_NORMAL, false);
 }
 
 void list_draw(const struct tui *t)

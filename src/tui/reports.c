@@ -7,6 +7,7 @@
 #include "../num.h"
 #include "../report.h"
 #include "../source.h"
+#include "../timeparse.h"
 #include "reports.h"
 
 /* ---- gathering ---- */
@@ -74,13 +75,67 @@ static void gather_expect(struct reports *v)
 	v->nexp = it.n;
 }
 
+/* T on a flight recording: the timeouts recorded last at or before the
+ * instant, with the flows of the table rebuilt there (none without a
+ * full table: the counts then show "-"). */
+static void gather_recorded_timeouts(struct reports *v, const struct model *m,
+				     const struct filter *flt,
+				     const struct timeline *tl, uint64_t now_ms)
+{
+	struct table_flow *tf;
+	struct flow tmp;
+	size_t cur = 0;
+	char when[32];
+	int r;
+
+	fr_timeouts_free(&v->rec);
+	free(v->pol);
+	v->pol = NULL;
+	v->npol = 0;
+	v->pol_err[0] = v->note[0] = '\0';
+	memset(&v->to, 0, sizeof(v->to));
+	timeparse_format(when, sizeof(when), tl->at_ns);
+	r = fr_file_timeouts_at(&tl->f, tl->at_ns, &v->rec);
+	if (r <= 0) {
+		snprintf(v->note, sizeof(v->note), r < 0 ?
+			 "a damaged timeouts record before %s" :
+			 "no timeouts recorded at or before %s (an older ctop "
+			 "made this recording)", when);
+		return;
+	}
+	v->to = v->rec.to;
+	if (tl->has_table) {
+		while ((tf = table_next(m->tbl, &cur)))
+			if (filter_match(flt, &tf->f))
+				timeouts_add_flow(&v->to,
+						  flow_now(m, tf, now_ms, &tmp));
+	} else {
+		for (size_t i = 0; i < v->to.n; i++)
+			v->to.rows[i].counted = false;
+		snprintf(v->note, sizeof(v->note), "flows not counted: no full "
+			 "table recorded at or before %s", when);
+	}
+	if (!v->rec.have_policies)
+		snprintf(v->pol_err, sizeof(v->pol_err), "not read when recorded");
+	v->pol = malloc((v->rec.npol ? v->rec.npol : 1) * sizeof(*v->pol));
+	if (v->pol) {
+		memcpy(v->pol, v->rec.pol, v->rec.npol * sizeof(*v->pol));
+		v->npol = v->rec.npol;
+	}
+}
+
 void reports_gather(struct reports *r, enum report_view v,
 		    const struct model *m, const struct filter *flt,
-		    bool replay, uint64_t now_ms)
+		    bool replay, const struct timeline *tl, uint64_t now_ms)
 {
 	uint64_t took;
 
-	/* A recording has flows, but no kernel to ask for the rest. */
+	if (replay && tl && tl->on && v == REPORT_TIMEOUTS) {
+		gather_recorded_timeouts(r, m, flt, tl, now_ms);
+		r->next_gather_ms = now_ms + 200;
+		return;
+	}
+	/* A table from a file has flows, but no kernel to ask the rest. */
 	if (replay && v != REPORT_PRESSURE)
 		return;
 	switch (v) {
@@ -88,6 +143,7 @@ void reports_gather(struct reports *r, enum report_view v,
 		gather_pressure(r, m, flt);
 		break;
 	case REPORT_TIMEOUTS:
+		r->note[0] = '\0';
 		gather_timeouts(r, m, flt, now_ms);
 		break;
 	case REPORT_EXPECT:
@@ -102,7 +158,7 @@ void reports_gather(struct reports *r, enum report_view v,
 
 void reports_refresh(struct reports *r, const struct sync *s, int v,
 		     const struct model *m, const struct filter *flt,
-		     uint64_t now_ms)
+		     const struct timeline *tl, uint64_t now_ms)
 {
 	/* The fill trend needs a minute of history, whatever the mode. */
 	if (s->have_stats && s->stats_ms != 0) {
@@ -113,8 +169,8 @@ void reports_refresh(struct reports *r, const struct sync *s, int v,
 		r->interval = (double)(s->stats_ms - s->prev_stats_ms) / 1000.0;
 	}
 	if (v >= 0 && now_ms >= r->next_gather_ms)
-		reports_gather(r, (enum report_view)v, m, flt, s->cli->replay,
-			       now_ms);
+		reports_gather(r, (enum report_view)v, m, flt,
+			       s->cli->replay != NULL, tl, now_ms);
 }
 
 size_t reports_rows(const struct reports *r, enum report_view v)
@@ -152,6 +208,7 @@ void reports_free(struct reports *r)
 		pressure_flows_free(&r->pf);
 	free(r->pol);
 	free(r->exp);
+	fr_timeouts_free(&r->rec);
 	memset(r, 0, sizeof(*r));
 }
 

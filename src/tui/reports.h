@@ -38,6 +38,8 @@ struct reports {
 	struct expectation *exp;
 	size_t nexp;
 	char exp_err[512];
+	struct fr_timeouts rec;		/* T on a recording: the recorded */
+	char note[160];			/* T: why there are no rows */
 	size_t sel, top;		/* selected row of T and E */
 	uint64_t next_gather_ms;	/* a pass over a big table, not too often */
 };
@@ -48,15 +50,17 @@ struct reports {
 size_t reports_live_series(const struct reports *r, uint32_t max,
 			   enum timeline_series what, double *v, size_t n);
 
-/* Gather the figures of a view now (opening it). */
+/* Gather the figures of a view now (opening it). On a table read from a
+ * file (REPLAY) only P has figures, and T too on a flight recording (TL
+ * on): the timeouts recorded at or before its instant. */
 void reports_gather(struct reports *r, enum report_view v,
 		    const struct model *m, const struct filter *flt,
-		    bool replay, uint64_t now_ms);
+		    bool replay, const struct timeline *tl, uint64_t now_ms);
 /* Every refresh: the fill trend (whatever is shown), and the figures of
  * the view shown (V < 0: none) when a pass is due. */
 void reports_refresh(struct reports *r, const struct sync *s, int v,
 		     const struct model *m, const struct filter *flt,
-		     uint64_t now_ms);
+		     const struct timeline *tl, uint64_t now_ms);
 /* Rows of the view V (T and E move a cursor over them). */
 size_t reports_rows(const struct reports *r, enum report_view v);
 void reports_move(struct reports *r, enum report_view v, long delta);

@@ -314,7 +314,12 @@ static void draw_timeouts(const struct tui *t)
 			 ", %" PRIu64 " in states without a timeout sysctl",
 			 v->to.other);
 	}
-	screen_put(y++, 1, COLS - 2, line, A_NORMAL, false);
+	/* Rows without counts on a recording: why, instead of the total. */
+	if (v->note[0] && v->to.n)
+		screen_put(y++, 1, COLS - 2, v->note, screen_attr(ROLE_INFO),
+			   false);
+	else
+		screen_put(y++, 1, COLS - 2, line, A_NORMAL, false);
 	if (v->sel < v->to.n) {
 		char cmd[200];
 
@@ -324,8 +329,9 @@ static void draw_timeouts(const struct tui *t)
 		screen_put(y++, 1, COLS - 2, line, screen_attr(ROLE_INFO),
 			   false);
 	} else {
-		screen_put(y++, 1, COLS - 2, "no timeout sysctls", A_NORMAL,
-			   false);
+		screen_put(y++, 1, COLS - 2, v->note[0] ? v->note :
+			   "no timeout sysctls", screen_attr(v->note[0] ?
+			   ROLE_ERROR : ROLE_NORMAL), false);
 	}
 	if (v->pol_err[0]) {
 		snprintf(line, sizeof(line), "cttimeout policies: unavailable: %.200s",
@@ -346,11 +352,16 @@ static void draw_timeouts(const struct tui *t)
 		size_t n;
 
 		format_proto(proto, sizeof(proto), p->l4proto);
-		n = (size_t)snprintf(line, sizeof(line), "  %s %s %s (refs %"
-				     PRIu32 "):", p->name,
+		n = (size_t)snprintf(line, sizeof(line), "  %s %s %s", p->name,
 				     report_family_name(p->l3proto, fam,
 							sizeof(fam)),
-				     proto, p->use);
+				     proto);
+		/* A recording keeps no reference counts. */
+		if (p->use != POLICY_USE_UNKNOWN && n < sizeof(line))
+			n += (size_t)snprintf(line + n, sizeof(line) - n,
+					      " (refs %" PRIu32 ")", p->use);
+		if (n < sizeof(line))
+			n += (size_t)snprintf(line + n, sizeof(line) - n, ":");
 		for (size_t k = 0; k < p->n && n < sizeof(line); k++)
 			n += (size_t)snprintf(line + n, sizeof(line) - n,
 					      " %s=%" PRIu32, p->v[k].state,

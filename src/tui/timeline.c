@@ -15,6 +15,7 @@ static void load(struct timeline *tl, long i)
 	tl->at_ns = tl->f.rec[tl->f.summ[i]].time_ns;
 	if (fr_file_summary(&tl->f, (size_t)i, &tl->cur))
 		memset(&tl->cur, 0, sizeof(tl->cur));
+	tl->has_table = fr_file_table_time(&tl->f, tl->at_ns, &tl->table_ns);
 }
 
 int timeline_open(struct timeline *tl, const char *path, struct ctop_err *err)

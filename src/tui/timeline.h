@@ -17,6 +17,8 @@ struct timeline {
 	long idx;			/* the summary in force */
 	uint64_t at_ns;			/* its time */
 	struct fr_summary cur;		/* and its figures */
+	bool has_table;			/* a full table at or before it */
+	uint64_t table_ns;		/* the full record it is as of */
 };
 
 /* Open PATH when it is a flight recording (a file): on the last summary.

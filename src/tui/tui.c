@@ -209,7 +209,7 @@ static bool refresh_turn(struct tui *t, uint64_t now)
 		}
 	}
 	reports_refresh(&t->rep, &t->sync, input_report(t->in.mode), &t->m,
-			listview_filter(&t->lv), now);
+			listview_filter(&t->lv), &t->tl, now);
 	return true;
 }
 
@@ -281,6 +281,15 @@ static void loop(struct tui *t, int wake_rd, int sig_rd)
 		/* The first dump is in: show it before anything else (the
 		 * statistics and the rows' targeted reads come after). */
 		r = sync_apply(&t->sync);
+		/* On a recording a view follows the table of the instant
+		 * (sync_tick has no refreshes there). */
+		if (r > 0 && t->cli->replay && input_report(t->in.mode) >= 0) {
+			session_update(t);
+			reports_gather(&t->rep, (enum report_view)
+				       input_report(t->in.mode), &t->m,
+				       listview_filter(&t->lv), true, &t->tl,
+				       now);
+		}
 		if (r && !t->lv.built) {
 			paint(t, false);
 			act &= ~ACT_REDRAW;

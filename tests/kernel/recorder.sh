@@ -16,7 +16,15 @@ live_stats() {
 	"$CTOP" --netns "$NS" -1 --stats -o json >"$TMPD/live.json" ||
 		fail "live --stats exited $?"
 }
-record_flood "$NS" "$REC" 3000 2 live_stats
+# The established timeout is 1000 s before the flood and 2000 s from its
+# peak on: the recording keeps both, each at its instant.
+est=net.netfilter.nf_conntrack_tcp_timeout_established
+ip netns exec "$NS" sysctl -qw "$est=1000" || fail "cannot set $est"
+at_peak() {
+	live_stats
+	ip netns exec "$NS" sysctl -qw "$est=2000" || fail "cannot set $est"
+}
+record_flood "$NS" "$REC" 3000 2 at_peak
 
 # The instant: the flood's source on top of the groups.
 "$CTOP" -R "$REC" --at "@$t_full" -g src --top 3 -o json >"$TMPD/at.json" ||
@@ -39,6 +47,21 @@ for q in .table.count .table.max .flows .not_assured .stats.insert .stats.drop \
 done
 "$CTOP" -R "$REC" --at "@$t_full" --stats | grep -q '^  10.0.0.1  *3000 ' ||
 	fail "--stats text lacks the source"
+
+# The timeouts (T, --timeouts) at an instant: the values set then, and
+# the flows the table of that instant had under them.
+tmo() { "$CTOP" -R "$REC" --at "$1" --timeouts -o json | jq -r "$2"; }
+sel='.timeouts[] | select(.sysctl == "net.netfilter.nf_conntrack_tcp_timeout_established")'
+assert_eq "established timeout before the flood" 1000 "$(tmo "@$t_before" "$sel | .seconds")"
+assert_eq "established timeout at the end" 2000 "$(tmo now "$sel | .seconds")"
+[ "$(tmo "@$t_full" .flows)" -ge 3000 ] || fail "--timeouts at the flood counted $(tmo "@$t_full" .flows) flows"
+assert_eq "policy reference counts are not recorded" "" "$(tmo now '.policies[] | select(.use != null) | .name')"
+"$CTOP" -R "$REC" --at now --timeouts | grep -qE '^tcp +ESTABLISHED +2000 ' ||
+	fail "--timeouts text: $("$CTOP" -R "$REC" --at now --timeouts | head -5)"
+"$CTOP" -R "$REC" --at now --expect >/dev/null 2>"$TMPD/e"
+assert_eq "--expect on a recording" 1 "$?"
+grep -q 'expectations are not recorded' "$TMPD/e" || fail "--expect said: $(cat "$TMPD/e")"
+ok "--timeouts at two instants: 1000 s before, 2000 s after the change"
 
 # The list at that instant, from the full table recorded at or before it.
 "$CTOP" -R "$REC" --at "@$t_full" -o json src 10.0.0.1 >"$TMPD/list.json" 2>"$TMPD/list.err" ||
@@ -102,4 +125,26 @@ assert_eq "-R --at 25:99" 2 "$?"
 "$CTOP" -R "$REC" --at "@$((t_before - 3600))" -g src >/dev/null 2>"$TMPD/e"
 assert_eq "--at before the recording" 1 "$?"
 grep -q 'the recording starts at' "$TMPD/e" || fail "message: $(cat "$TMPD/e")"
+
+# Summaries only (no --full-every): what needs a full table says so and
+# fails, what the summaries keep still answers, never an empty result.
+"$CTOP" --netns "$NS" -w "$TMPD/summ.rec" -n 1 2>"$TMPD/e" || fail "-w -n 1 exited $?: $(cat "$TMPD/e")"
+needs() {
+	local what=$1; shift
+	"$CTOP" -R "$TMPD/summ.rec" --at now "$@" >"$TMPD/o" 2>"$TMPD/e"
+	assert_eq "$* without a full table: exit status" 1 "$?"
+	[ -s "$TMPD/o" ] && fail "$* printed: $(cat "$TMPD/o")"
+	grep -q "no full table recorded at or before .*: $what needs one (record with ctop -w --full-every N)" "$TMPD/e" ||
+		fail "$* said: $(cat "$TMPD/e")"
+}
+needs '-g pair' -g pair
+needs 'the flow list'
+needs 'a filter' src 10.0.0.1
+needs '-g src with a filter' -g src dport 22
+"$CTOP" -R "$TMPD/summ.rec" --at now -g src -o json >"$TMPD/o" || fail "-g src on summaries exited $?"
+assert_eq "-g src from the summary" "$(ct_count "$NS")" "$(jq -r .total "$TMPD/o")"
+"$CTOP" -R "$TMPD/summ.rec" --at now --timeouts >"$TMPD/o" 2>"$TMPD/e" || fail "--timeouts on summaries exited $?"
+grep -q 'flows not counted' "$TMPD/e" || fail "--timeouts without a table said: $(cat "$TMPD/e")"
+grep -qE '^tcp +ESTABLISHED +2000 .* - +- ' "$TMPD/o" || fail "--timeouts without a table: $(head -5 "$TMPD/o")"
+ok "summaries only: the list, -g pair and filters say they need a full table"
 exit 0

@@ -3,7 +3,9 @@
 # from 10.0.0.1 come and go; the screen opens at the end, jumps (t) to the
 # flood, steps ([ ] { } ( )) with the header's time following, the group
 # view and P show that instant with their graphs (Unicode blocks, then
-# ASCII under a C locale, no color), and nothing touches the kernel.
+# ASCII under a C locale, no color), T shows the timeouts set at the
+# instant (the established one changes at the flood's peak), and
+# nothing touches the kernel.
 here=$(dirname "$0")
 . "$here/../lib.sh"
 . "$here/../kernel/fill.bash"
@@ -11,7 +13,10 @@ here=$(dirname "$0")
 ns_new NS
 fill_kinds "$NS"
 REC=$TMPD/ct.rec
-record_flood "$NS" "$REC" 500 1
+est=net.netfilter.nf_conntrack_tcp_timeout_established
+ip netns exec "$NS" sysctl -qw "$est=1000" || fail "cannot set $est"
+raise_timeout() { ip netns exec "$NS" sysctl -qw "$est=2000" || fail "cannot set $est"; }
+record_flood "$NS" "$REC" 500 1 raise_timeout
 before=$(ct_count "$NS")
 # The summaries' own times, as the batch reader gives them.
 stamp() { "$CTOP" -R "$REC" --at "$1" --stats -o json | jq -r '.time | floor'; }
@@ -27,6 +32,13 @@ wait_screen "$sess" 'recording ct\.rec +at [0-9-]+ [0-9:]+'
 wait_screen "$sess" "fill 6h \(peak [0-9.]+%\) "
 screen_of "$sess" | head -1 | grep -q '[▁▂▃▄▅▆▇█]' || fail "no sparkline in the header: $(screen_of "$sess" | head -1)"
 end=$(screen_of "$sess" | head -1 | grep -oE 'at [0-9-]+ [0-9:]+' | cut -c4-)
+
+# quit_view SESSION: back from a view (q), then quit (q).
+quit_view() {
+	tmux send-keys -t "$1" q
+	sleep 0.3
+	tmux send-keys -t "$1" q
+}
 
 # jump_to_flood: t, the flood's time, Enter; the header follows.
 jump_to_flood() {
@@ -83,9 +95,23 @@ for g in 'fill %' 'added/s' 'removed/s' 'drops'; do
 done
 wait_screen "$sess" "\^ $at_full, 6 hours across"
 ok "P shows the instant's figures and four graphs"
-tmux send-keys -t "$sess" q
-sleep 0.3
-tmux send-keys -t "$sess" q
+
+# T at the flood: the timeout as set then (1000 s, changed to 2000 s just
+# after), with the flows of that instant under the rows; ) to the end
+# (an hour on) shows the new value. E says expectations are not kept.
+tmux send-keys -t "$sess" T
+wait_screen "$sess" 'Timeouts'
+wait_screen "$sess" '^ tcp +ESTABLISHED +1000 +16:40 '
+wait_screen "$sess" '^ [0-9]+ flows'
+n=$(screen_of "$sess" | grep -oE '^ [0-9]+ flows' | grep -oE '[0-9]+')
+[ "$n" -ge 500 ] || fail "T at the flood counts $n flows"
+tmux send-keys -t "$sess" ')'
+wait_screen "$sess" "at $end"
+wait_screen "$sess" '^ tcp +ESTABLISHED +2000 +33:20 '
+ok "T shows the recorded timeout at each instant: 1000 s at the flood, 2000 s at the end"
+tmux send-keys -t "$sess" E
+wait_screen "$sess" 'expectations are not recorded'
+quit_view "$sess"
 for _ in $(seq 50); do [ -s "$TMPD/rc" ] && break; sleep 0.1; done
 assert_eq "exit status" 0 "$(cat "$TMPD/rc" 2>/dev/null)"
 
@@ -98,10 +124,18 @@ screen_of "$s2" | grep -E '^ fill % +peak' | cut -c29- | grep -qE '^ *[_.:=+*#-]
 	fail "no ASCII graph: $(screen_of "$s2" | grep 'fill %')"
 screen_of "$s2" | grep -q '[▁▂▃▄▅▆▇█]' && fail "Unicode blocks under LANG=C"
 ok "ASCII graphs under LANG=C with NO_COLOR"
-tmux send-keys -t "$s2" q
-sleep 0.3
-tmux send-keys -t "$s2" q
+quit_view "$s2"
 assert_eq "the kernel's table untouched" "$before" "$(ct_count "$NS")"
+
+# A recording of summaries only: the list says it needs a full table.
+"$CTOP" --netns "$NS" -w "$TMPD/summ.rec" -n 1 || fail "-w -n 1 exited $?"
+tmux_new s4 130 30 "TZ=UTC LANG=C.UTF-8 $CTOP -R $TMPD/summ.rec"
+wait_screen "$s4" 'no full table recorded at or before [0-9-]+ [0-9:]+: the list and groups need ctop -w --full-every N'
+tmux send-keys -t "$s4" T
+wait_screen "$s4" 'flows not counted: no full table recorded at or before'
+wait_screen "$s4" '^ tcp +ESTABLISHED +2000 .* - +- *$'
+ok "summaries only: the screen says the list needs a full table; T shows the values"
+quit_view "$s4"
 
 # Live, the header and P draw the last refreshes.
 tmux_new s3 150 40 "LANG=C.UTF-8 $CTOP --netns $NS -d 0.2"
@@ -110,7 +144,5 @@ tmux send-keys -t "$s3" P
 wait_screen "$s3" '^ fill % +peak +[0-9.]+ +[▁▂▃▄▅▆▇█]'
 wait_screen "$s3" 'the last refreshes, oldest on the left'
 ok "live: the header's and P's graphs of the last refreshes"
-tmux send-keys -t "$s3" q
-sleep 0.3
-tmux send-keys -t "$s3" q
+quit_view "$s3"
 exit 0

@@ -310,6 +310,192 @@ static void test_file_jump_and_rebuild(void **state)
 	free(s);
 }
 
+/* ---- the timeouts record ---- */
+
+static void sample_timeouts(struct timeouts *to, struct timeout_policy *pol)
+{
+	memset(to, 0, sizeof(*to));
+	assert_true(timeouts_add_row(to, "nf_conntrack_tcp_timeout_established",
+				     36, 432000));
+	assert_true(timeouts_add_row(to, "nf_conntrack_udp_timeout", 24, 30));
+	/* Unknown names and repeats add nothing. */
+	assert_false(timeouts_add_row(to, "nf_conntrack_tcp_timeout_bogus", 30, 1));
+	assert_false(timeouts_add_row(to, "nf_conntrack_udp_timeout", 24, 31));
+	assert_int_equal(to->n, 2);
+	memset(pol, 0, sizeof(*pol));
+	strcpy(pol->name, "short-tcp");
+	pol->l3proto = 2;
+	pol->l4proto = FLOW_P_TCP;
+	pol->use = 7;
+	pol->n = 2;
+	pol->v[0].state = "ESTABLISHED";
+	pol->v[0].seconds = 300;
+	pol->v[1].state = "TIME_WAIT";
+	pol->v[1].seconds = 0x01020304;
+}
+
+static void test_timeouts_roundtrip(void **state)
+{
+	static const uint8_t expect_head[] = {
+		FR_TIMEOUTS,
+		0x18, 0x7c, 0xf8, 0xce, 0x8a, 0xeb, 0x00, 0x00,	/* T0 */
+		1,			/* the policies were read */
+		2,			/* two sysctls */
+		36, 'n', 'f',
+	};
+	struct timeouts to;
+	struct timeout_policy pol;
+	struct fr_timeouts ft;
+	struct fr_buf b = { 0 };
+	size_t reclen = 0;
+	const uint8_t *tail;
+
+	(void)state;
+	sample_timeouts(&to, &pol);
+	fr_put_timeouts(&b, T0, &to, true, &pol, 1);
+	assert_false(b.oom);
+	assert_int_equal(fr_record_check(b.p, b.len, &reclen), FR_REC_OK);
+	assert_int_equal(reclen, b.len);
+	/* Big-endian on every host: the type, the time, then the body. */
+	assert_memory_equal(b.p + FR_FRAME_LEN, expect_head, sizeof(expect_head));
+	/* 432000 = 0x00069780 after the first name. */
+	tail = b.p + FR_FRAME_LEN + 12 + 36;
+	assert_int_equal(tail[0], 0x00);
+	assert_int_equal(tail[1], 0x06);
+	assert_int_equal(tail[2], 0x97);
+	assert_int_equal(tail[3], 0x80);
+	/* The last state's seconds end the record, most significant first. */
+	assert_int_equal(b.p[b.len - 4], 0x01);
+	assert_int_equal(b.p[b.len - 1], 0x04);
+	assert_int_equal(fr_body_offset(&b), FR_FRAME_LEN + 9);
+
+	assert_int_equal(fr_get_timeouts(b.p, reclen, &ft), 0);
+	assert_true(ft.time_ns == T0);
+	assert_true(ft.have_policies);
+	assert_int_equal(ft.to.n, 2);
+	assert_string_equal(ft.to.rows[0].sysctl, "nf_conntrack_tcp_timeout_established");
+	assert_string_equal(ft.to.rows[0].proto, "tcp");
+	assert_string_equal(ft.to.rows[0].state, "ESTABLISHED");
+	assert_int_equal(ft.to.rows[0].seconds, 432000);
+	assert_true(ft.to.rows[0].counted);
+	assert_int_equal(ft.to.rows[1].seconds, 30);
+	assert_int_equal(ft.npol, 1);
+	assert_string_equal(ft.pol[0].name, "short-tcp");
+	assert_int_equal(ft.pol[0].l3proto, 2);
+	assert_int_equal(ft.pol[0].l4proto, FLOW_P_TCP);
+	/* Reference counts are not recorded. */
+	assert_true(ft.pol[0].use == POLICY_USE_UNKNOWN);
+	assert_int_equal(ft.pol[0].n, 2);
+	assert_string_equal(ft.pol[0].v[1].state, "TIME_WAIT");
+	assert_int_equal(ft.pol[0].v[1].seconds, 0x01020304);
+	fr_timeouts_free(&ft);
+
+	/* Cut anywhere inside the body: malformed, never a read past it.
+	 * (Framed again, so the crc is right and only the length is short.) */
+	for (size_t cut = FR_FRAME_LEN + 1; cut < b.len; cut++) {
+		uint32_t plen = (uint32_t)(cut - FR_FRAME_LEN), crc;
+		uint8_t *q = malloc(cut);
+
+		assert_non_null(q);
+		memcpy(q, b.p, cut);
+		crc = fr_crc32(q + FR_FRAME_LEN, plen);
+		for (int i = 0; i < 4; i++) {
+			q[i] = (uint8_t)(plen >> (24 - 8 * i));
+			q[4 + i] = (uint8_t)(crc >> (24 - 8 * i));
+		}
+		assert_int_equal(fr_get_timeouts(q, cut, &ft), -1);
+		assert_int_equal(ft.npol, 0);
+		assert_null(ft.pol);
+		free(q);
+	}
+
+	/* Without cttimeout: the flag off, no policies. */
+	b.len = 0;
+	fr_put_timeouts(&b, T0, &to, false, &pol, 1);
+	assert_int_equal(fr_get_timeouts(b.p, b.len, &ft), 0);
+	assert_false(ft.have_policies);
+	assert_int_equal(ft.npol, 0);
+	fr_timeouts_free(&ft);
+	fr_buf_free(&b);
+}
+
+/* A file with a record of a type this reader does not know between the
+ * others: skipped by its length; the timeouts in force follow time. */
+static void test_file_timeouts_and_unknown(void **state)
+{
+	struct timeouts to;
+	struct timeout_policy pol;
+	struct fr_timeouts ft;
+	struct fr_summary *s;
+	struct fr_buf b = { 0 };
+	struct ctop_err err = { 0 };
+	struct fr_file f;
+	size_t start;
+
+	(void)state;
+	sample_timeouts(&to, &pol);
+	fr_put_header(&b);
+	s = summary(T0, 10);
+	fr_put_summary(&b, s);
+	free(s);
+	fr_put_timeouts(&b, T0, &to, true, &pol, 1);
+	/* Type 200, from some later writer: a frame like any other. */
+	start = b.len;
+	fr_put_timeouts(&b, T0 + 5 * SEC, &to, false, NULL, 0);
+	b.p[start + FR_FRAME_LEN] = 200;
+	{
+		uint32_t plen = (uint32_t)(b.len - start - FR_FRAME_LEN);
+		uint32_t crc = fr_crc32(b.p + start + FR_FRAME_LEN, plen);
+
+		for (int i = 0; i < 4; i++)
+			b.p[start + 4 + i] = (uint8_t)(crc >> (24 - 8 * i));
+	}
+	s = summary(T0 + 10 * SEC, 11);
+	fr_put_summary(&b, s);
+	free(s);
+	s = summary(T0 + 20 * SEC, 12);
+	fr_put_summary(&b, s);
+	free(s);
+	to.rows[0].seconds = 1234;
+	fr_put_timeouts(&b, T0 + 20 * SEC, &to, true, &pol, 1);
+	write_file(&b);
+
+	assert_int_equal(fr_file_open(&f, path, &err), 0);
+	assert_string_equal(f.warning, "");
+	assert_int_equal(f.n, 6);
+	assert_int_equal(f.nsumm, 3);
+	assert_int_equal(f.ntmo, 2);
+	assert_int_equal(fr_file_timeouts_at(&f, T0 - 1, &ft), 0);
+	assert_int_equal(fr_file_timeouts_at(&f, T0 + 9 * SEC, &ft), 1);
+	assert_int_equal(ft.to.rows[0].seconds, 432000);
+	fr_timeouts_free(&ft);
+	assert_int_equal(fr_file_timeouts_at(&f, T0 + 19 * SEC, &ft), 1);
+	assert_int_equal(ft.to.rows[0].seconds, 432000);
+	fr_timeouts_free(&ft);
+	assert_int_equal(fr_file_timeouts_at(&f, T0 + 20 * SEC, &ft), 1);
+	assert_int_equal(ft.to.rows[0].seconds, 1234);
+	fr_timeouts_free(&ft);
+	assert_int_equal(fr_file_timeouts_at(&f, UINT64_MAX, &ft), 1);
+	assert_int_equal(ft.to.rows[0].seconds, 1234);
+	fr_timeouts_free(&ft);
+	/* The summaries around the unknown record read as ever. */
+	assert_int_equal(fr_file_summary_at(&f, T0 + 10 * SEC), 1);
+	fr_file_close(&f);
+
+	/* Cut inside the last timeouts record: the earlier one is in force. */
+	b.len -= 5;
+	write_file(&b);
+	assert_int_equal(fr_file_open(&f, path, &err), 0);
+	assert_non_null(strstr(f.warning, "cut off mid-record"));
+	assert_int_equal(f.ntmo, 1);
+	assert_int_equal(fr_file_timeouts_at(&f, UINT64_MAX, &ft), 1);
+	assert_int_equal(ft.to.rows[0].seconds, 432000);
+	fr_timeouts_free(&ft);
+	fr_file_close(&f);
+	unlink(path);
+	fr_buf_free(&b);
+}
+
 static void test_timeparse(void **state)
 {
 	struct tm tm = { .tm_year = 126, .tm_mon = 11, .tm_mday = 2,
@@ -365,6 +551,8 @@ int main(void)
 		cmocka_unit_test(test_summary_roundtrip),
 		cmocka_unit_test(test_full_roundtrip),
 		cmocka_unit_test(test_file_jump_and_rebuild),
+		cmocka_unit_test(test_timeouts_roundtrip),
+		cmocka_unit_test(test_file_timeouts_and_unknown),
 		cmocka_unit_test(test_timeparse),
 	};
 
