@@ -7,7 +7,8 @@
  * at most a second late when the stream goes quiet.
  *
  * --self-check follows the table with follow.c for a while, then compares
- * it with a fresh dump and exits 1 on any difference.
+ * it with a fresh dump and exits 1 on any difference the events should
+ * have prevented (flows that may end silently are reported apart).
  */
 #include <errno.h>
 #include <signal.h>
@@ -240,14 +241,21 @@ static void check_report(const struct follow_stats *st,
 	       (unsigned long long)st->dumps,
 	       (unsigned long long)st->swept, st->rcvbuf / 1024);
 	printf("self-check: table %zu flows, kernel %zu flows: %zu missing, %zu ghosts, %zu changed during the check\n",
-	       c->table, c->kernel, c->missing, c->ghosts, c->changed);
+	       c->table, c->kernel, c->missing, c->ghosts - c->silent,
+	       c->changed);
 	for (i = 0; i < c->missing && i < FOLLOW_CHECK_EXAMPLES; i++)
 		print_flow("missing", &c->missing_ex[i]);
-	for (i = 0; i < c->ghosts && i < FOLLOW_CHECK_EXAMPLES; i++)
+	for (i = 0; i < c->ghosts - c->silent && i < FOLLOW_CHECK_EXAMPLES; i++)
 		print_flow("ghost", &c->ghost_ex[i]);
-	if (c->ghosts && st->events_sysctl == 2)
-		printf("self-check: note: with net.netfilter.nf_conntrack_events=2 entries created before the first\n"
-		       "  listener send no DESTROY; set it to 1 before they are created, or rely on resyncs\n");
+	if (!c->silent)
+		return;
+	/* Not a mismatch of the events: none was due. Said, not hidden. */
+	printf("self-check: %zu more flows in the table ended without an event, as expected: first read in a\n"
+	       "  dump, they may have been created before any listener, and with net.netfilter.nf_conntrack_events=%ld\n"
+	       "  those send no DESTROY (the screen looks for such ends; this check does not, and does not fail for them)\n",
+	       c->silent, st->events_sysctl);
+	for (i = 0; i < c->silent && i < FOLLOW_CHECK_EXAMPLES; i++)
+		print_flow("silent end", &c->silent_ex[i]);
 }
 
 /* Follow for the given time: events, and dumps on overflow (or every
@@ -316,13 +324,13 @@ static int self_check(const struct cli *cli, struct ctop_err *err)
 	check_report(follow_stats(fw), &c, (double)(clock_monotonic_ms() - t0) / 1000.0);
 	if (c.overflow)
 		printf("self-check: events were lost during the comparison\n");
-	status = c.missing || c.ghosts || c.overflow ? CTOP_EXIT_RUNTIME :
-		 CTOP_EXIT_OK;
+	status = c.missing || c.ghosts > c.silent || c.overflow ?
+		 CTOP_EXIT_RUNTIME : CTOP_EXIT_OK;
 	printf("self-check: %s\n", status ? "FAILED" : "ok");
 	if (status)
 		err_set(err, CTOP_EXIT_RUNTIME,
 			"self-check failed: %zu missing, %zu ghosts",
-			c.missing, c.ghosts);
+			c.missing, c.ghosts - c.silent);
 out:
 	follow_free(fw);
 	table_free(t);

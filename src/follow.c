@@ -383,7 +383,12 @@ static void compare(struct follow *fw, struct follow_check *res)
 		if (table_find(fw->check, &r->f) ||
 		    table_find(fw->dirty, &r->f))
 			continue;
-		example(res->ghost_ex, res->ghosts++, &r->f);
+		res->ghosts++;
+		if (table_is_silent(fw->t, &r->f))
+			example(res->silent_ex, res->silent++, &r->f);
+		else
+			example(res->ghost_ex, res->ghosts - res->silent - 1,
+				&r->f);
 	}
 }
 

@@ -124,16 +124,21 @@ bool follow_events_on(const struct follow *fw);
 const struct follow_stats *follow_stats(const struct follow *fw);
 
 /* Compare the table with a fresh dump. Flows that had events while the
- * comparison ran are counted as changed, not as errors. */
+ * comparison ran are counted as changed, not as errors; ghosts that may
+ * have ended silently are counted apart (the examples list them last). */
 #define FOLLOW_CHECK_EXAMPLES 5
 struct follow_check {
 	size_t table, kernel;	/* flows in each */
 	size_t missing;		/* in the kernel, not in the table */
 	size_t ghosts;		/* in the table, not in the kernel */
+	size_t silent;		/* of the ghosts, flows that may end without
+				 * an event (table_is_silent): no DESTROY
+				 * was due, so not an error of the events */
 	size_t changed;		/* touched by events during the check */
 	bool overflow;		/* events were lost during the check */
 	struct flow missing_ex[FOLLOW_CHECK_EXAMPLES];
 	struct flow ghost_ex[FOLLOW_CHECK_EXAMPLES];
+	struct flow silent_ex[FOLLOW_CHECK_EXAMPLES];
 };
 int follow_check(struct follow *fw, struct follow_check *res,
 		 struct ctop_err *err);
