@@ -60,6 +60,8 @@ DEB_TEST += clang libclang-rt-dev
 # The router test bed (tests/bed.sh): an FTP server for the helper's
 # expectations; the client is Python's ftplib. test_nfct's oracle.
 DEB_TEST += python3-pyftpdlib libnetfilter-conntrack-dev
+# Compressed input (ctop -R table.gz): the tools it runs, for test_unzip.
+DEB_TEST += gzip xz-utils zstd
 DEB_PKGS := $(DEB_BUILD) $(DEB_TEST)
 
 # Cross builds and musl (tests/cross/run, make musl): compilers, qemu-user.

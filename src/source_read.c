@@ -9,6 +9,7 @@
 
 #include "clock.h"
 #include "flightrec_file.h"
+#include "read_unzip.h"
 #include "source_read.h"
 
 struct reader_ctx {
@@ -199,11 +200,64 @@ static const struct table_reader *choose(const struct read_in *in)
 	return &readers[NREADERS - 1];
 }
 
+static int read_with(const struct table_reader *rd, struct read_in *in,
+		     struct reader_ctx *rc, struct ctop_err *err)
+{
+	rc->sum->format = rd->name;
+	return rd->read(in, rc, err);
+}
+
+static int read_started(struct read_in *in, struct reader_ctx *rc,
+			bool may_unzip, struct ctop_err *err);
+
+/* A compressed input: what its decompressor writes is read like any
+ * input (but not decompressed again). The tool's failure (no such data,
+ * cut short) is the error when it ended the output; a reader's own error
+ * otherwise. */
+static int read_compressed(struct read_in *in, const char *kind,
+			   struct reader_ctx *rc, struct ctop_err *err)
+{
+	struct read_in *out = calloc(1, sizeof(*out));
+	struct read_unzip *z;
+	struct ctop_err tool_err;
+	int r;
+
+	if (!out)
+		return err_set(err, CTOP_EXIT_RUNTIME, "out of memory");
+	if (read_unzip_start(in, kind, &z, &out->fp, err) < 0) {
+		free(out);
+		return -1;
+	}
+	out->name = in->name;
+	read_in_start(out);
+	r = read_started(out, rc, false, err);
+	if (read_unzip_finish(z, out->fp, feof(out->fp), &tool_err) < 0) {
+		if (err)
+			*err = tool_err;
+		r = -1;
+	}
+	free(out);
+	return r;
+}
+
+/* IN with its head read: by the reader its content calls for. */
+static int read_started(struct read_in *in, struct reader_ctx *rc,
+			bool may_unzip, struct ctop_err *err)
+{
+	const char *kind;
+
+	if (in->error)
+		return err_set(err, CTOP_EXIT_RUNTIME, "cannot read %s: %s",
+			       in->name, strerror(in->err_no));
+	if (may_unzip && (kind = read_unzip_kind(in->head, in->nhead)))
+		return read_compressed(in, kind, rc, err);
+	return read_with(choose(in), in, rc, err);
+}
+
 static int read_input(const char *path, struct reader_ctx *rc,
 		      struct ctop_err *err)
 {
 	struct read_in *in = calloc(1, sizeof(*in));
-	const struct table_reader *rd;
 	struct stat sb;
 	int r;
 
@@ -224,14 +278,7 @@ static int read_input(const char *path, struct reader_ctx *rc,
 		rc->now_ns = (uint64_t)sb.st_mtim.tv_sec * 1000000000u +
 			     (uint64_t)sb.st_mtim.tv_nsec;
 	read_in_start(in);
-	if (in->error) {
-		r = err_set(err, CTOP_EXIT_RUNTIME, "cannot read %s: %s", in->name,
-			    strerror(in->err_no));
-	} else {
-		rd = choose(in);
-		rc->sum->format = rd->name;
-		r = rd->read(in, rc, err);
-	}
+	r = read_started(in, rc, true, err);
 	if (in->fp != stdin)
 		fclose(in->fp);
 	free(in);

@@ -80,4 +80,11 @@ assert_eq "tcp and dport 443 from text" \
 assert_eq "-R on a recording" "$n" "$("$CTOP" -R "$TMPD/rec" -o json | jq '.flows | length')"
 assert_eq "--replay on a recording" "$n" "$("$CTOP" --replay "$TMPD/rec" -o json | jq '.flows | length')"
 assert_eq "a recording on stdin" "$n" "$("$CTOP" - -o json <"$TMPD/rec" | jq '.flows | length')"
+# Compressed, told by the magic bytes: the same groups as the plain text.
+"$CTOP" -R "$TMPD/extended.txt" -g src -o json | jq -c .groups | md5sum >"$TMPD/g-plain"
+gzip -c "$TMPD/extended.txt" >"$TMPD/ext.any"
+assert_eq "gzip file, groups (digest)" "$(cat "$TMPD/g-plain")" \
+	"$("$CTOP" -R "$TMPD/ext.any" -g src -o json | jq -c .groups | md5sum)"
+assert_eq "zstd on stdin, groups (digest)" "$(cat "$TMPD/g-plain")" \
+	"$(zstd -qc "$TMPD/extended.txt" | "$CTOP" - -g src -o json | jq -c .groups | md5sum)"
 exit 0
