@@ -36,3 +36,12 @@ size_t expiry_due(struct table *t, struct expiry_scan *sc, uint64_t now_ms,
 	}
 	return n;
 }
+
+size_t expiry_slice(size_t flows, double refresh_s)
+{
+	double n = (double)flows * refresh_s / EXPIRY_CYCLE_S;
+
+	if (!(n >= EXPIRY_SLICE_MIN))	/* NaN too */
+		return EXPIRY_SLICE_MIN;
+	return n > EXPIRY_SLICE_MAX ? EXPIRY_SLICE_MAX : (size_t)n + 1;
+}

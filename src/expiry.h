@@ -19,6 +19,16 @@
  * whole seconds, rounded down. */
 #define EXPIRY_GRACE_MS 1000
 
+/* A pass over the whole table takes about EXPIRY_CYCLE_S: a flow whose
+ * timeout ran out is read again within that (plus the grace), whatever
+ * the table's size; each refresh looks at between EXPIRY_SLICE_MIN (small
+ * tables: all of them every refresh) and EXPIRY_SLICE_MAX flows. Looking
+ * costs a pass over the records (168 bytes each): at a million flows a
+ * slice of 65536 every second was a third of the screen's idle CPU. */
+#define EXPIRY_CYCLE_S		30
+#define EXPIRY_SLICE_MIN	4096
+#define EXPIRY_SLICE_MAX	65536
+
 struct expiry_scan {
 	size_t cursor;		/* where the next slice starts */
 };
@@ -29,5 +39,7 @@ struct expiry_scan {
  * next call goes on from there. Returns how many were copied. */
 size_t expiry_due(struct table *t, struct expiry_scan *sc, uint64_t now_ms,
 		  size_t max_scan, struct flow *out, size_t cap);
+/* How many flows a refresh every REFRESH_S looks at, of FLOWS listed. */
+size_t expiry_slice(size_t flows, double refresh_s);
 
 #endif

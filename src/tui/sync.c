@@ -40,7 +40,8 @@
  * no longer has goes at once, whether or not an event was to say so, so
  * a silent end stays on screen a refresh at most.
  * The same is done for flows anywhere in the table whose timeout ran out
- * since it was read (expiry.c, a slice of the table per refresh): the
+ * since it was read (expiry.c, a slice of the table per refresh, the
+ * whole of it in about 30 s): the
  * silent ends of nf_conntrack_events=2 are mostly expiries, and these
  * reads find them without a dump. While they do, a count drift waits.
  */
@@ -59,7 +60,6 @@
 #define DRIFT_MIN_MS	10000
 #define VOLATILE_DUMP_FACTOR 20	/* counter or TTL order: 20 dumps' time */
 #define DUMP_RETRY_MS	5000	/* after a failed dump, at least */
-#define EXPIRY_SLICE	65536	/* flows looked at per refresh for expiry */
 #define EXPIRY_READS	256	/* expired flows read again per refresh */
 #define PREFETCH_AHEAD	8	/* flows: about one index miss's worth */
 
@@ -333,7 +333,8 @@ static size_t reread_expired(struct sync *s, uint64_t now)
 
 	if (!s->usrc || s->polling || s->fs.sweeping || !s->m->complete)
 		return 0;
-	n = expiry_due(s->m->tbl, &s->expiry, now, EXPIRY_SLICE, due,
+	n = expiry_due(s->m->tbl, &s->expiry, now,
+		       expiry_slice(table_count(s->m->tbl), s->delay), due,
 		       EXPIRY_READS);
 	return n ? sync_reread(s, due, n, now) : 0;
 }

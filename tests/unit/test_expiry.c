@@ -147,6 +147,21 @@ static void test_time_wraps_after_49_days(void **state)
 	table_free(t);
 }
 
+/* A pass over the table in about EXPIRY_CYCLE_S, within the bounds. */
+static void test_slice_follows_the_table(void **state)
+{
+	(void)state;
+	assert_int_equal(expiry_slice(0, 1), EXPIRY_SLICE_MIN);
+	assert_int_equal(expiry_slice(3000, 1), EXPIRY_SLICE_MIN);
+	/* 1M flows, 1 s refresh: a pass in 30 s, not 16. */
+	assert_in_range(expiry_slice(1000000, 1), 1000000 / EXPIRY_CYCLE_S,
+			1000000 / EXPIRY_CYCLE_S + 1);
+	/* A slow refresh looks at more each time, up to the bound. */
+	assert_int_equal(expiry_slice(1000000, 5), EXPIRY_SLICE_MAX);
+	assert_int_equal(expiry_slice(100000000, 0.1), EXPIRY_SLICE_MAX);
+	assert_int_equal(expiry_slice(1000000, -1), EXPIRY_SLICE_MIN);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -154,6 +169,7 @@ int main(void)
 		cmocka_unit_test(test_no_timeout_never_due),
 		cmocka_unit_test(test_slices_resume_and_wrap_once),
 		cmocka_unit_test(test_time_wraps_after_49_days),
+		cmocka_unit_test(test_slice_follows_the_table),
 	};
 
 	return cmocka_run_group_tests_name("expiry", tests, NULL, NULL);
