@@ -247,7 +247,46 @@ size_t fr_body_offset(const struct fr_buf *b)
 /* ---- full records ---- */
 
 enum { ITEM_FLOW = 1, ITEM_GONE = 2 };
-enum { FF_MIRROR = 1 << 0 };	/* the reply tuple is the original swapped */
+enum {
+	FF_MIRROR = 1 << 0,	/* the reply tuple is the original swapped */
+	FF_HELPER = 1 << 1,	/* a helper name follows (version 2) */
+};
+
+static int hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The helper's name as the kernel gave it: intern_helper() keeps it
+ * escaped for output (flow_escape), the file holds the bytes. */
+static size_t helper_raw(uint8_t idx, char *dst, size_t len)
+{
+	const char *s = idx == INTERN_TOO_MANY ? NULL : intern_helper_name(idx);
+	size_t n = 0;
+
+	while (s && *s && n < len) {
+		unsigned int v;
+
+		if (s[0] == '\\' && s[1] == '\\') {
+			dst[n++] = '\\';
+			s += 2;
+		} else if (s[0] == '\\' && s[1] == 'x' && hex(s[2]) >= 0 &&
+			   hex(s[3]) >= 0) {
+			v = (unsigned int)(hex(s[2]) << 4 | hex(s[3]));
+			dst[n++] = (char)v;
+			s += 4;
+		} else {
+			dst[n++] = *s++;
+		}
+	}
+	return n;
+}
 
 void fr_full_begin(struct fr_buf *b, uint64_t time_ns, enum fr_full_kind kind)
 {
@@ -280,14 +319,23 @@ static bool mirrored(const struct flow *f)
 
 void fr_full_flow(struct fr_buf *b, const struct flow *f)
 {
-	size_t alen = flow_addr_len(f->family);
+	size_t alen = flow_addr_len(f->family), nlabels = 0, nhelper;
+	const uint8_t *labels = NULL;
+	uint8_t has = f->has & ~FLOW_HAS_LABELS;
 	bool mirror = mirrored(f);
+	char helper[64];
 
+	/* A value lost to a full intern table is left out, never another
+	 * flow's. */
+	if ((f->has & FLOW_HAS_LABELS) &&
+	    (labels = intern_labels_bits(f->labels, &nlabels)) && nlabels)
+		has |= FLOW_HAS_LABELS;
+	nhelper = f->helper ? helper_raw(f->helper, helper, sizeof(helper)) : 0;
 	put(b, ITEM_FLOW, 1);
 	put(b, f->family, 1);
 	put(b, f->protonum, 1);
-	put(b, f->has & ~FLOW_HAS_LABELS, 1);
-	put(b, mirror ? FF_MIRROR : 0, 1);
+	put(b, has, 1);
+	put(b, (mirror ? FF_MIRROR : 0) | (nhelper ? FF_HELPER : 0), 1);
 	put_tuple(b, &f->orig, alen);
 	if (!mirror)
 		put_tuple(b, &f->reply, alen);
@@ -310,6 +358,14 @@ void fr_full_flow(struct fr_buf *b, const struct flow *f)
 	}
 	if (f->has & FLOW_HAS_START)
 		put(b, f->start_ns, 8);
+	if (nhelper) {
+		put(b, nhelper, 1);
+		put_bytes(b, helper, nhelper);
+	}
+	if (has & FLOW_HAS_LABELS) {
+		put(b, nlabels, 1);
+		put_bytes(b, labels, nlabels);
+	}
 	b->items++;
 }
 
@@ -379,6 +435,9 @@ uint64_t fr_content_hash(const struct flow *f)
 	h = fnv_be(h, f->has & FLOW_HAS_STATE ? f->state : 0xffu, 2);
 	h = fnv_be(h, f->mark, 4);
 	h = fnv_be(h, f->id, 4);
+	/* Interned indexes: the same value has the same index in one
+	 * process, and this hash never leaves the writer. */
+	h = fnv_be(h, (uint64_t)f->helper << 8 | f->labels, 2);
 	return h;
 }
 
@@ -417,7 +476,7 @@ int fr_header_check(const uint8_t *p, size_t len, unsigned int *version)
 	if (len < FR_HEADER_LEN || memcmp(p, FR_MAGIC, 8))
 		return 0;
 	*version = (unsigned int)p[8] << 8 | p[9];
-	return *version == FR_VERSION ? 1 : -1;
+	return *version >= 1 && *version <= FR_VERSION ? 1 : -1;
 }
 
 enum fr_rec fr_record_check(const uint8_t *p, size_t avail, size_t *reclen)
@@ -667,6 +726,23 @@ static void get_flow(struct in *in, struct flow *f)
 	}
 	if (f->has & FLOW_HAS_START)
 		f->start_ns = get(in, 8);
+	if (flags & FF_HELPER) {
+		char name[256];
+
+		get_name(in, name, 255);
+		if (!in->bad)
+			f->helper = intern_helper(name);
+	}
+	if (f->has & FLOW_HAS_LABELS) {
+		uint8_t bits[256];
+		size_t n = (size_t)get(in, 1);
+
+		get_bytes(in, bits, n);
+		if (!in->bad)
+			f->labels = intern_labels(bits, n);
+		if (!f->labels)
+			f->has &= ~FLOW_HAS_LABELS;
+	}
 }
 
 int fr_full_next(struct fr_full_reader *r, struct flow *f, uint64_t *gone)

@@ -3,7 +3,7 @@
  *
  * A file is a 16-byte header, then records appended one after another:
  *
- *	header:  "CTOPFLR\n"  u16 version (1)  u16 0  u32 0
+ *	header:  "CTOPFLR\n"  u16 version (2)  u16 0  u32 0
  *	record:  u32 length   u32 crc32       payload (length bytes)
  *	payload: u8 type  u64 time (ns since the epoch, UTC)  body...
  *
@@ -42,7 +42,9 @@
 #include "timeouts.h"
 
 #define FR_MAGIC		"CTOPFLR\n"
-#define FR_VERSION		1
+/* 2: a flow item may carry its helper name and labels. Version 1 files
+ * read the same (they never have them). */
+#define FR_VERSION		2
 #define FR_HEADER_LEN		16
 #define FR_FRAME_LEN		8	/* length + crc32 */
 /* A record longer than this is corruption, not data (a key table of
@@ -119,9 +121,10 @@ void fr_put_timeouts(struct fr_buf *b, uint64_t time_ns,
  * to compare a record with the previous one of its kind. */
 size_t fr_body_offset(const struct fr_buf *b);
 
-/* A flow's key (tuple, protocol, family, zone) and what a delta compares
- * (the key with status, state, mark, id; not counters or timeouts, which
- * move all the time), hashed the same on every machine. */
+/* A flow's key (tuple, protocol, family, zone), hashed the same on every
+ * machine (the file holds it), and what a delta compares (the key with
+ * status, state, mark, id, helper and labels; not counters or timeouts,
+ * which move all the time), which stays in the writer's memory. */
 uint64_t fr_key_hash(const struct flow *f);
 uint64_t fr_content_hash(const struct flow *f);
 
@@ -129,9 +132,9 @@ uint32_t fr_crc32(const uint8_t *p, size_t len);
 
 /* ---- decoding ---- */
 
-/* Whether p (len bytes) starts with a flight recording's header: 1, 0
- * when it is something else, -1 for a recording of another version
- * (*version set). */
+/* Whether p (len bytes) starts with a flight recording's header: 1 (a
+ * version this reader reads, 1 to FR_VERSION), 0 when it is something
+ * else, -1 for a recording of another version (*version set). */
 int fr_header_check(const uint8_t *p, size_t len, unsigned int *version);
 
 /* The record at p with avail bytes left: FR_REC_OK (*reclen: framed

@@ -121,11 +121,12 @@ static int fr_file_parse(struct fr_file *f, const char *name,
 		fr_file_close(f);
 		if (hc < 0)
 			return err_set(err, CTOP_EXIT_RUNTIME,
-				       "%s is a flight recording of version %u; this ctop reads version %d",
+				       "%s is a flight recording of version %u; this ctop reads versions 1 to %d",
 				       name, version, FR_VERSION);
 		return err_set(err, CTOP_EXIT_RUNTIME,
 			       "%s is not a ctop flight recording", name);
 	}
+	f->version = version;
 	if (index_records(f, name) || index_summaries(f)) {
 		fr_file_close(f);
 		return err_set(err, CTOP_EXIT_RUNTIME, "out of memory");

@@ -29,6 +29,7 @@ struct fr_file {
 	size_t *summ, nsumm;	/* the summaries' places in rec */
 	size_t *tmo, ntmo;	/* the timeouts records' places in rec */
 	size_t good_end;	/* bytes up to the end of the last whole record */
+	unsigned int version;	/* of the file's header */
 	char warning[256];	/* "" when every byte was read */
 };
 

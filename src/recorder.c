@@ -75,8 +75,11 @@ static int write_all(int fd, const uint8_t *p, size_t len)
 	return 0;
 }
 
+static int file_rotate(struct recorder *r, struct ctop_err *err);
+
 /* Open FILE to append. An existing recording is checked and, if a kill
- * cut its last record, cut back to the last whole one first. */
+ * cut its last record, cut back to the last whole one first; one of an
+ * older version is moved away (FILE.1), not mixed with this one's. */
 static int file_open(struct recorder *r, const char *path, bool trunc,
 		     struct ctop_err *err)
 {
@@ -106,6 +109,13 @@ static int file_open(struct recorder *r, const char *path, bool trunc,
 	if (fr_file_open(&old, path, err))
 		return err_set(err, CTOP_EXIT_RUNTIME,
 			       "%s; not appending to it", err->msg);
+	if (old.version != FR_VERSION) {
+		fprintf(stderr, "ctop: %s is a recording of format version %u: "
+			"moved to %s.1, a new one begins\n", path, old.version,
+			path);
+		fr_file_close(&old);
+		return file_rotate(r, err);
+	}
 	if (old.good_end < old.size) {
 		fprintf(stderr, "ctop: %s; cutting it there to append\n",
 			old.warning);

@@ -44,6 +44,10 @@
 # here touches the host's own namespace beyond creating and deleting ours.
 
 BED_PY=/usr/bin/python3		# Debian's, which has pyftpdlib
+# Sourced after tests/lib.sh: a test on the bed skips without its tools.
+[ -x "$BED_PY" ] && "$BED_PY" -c 'import pyftpdlib' 2>/dev/null ||
+	skip "needs python3-pyftpdlib (make deps)"
+command -v nft >/dev/null || skip "needs nft (make deps)"
 BED_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BED_C=ctop-bed$$-c
 BED_R=ctop-bed$$-r

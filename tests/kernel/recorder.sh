@@ -111,6 +111,18 @@ grep -q 'cutting it there to append' "$TMPD/re.err" || fail "restart said: $(cat
 [ -s "$TMPD/re2.err" ] && fail "the repaired file still warns: $(cat "$TMPD/re2.err")"
 assert_eq "summaries after the restart" $((n_cut + 1)) "$(wc -l <"$TMPD/re.csv")"
 
+# A recording of an older format version is moved away, not appended to.
+cp "$REC" "$TMPD/v1.rec"
+printf '\001' | dd of="$TMPD/v1.rec" bs=1 seek=9 conv=notrunc status=none
+"$CTOP" -R "$TMPD/v1.rec" --at "@$t_full" -g src -o json | jq -r '.groups[0].key' | grep -qx 10.0.0.1 ||
+	fail "a version 1 file does not read"
+"$CTOP" --netns "$NS" -w "$TMPD/v1.rec" -n 1 2>"$TMPD/v.err" || fail "-w on a version 1 file exited $?"
+grep -q "is a recording of format version 1: moved to $TMPD/v1.rec.1, a new one begins" "$TMPD/v.err" ||
+	fail "-w on a version 1 file said: $(cat "$TMPD/v.err")"
+[ "$(head -c 10 "$TMPD/v1.rec.1" | tail -c 1 | od -An -tu1 | tr -d ' ')" = 1 ] ||
+	fail "the old file was not kept as FILE.1"
+assert_eq "summaries in the new file" 1 "$("$CTOP" -R "$TMPD/v1.rec" --from @0 -o csv -H | wc -l)"
+
 # Bad input: not a recording, a bad time, --at before the start.
 echo hello >"$TMPD/junk"
 "$CTOP" -R "$TMPD/junk" --at now >/dev/null 2>"$TMPD/e"

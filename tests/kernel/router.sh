@@ -6,9 +6,6 @@
 # and `-D` removes exactly the entries chosen, by id, nothing else.
 here=$(dirname "$0")
 . "$here/../lib.sh"
-[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import pyftpdlib' 2>/dev/null ||
-	skip "needs python3-pyftpdlib (make deps)"
-command -v nft >/dev/null || skip "needs nft (make deps)"
 . "$here/../bed.sh"
 compare() { python3 "$here/compare.py" "$@"; }
 

@@ -5,9 +5,6 @@
 # conntrack id) and says so on the status line.
 here=$(dirname "$0")
 . "$here/../lib.sh"
-[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import pyftpdlib' 2>/dev/null ||
-	skip "needs python3-pyftpdlib (make deps)"
-command -v nft >/dev/null || skip "needs nft (make deps)"
 . "$here/../bed.sh"
 trap '[ -s "$TMPD/stderr" ] && cat "$TMPD/stderr" >&2; bed_down; _cleanup' EXIT
 

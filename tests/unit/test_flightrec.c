@@ -110,6 +110,23 @@ static void test_summary_roundtrip(void **state)
 	free(back);
 }
 
+/* The first CUT bytes of the record at P framed anew (length and crc
+ * right), so a decoder meets a short body rather than a bad frame. */
+static uint8_t *reframed(const uint8_t *p, size_t cut)
+{
+	uint32_t plen = (uint32_t)(cut - FR_FRAME_LEN), crc;
+	uint8_t *q = malloc(cut);
+
+	assert_non_null(q);
+	memcpy(q, p, cut);
+	crc = fr_crc32(q + FR_FRAME_LEN, plen);
+	for (int i = 0; i < 4; i++) {
+		q[i] = (uint8_t)(plen >> (24 - 8 * i));
+		q[4 + i] = (uint8_t)(crc >> (24 - 8 * i));
+	}
+	return q;
+}
+
 static struct flow nat_flow(void)
 {
 	struct flow f = test_flow(FLOW_IPV4, FLOW_P_TCP, "10.0.0.7", 40000,
@@ -177,6 +194,71 @@ static void test_full_roundtrip(void **state)
 	out.state = 7;
 	assert_true(fr_content_hash(&out) != fr_content_hash(&in[0]));
 	assert_true(fr_key_hash(&out) == fr_key_hash(&in[0]));
+	fr_buf_free(&b);
+}
+
+/* Version 2: a flow's helper name and labels travel with it, as bytes
+ * (the name unescaped, the bitmap as the flow keeps it), and come back
+ * as the same interned values; a changed label is a change to a delta. */
+static void test_full_helper_labels(void **state)
+{
+	static const uint8_t bits[] = { 0x08, 0, 0, 0, 0, 0, 0, 0, 0x01 };
+	struct flow in[2], out;
+	struct fr_buf b = { 0 };
+	struct fr_full_reader r;
+	uint64_t gone = 0;
+	size_t len, n;
+	const uint8_t *tail;
+
+	(void)state;
+	in[0] = nat_flow();
+	in[0].helper = intern_helper("ftp");
+	in[0].labels = intern_labels(bits, sizeof(bits));
+	in[0].has |= FLOW_HAS_LABELS;
+	in[1] = test_flow(FLOW_IPV4, FLOW_P_UDP, "10.0.0.1", 5060, "10.0.0.2", 5060);
+	/* A name with a control byte: escaped in memory, raw in the file. */
+	in[1].helper = intern_helper("s\x01p");
+	in[1].has = FLOW_HAS_TIMEOUT;
+	fr_full_begin(&b, T0, FR_FULL_KEY);
+	for (int i = 0; i < 2; i++)
+		fr_full_flow(&b, &in[i]);
+	fr_full_end(&b);
+	/* The second flow ends with its name: u8 3, "s", 0x01, "p". */
+	tail = b.p + b.len - 4;
+	assert_int_equal(tail[0], 3);
+	assert_int_equal(tail[1], 's');
+	assert_int_equal(tail[2], 0x01);
+	assert_int_equal(tail[3], 'p');
+	assert_int_equal(fr_record_check(b.p, b.len, &len), FR_REC_OK);
+	assert_int_equal(fr_full_open(&r, b.p, len), 0);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(fr_full_next(&r, &out, &gone), 1);
+		assert_memory_equal(&out, &in[i], sizeof(out));
+	}
+	assert_string_equal(intern_helper_name(out.helper), "s\\x01p");
+	assert_non_null(intern_labels_bits(in[0].labels, &n));
+	assert_int_equal(n, sizeof(bits));
+	assert_int_equal(fr_full_next(&r, &out, &gone), 0);
+
+	/* Cut anywhere inside the items (the crc made right): bad, never a
+	 * read past the end. */
+	for (size_t cut = FR_FRAME_LEN + 15; cut < b.len; cut++) {
+		uint8_t *q = reframed(b.p, cut);
+		int k = 0;
+
+		assert_int_equal(fr_full_open(&r, q, cut), 0);
+		while ((k = fr_full_next(&r, &out, &gone)) > 0)
+			;
+		assert_int_equal(k, -1);
+		free(q);
+	}
+
+	out = in[0];
+	out.labels = 0;
+	assert_true(fr_content_hash(&out) != fr_content_hash(&in[0]));
+	out = in[0];
+	out.helper = 0;
+	assert_true(fr_content_hash(&out) != fr_content_hash(&in[0]));
 	fr_buf_free(&b);
 }
 
@@ -300,11 +382,19 @@ static void test_file_jump_and_rebuild(void **state)
 	assert_int_equal(fr_file_open(&f, path, &err), -1);
 	assert_non_null(strstr(err.msg, "not a ctop flight recording"));
 	memcpy(b.p, FR_MAGIC, 8);
+	/* Version 1 (no helper names or labels yet) reads as before. */
+	assert_int_equal(b.p[9], 2);
+	b.p[9] = 1;
+	write_file(&b);
+	assert_int_equal(fr_file_open(&f, path, &err), 0);
+	assert_int_equal(f.version, 1);
+	assert_int_equal(f.nsumm, 3);
+	fr_file_close(&f);
 	b.p[9] = 9;
 	write_file(&b);
 	assert_int_equal(fr_file_sniff(path), 1);
 	assert_int_equal(fr_file_open(&f, path, &err), -1);
-	assert_non_null(strstr(err.msg, "version 9"));
+	assert_non_null(strstr(err.msg, "version 9; this ctop reads versions 1 to 2"));
 	unlink(path);
 	fr_buf_free(&b);
 	free(s);
@@ -393,16 +483,8 @@ static void test_timeouts_roundtrip(void **state)
 	/* Cut anywhere inside the body: malformed, never a read past it.
 	 * (Framed again, so the crc is right and only the length is short.) */
 	for (size_t cut = FR_FRAME_LEN + 1; cut < b.len; cut++) {
-		uint32_t plen = (uint32_t)(cut - FR_FRAME_LEN), crc;
-		uint8_t *q = malloc(cut);
+		uint8_t *q = reframed(b.p, cut);
 
-		assert_non_null(q);
-		memcpy(q, b.p, cut);
-		crc = fr_crc32(q + FR_FRAME_LEN, plen);
-		for (int i = 0; i < 4; i++) {
-			q[i] = (uint8_t)(plen >> (24 - 8 * i));
-			q[4 + i] = (uint8_t)(crc >> (24 - 8 * i));
-		}
 		assert_int_equal(fr_get_timeouts(q, cut, &ft), -1);
 		assert_int_equal(ft.npol, 0);
 		assert_null(ft.pol);
@@ -550,6 +632,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_summary_roundtrip),
 		cmocka_unit_test(test_full_roundtrip),
+		cmocka_unit_test(test_full_helper_labels),
 		cmocka_unit_test(test_file_jump_and_rebuild),
 		cmocka_unit_test(test_timeouts_roundtrip),
 		cmocka_unit_test(test_file_timeouts_and_unknown),
