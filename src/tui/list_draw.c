@@ -198,12 +198,21 @@ static void list_empty(const struct tui *t)
 	char buf[160], when[32];
 	int y = t->geo.list_y + t->geo.list_h / 2, x;
 
-	if (t->tl.on && !t->tl.has_table) {
+	if (t->tl.on && !t->tl.has_table && !listview_groups_summarized(&t->lv)) {
 		/* Never an empty list that looks like an empty table. */
+		char what[48];
+
+		if (t->lv.group != GROUP_NONE)
+			snprintf(what, sizeof(what), "-g %s%s",
+				 group_by_str(t->lv.group),
+				 fr_group_dim(t->lv.group) >= 0 ?
+				 " with a filter" : "");
+		else
+			snprintf(what, sizeof(what), "the list");
 		timeparse_format(when, sizeof(when), t->tl.at_ns);
 		snprintf(buf, sizeof(buf), "no full table recorded at or "
-			 "before %s: the list and groups need ctop -w "
-			 "--full-every N", when);
+			 "before %s: %s needs one (ctop -w --full-every N)",
+			 when, what);
 		msg = buf;
 	} else if (!t->m.complete && !t->sync.fetch_error)
 		msg = t->cli->replay ? "reading the table..."

@@ -129,6 +129,13 @@ void listview_move(struct listview *lv, long delta)
 		listview_select(lv, index_step(lv->sel, delta, n));
 }
 
+bool listview_groups_summarized(const struct listview *lv)
+{
+	return lv->summary && lv->group != GROUP_NONE && !lv->drill &&
+	       fr_group_dim(lv->group) >= 0 &&
+	       !filter_text(listview_filter(lv))[0];
+}
+
 static bool drill_keep(const struct flow *f, void *arg)
 {
 	const struct listview *lv = arg;
@@ -263,6 +270,16 @@ static void rebuild(struct listview *lv, struct model *m, bool preview)
 			order_offer(&lv->ord, tf);
 		else if (lv->grouper && order_wants(&lv->ord, &tf->f))
 			group_add(lv->grouper, &tf->f);
+	}
+	if (lv->grouper && listview_groups_summarized(lv)) {
+		const struct fr_dimension *dm =
+			&lv->summary->dim[fr_group_dim(lv->group)];
+
+		/* Exact for its top keys, the rest in the total only. */
+		for (uint32_t k = 0; k < dm->n; k++)
+			group_add_key(lv->grouper, &dm->top[k].key,
+				      dm->top[k].flows);
+		group_add_flows(lv->grouper, dm->rest_flows);
 	}
 	if (lv->group != GROUP_NONE && lv->grouper) {
 		lv->grows = group_rows(lv->grouper, &lv->ngrows);

@@ -13,6 +13,7 @@
 
 #include "../cli.h"
 #include "../filter.h"
+#include "../flightrec.h"
 #include "../group.h"
 #include "../order.h"
 #include "cells.h"
@@ -43,6 +44,10 @@ struct listview {
 	enum group_by drill_by;
 	struct group_key drill_key;
 	char drill_text[96];
+	/* A flight recording's summary at an instant without a full table:
+	 * the groupings it keeps (src, dst, dport, state, zone; no filter)
+	 * come from it. NULL: the groups are the table's. */
+	const struct fr_summary *summary;
 
 	/* the cursor, and the rows on screen (listview_scroll) */
 	size_t sel, top, page;
@@ -55,6 +60,9 @@ struct listview {
 	struct table *tags;
 	size_t ntags;
 };
+
+/* Whether the groups shown are a summary's (listview.summary). */
+bool listview_groups_summarized(const struct listview *lv);
 
 /* Columns, sort and grouping from the command line. */
 void listview_init(struct listview *lv, const struct cli *cli,

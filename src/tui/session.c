@@ -25,6 +25,7 @@ int session_init(struct tui *t, const struct cli *cli, struct source *src,
 			status_set(&t->st, true, "%s", err.msg);
 		else if (t->tl.on)
 			sync_replay_at(&t->sync, t->tl.at_ns);
+		session_summary_in(t);
 	}
 	/* Names that cannot be looked up are no reason not to start. */
 	if (cli->resolve && cells_init(&t->cells, true, wake_fd))
@@ -45,10 +46,17 @@ void session_free(struct tui *t)
 	timeline_close(&t->tl);
 }
 
+void session_summary_in(struct tui *t)
+{
+	t->lv.summary = t->tl.on && !t->tl.has_table ? &t->tl.cur : NULL;
+	t->lv.stale = true;
+}
+
 void session_instant_moved(struct tui *t)
 {
 	char when[32];
 
+	session_summary_in(t);
 	sync_replay_at(&t->sync, t->tl.at_ns);
 	timeparse_format(when, sizeof(when), t->tl.at_ns);
 	status_set(&t->st, false, "recording at %s", when);

@@ -58,5 +58,8 @@ bool session_can_delete(const struct tui *t);
 /* The time keys and the jump prompt moved the recording's instant: read
  * its table and say where we are. */
 void session_instant_moved(struct tui *t);
+/* Without a full table at the recording's instant the groups the
+ * summary keeps come from it (listview.summary). */
+void session_summary_in(struct tui *t);
 
 #endif

@@ -130,11 +130,21 @@ assert_eq "the kernel's table untouched" "$before" "$(ct_count "$NS")"
 # A recording of summaries only: the list says it needs a full table.
 "$CTOP" --netns "$NS" -w "$TMPD/summ.rec" -n 1 || fail "-w -n 1 exited $?"
 tmux_new s4 130 30 "TZ=UTC LANG=C.UTF-8 $CTOP -R $TMPD/summ.rec"
-wait_screen "$s4" 'no full table recorded at or before [0-9-]+ [0-9:]+: the list and groups need ctop -w --full-every N'
+wait_screen "$s4" 'no full table recorded at or before [0-9-]+ [0-9:]+: the list needs one \(ctop -w --full-every N\)'
+# -g src from the summary: its top source as --at -g src gives it.
+top=$("$CTOP" -R "$TMPD/summ.rec" -g src --top 1 -o json | jq -r '"\(.groups[0].key) \(.groups[0].flows)"')
+tmux send-keys -t "$s4" g
+wait_screen "$s4" '^ SRC +FLOWS'
+wait_screen "$s4" "^ ${top% *} +${top#* } +- +- "
+# -g proto is not in the summaries: it says so.
+tmux send-keys -t "$s4" g g g
+wait_screen "$s4" '^ PROTO +FLOWS'
+wait_screen "$s4" 'no full table recorded at or before [0-9-]+ [0-9:]+: -g proto needs one'
+tmux send-keys -t "$s4" g g
 tmux send-keys -t "$s4" T
 wait_screen "$s4" 'flows not counted: no full table recorded at or before'
 wait_screen "$s4" '^ tcp +ESTABLISHED +2000 .* - +- *$'
-ok "summaries only: the screen says the list needs a full table; T shows the values"
+ok "summaries only: -g src from the summary, the list and -g proto say they need a full table; T shows the values"
 quit_view "$s4"
 
 # Live, the header and P draw the last refreshes.
