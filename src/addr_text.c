@@ -46,7 +46,9 @@ const char *addr_text_v4(const char *p, const char *e, uint8_t out[4])
 			if (p < e && (d = digit(*p)) <= 9) {
 				v = v * 10 + d;
 				p++;
-				if (v > 255 || (p < e && digit(*p) <= 9))
+				/* A fourth digit is where the address
+				 * ends, which the caller refuses. */
+				if (v > 255)
 					return NULL;
 			}
 		}

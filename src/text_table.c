@@ -165,7 +165,9 @@ static bool is_number(const struct tok *t)
 {
 	uint64_t v;
 
-	return parse_u64(t->s, t->n, &v);
+	/* Most header words are names: their first byte says so. */
+	return t->n && (unsigned)((unsigned char)t->s[0] - '0') <= 9 &&
+	       parse_u64(t->s, t->n, &v);
 }
 
 /* A bare word: no '=', no bracket, not a number. */
