@@ -30,7 +30,9 @@ int fr_group_dim(enum group_by by)
 
 /* ---- crc32 (IEEE, reflected, as zlib and gzip) ---- */
 
-static uint32_t crc_table[256];
+/* Eight bytes a step ("slicing by 8"): opening a day's recording checks
+ * every byte of it, and this is about four times the byte-wise loop. */
+static uint32_t crc_table[8][256];
 static bool crc_ready;
 
 static void crc_init(void)
@@ -40,8 +42,12 @@ static void crc_init(void)
 
 		for (int k = 0; k < 8; k++)
 			c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
-		crc_table[i] = c;
+		crc_table[0][i] = c;
 	}
+	for (uint32_t i = 0; i < 256; i++)
+		for (int t = 1; t < 8; t++)
+			crc_table[t][i] = crc_table[0][crc_table[t - 1][i] & 0xff] ^
+					  (crc_table[t - 1][i] >> 8);
 	crc_ready = true;
 }
 
@@ -51,8 +57,21 @@ uint32_t fr_crc32(const uint8_t *p, size_t len)
 
 	if (!crc_ready)
 		crc_init();
+	/* Bytes are combined one by one, so the result is the same on
+	 * either byte order. */
+	while (len >= 8) {
+		uint32_t lo = c ^ ((uint32_t)p[0] | (uint32_t)p[1] << 8 |
+				   (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
+
+		c = crc_table[7][lo & 0xff] ^ crc_table[6][(lo >> 8) & 0xff] ^
+		    crc_table[5][(lo >> 16) & 0xff] ^ crc_table[4][lo >> 24] ^
+		    crc_table[3][p[4]] ^ crc_table[2][p[5]] ^
+		    crc_table[1][p[6]] ^ crc_table[0][p[7]];
+		p += 8;
+		len -= 8;
+	}
 	while (len--)
-		c = crc_table[(c ^ *p++) & 0xff] ^ (c >> 8);
+		c = crc_table[0][(c ^ *p++) & 0xff] ^ (c >> 8);
 	return c ^ 0xffffffffu;
 }
 

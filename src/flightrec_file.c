@@ -242,24 +242,59 @@ int fr_file_summary(const struct fr_file *f, size_t i, struct fr_summary *s)
 /* ---- the table at an instant ---- */
 
 /* Flows by key hash: open addressing over a dense array; a removed flow
- * is marked dead and its slot kept (a rebuild happens per jump). */
+ * is marked dead and its slot kept (a rebuild happens per jump). A slot
+ * holds the flow's index and the high half of its hash, so a probe
+ * touches one cache line, not two. Sized once from the records' item
+ * counts (an upper bound: untouched pages of the arrays cost nothing). */
+struct slot {
+	uint32_t idx;		/* 0 empty, else index + 1 */
+	uint32_t hi;		/* hash >> 32 */
+};
+
 struct rebuild {
 	struct flow *flows;
 	uint64_t *hash;
 	bool *dead;
 	size_t n, cap;
-	size_t *slot;		/* 0 empty, else index + 1 */
+	struct slot *slot;
 	size_t nslot;		/* a power of two, at most half full */
 };
 
-static int rebuild_grow(struct rebuild *r)
+/* The home slot of hash h: FNV's low bits cluster for tuples that
+ * differ in a byte or two, so they are mixed first. */
+static size_t home(const struct rebuild *r, uint64_t h)
 {
-	size_t cap = r->cap ? r->cap * 2 : 4096, ns = cap * 2;
-	struct flow *fl = realloc(r->flows, cap * sizeof(*fl));
+	return (size_t)((h * 0x9e3779b97f4a7c15ULL) >> 32) & (r->nslot - 1);
+}
+
+static void rebuild_insert(struct rebuild *r, size_t i)
+{
+	size_t k = home(r, r->hash[i]);
+
+	while (r->slot[k].idx)
+		k = (k + 1) & (r->nslot - 1);
+	r->slot[k].idx = (uint32_t)(i + 1);
+	r->slot[k].hi = (uint32_t)(r->hash[i] >> 32);
+}
+
+/* Room for at least WANT flows. */
+static int rebuild_grow(struct rebuild *r, size_t want)
+{
+	size_t cap = r->cap ? r->cap : 4096, ns = 2;
+	struct flow *fl;
 	uint64_t *h;
 	bool *d;
 
-	if (!fl)
+	while (cap < want)
+		cap *= 2;
+	if (cap == r->cap)
+		cap *= 2;
+	/* An index is 32 bits: a record holds fewer items than that. */
+	if (cap > UINT32_MAX / 2)
+		return -1;
+	while (ns < cap * 2)
+		ns *= 2;
+	if (!(fl = realloc(r->flows, cap * sizeof(*fl))))
 		return -1;
 	r->flows = fl;
 	if (!(h = realloc(r->hash, cap * sizeof(*h))))
@@ -274,22 +309,19 @@ static int rebuild_grow(struct rebuild *r)
 	if (!r->slot)
 		return -1;
 	r->nslot = ns;
-	for (size_t i = 0; i < r->n; i++) {
-		size_t k = r->hash[i] & (ns - 1);
-
-		while (r->slot[k])
-			k = (k + 1) & (ns - 1);
-		r->slot[k] = i + 1;
-	}
+	for (size_t i = 0; i < r->n; i++)
+		rebuild_insert(r, i);
 	return 0;
 }
 
 /* The slot of hash h: holding it, or the empty one where it would go. */
 static size_t rebuild_find(const struct rebuild *r, uint64_t h)
 {
-	size_t k = h & (r->nslot - 1);
+	size_t k = home(r, h);
+	uint32_t hi = (uint32_t)(h >> 32);
 
-	while (r->slot[k] && r->hash[r->slot[k] - 1] != h)
+	while (r->slot[k].idx && (r->slot[k].hi != hi ||
+				  r->hash[r->slot[k].idx - 1] != h))
 		k = (k + 1) & (r->nslot - 1);
 	return k;
 }
@@ -299,18 +331,20 @@ static int rebuild_put(struct rebuild *r, const struct flow *f)
 	uint64_t h = fr_key_hash(f);
 	size_t k;
 
-	if (r->n == r->cap && rebuild_grow(r))
+	if (r->n == r->cap && rebuild_grow(r, r->n + 1))
 		return -1;
 	k = rebuild_find(r, h);
-	if (r->slot[k]) {
-		r->flows[r->slot[k] - 1] = *f;
-		r->dead[r->slot[k] - 1] = false;
+	if (r->slot[k].idx) {
+		r->flows[r->slot[k].idx - 1] = *f;
+		r->dead[r->slot[k].idx - 1] = false;
 		return 0;
 	}
-	r->slot[k] = r->n + 1;
 	r->flows[r->n] = *f;
 	r->hash[r->n] = h;
-	r->dead[r->n++] = false;
+	r->dead[r->n] = false;
+	r->slot[k].idx = (uint32_t)(r->n + 1);
+	r->slot[k].hi = (uint32_t)(h >> 32);
+	r->n++;
 	return 0;
 }
 
@@ -321,8 +355,8 @@ static void rebuild_gone(struct rebuild *r, uint64_t h)
 	if (!r->nslot)
 		return;
 	k = rebuild_find(r, h);
-	if (r->slot[k])
-		r->dead[r->slot[k] - 1] = true;
+	if (r->slot[k].idx)
+		r->dead[r->slot[k].idx - 1] = true;
 }
 
 static void rebuild_free(struct rebuild *r)
@@ -392,12 +426,26 @@ int fr_file_table_at(const struct fr_file *f, uint64_t t, uint64_t *table_ns,
 		     struct ctop_err *err)
 {
 	struct rebuild r = { 0 };
-	size_t last, key;
+	size_t last, key, want = 0;
 	int ret = 1;
 
 	if (!full_at(f, t, &key, &last))
 		return 0;
 	*table_ns = f->rec[last].time_ns;
+	/* Sized once: every item a flow at most. */
+	for (size_t i = key; i <= last; i++) {
+		struct fr_full_reader rd;
+
+		/* An item takes 9 bytes at least, whatever a count says. */
+		if (f->rec[i].type == FR_FULL &&
+		    fr_full_open(&rd, f->map + f->rec[i].off, f->rec[i].len) == 0)
+			want += rd.items < f->rec[i].len / 9 ?
+				rd.items : f->rec[i].len / 9;
+	}
+	if (want && rebuild_grow(&r, want)) {
+		rebuild_free(&r);
+		return err_set(err, CTOP_EXIT_RUNTIME, "out of memory");
+	}
 	for (size_t i = key; i <= last && ret == 1; i++)
 		if (f->rec[i].type == FR_FULL &&
 		    apply_full(&r, f, i, *table_ns, err))

@@ -578,6 +578,41 @@ static void test_file_timeouts_and_unknown(void **state)
 	fr_buf_free(&b);
 }
 
+/* The CRC-32 of zlib and gzip, for every length and alignment: the known
+ * check values, and a bit-by-bit reference on random bytes. */
+static uint32_t crc_bitwise(const uint8_t *p, size_t len)
+{
+	uint32_t c = 0xffffffffu;
+
+	while (len--) {
+		c ^= *p++;
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+	}
+	return c ^ 0xffffffffu;
+}
+
+static void test_crc32(void **state)
+{
+	static const char fox[] = "The quick brown fox jumps over the lazy dog";
+	uint8_t buf[300];
+	uint32_t seed = 12345;
+
+	(void)state;
+	assert_int_equal(fr_crc32((const uint8_t *)"123456789", 9), 0xcbf43926u);
+	assert_int_equal(fr_crc32((const uint8_t *)fox, sizeof(fox) - 1),
+			 0x414fa339u);
+	assert_int_equal(fr_crc32(buf, 0), 0);
+	for (size_t i = 0; i < sizeof(buf); i++) {
+		seed = seed * 1103515245u + 12345u;
+		buf[i] = (uint8_t)(seed >> 16);
+	}
+	for (size_t off = 0; off < 8; off++)
+		for (size_t len = 0; off + len <= sizeof(buf); len += 7)
+			assert_int_equal(fr_crc32(buf + off, len),
+					 crc_bitwise(buf + off, len));
+}
+
 static void test_timeparse(void **state)
 {
 	struct tm tm = { .tm_year = 126, .tm_mon = 11, .tm_mday = 2,
@@ -636,6 +671,7 @@ int main(void)
 		cmocka_unit_test(test_file_jump_and_rebuild),
 		cmocka_unit_test(test_timeouts_roundtrip),
 		cmocka_unit_test(test_file_timeouts_and_unknown),
+		cmocka_unit_test(test_crc32),
 		cmocka_unit_test(test_timeparse),
 	};
 
