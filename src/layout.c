@@ -404,7 +404,21 @@ static void cut_endpoint(struct out *o, const char *s, size_t n, int w,
 	put(o, s + tail, n - tail);
 }
 
-/* "a -> b": both addresses shortened, the arrow kept. */
+/* One side of "a -> b": an address, or an endpoint whose port stays
+ * whole (an expectation's tuple). */
+static void cut_side(struct out *o, const char *s, size_t n, int w,
+		     const char *marker)
+{
+	char side[128];
+	size_t m = n < sizeof(side) - 1 ? n : sizeof(side) - 1;
+
+	/* split_port reads to the end of the string: this side alone. */
+	memcpy(side, s, m);
+	side[m] = '\0';
+	cut_endpoint(o, side, m, w, marker);
+}
+
+/* "a -> b": both sides shortened, the arrow kept. */
 static void cut_pair(struct out *o, const char *s, size_t n, int w,
 		     const char *marker)
 {
@@ -427,9 +441,9 @@ static void cut_pair(struct out *o, const char *s, size_t n, int w,
 		wb += wa - ca, wa = ca;
 	else if (cb < wb)
 		wa += wb - cb, wb = cb;
-	cut_host(o, s, la, wa, marker);
+	cut_side(o, s, la, wa, marker);
 	put(o, arrow, 4);
-	cut_host(o, arrow + 4, lb, wb, marker);
+	cut_side(o, arrow + 4, lb, wb, marker);
 }
 
 static void cut_by_kind(struct out *o, const char *cell, size_t n, int width,

@@ -512,8 +512,7 @@ void report_timeouts_json(FILE *out, uint64_t time_ns, const char *netns,
 
 /* ---- --expect ---- */
 
-/* "src -> dst" of a tuple, with ports where the protocol has them. */
-static void tuple_text(char *buf, size_t len, uint8_t family,
+void report_tuple_text(char *buf, size_t len, uint8_t family,
 		       uint8_t protonum, const struct flow_tuple *t)
 {
 	char a[80], b[80];
@@ -550,11 +549,11 @@ void report_expect_text(FILE *out, const struct expectation *e, size_t n)
 		"TIMEOUT", "HELPER", "MASTER", "EXPECTED", "MASK", "FLAGS");
 	for (size_t i = 0; i < n; i++) {
 		format_proto(proto, sizeof(proto), e[i].protonum);
-		tuple_text(m, sizeof(m), e[i].master_family,
+		report_tuple_text(m, sizeof(m), e[i].master_family,
 			   e[i].master_protonum, &e[i].master);
-		tuple_text(t, sizeof(t), e[i].family, e[i].protonum,
+		report_tuple_text(t, sizeof(t), e[i].family, e[i].protonum,
 			   &e[i].tuple);
-		tuple_text(k, sizeof(k), e[i].family, e[i].protonum,
+		report_tuple_text(k, sizeof(k), e[i].family, e[i].protonum,
 			   &e[i].mask);
 		flag_names(flags, sizeof(flags), e[i].flags);
 		fprintf(out, "%-7s %-8" PRIu32 " %-10s %-44s %-44s %-44s %s\n",

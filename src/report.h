@@ -83,6 +83,10 @@ const char *report_row_state(const struct group_row *r, char *proto,
 
 /* "inet", "inet6", or the number. */
 const char *report_family_name(unsigned int family, char *buf, size_t len);
+/* "src -> dst" of an expectation's tuple, with ports where the protocol
+ * has them (the text report and the E view). */
+void report_tuple_text(char *buf, size_t len, uint8_t family,
+		       uint8_t protonum, const struct flow_tuple *t);
 
 /* Whether the options ask for a report instead of the flow list. */
 bool report_wanted(const struct cli *cli);

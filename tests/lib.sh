@@ -7,6 +7,7 @@ set -u
 
 _namespaces=()
 _tmux_sessions=()
+_pids=()	# background helpers (servers) to stop, pass or fail
 # Each test has a tmux server of its own (a function shadows the command
 # for every script that sources this file): a server shared between
 # tests exits when its last session ends, and a session started while it
@@ -15,7 +16,8 @@ _tmux_sessions=()
 _tmux_sock=ctop-test-$$
 tmux() { command tmux -L "$_tmux_sock" "$@"; }
 _cleanup() {
-	local s n
+	local s n p
+	for p in "${_pids[@]}"; do kill "$p" 2>/dev/null; done
 	for s in "${_tmux_sessions[@]}"; do tmux kill-session -t "$s" 2>/dev/null; done
 	if [ ${#_tmux_sessions[@]} -gt 0 ]; then
 		tmux kill-server 2>/dev/null

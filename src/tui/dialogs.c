@@ -210,7 +210,7 @@ static bool menu_move(struct input *in, int key)
 static void menu_draw(const struct tui *t, const char *title, int w,
 		      const char *(*mark)(const struct tui *t, int col))
 {
-	int h = LINES - t->geo.list_y - 2, y = t->geo.list_y, x = 0;
+	int h = t->geo.lines - t->geo.list_y - 2, y = t->geo.list_y, x = 0;
 	int a = screen_attr(ROLE_DIALOG), rows = h - 2, first = 0;
 	size_t sel = t->in.menu_sel;
 

@@ -35,7 +35,7 @@
 static int pair_to(int y, int x, int end, const char *label,
 		   const char *value, enum tui_role vrole)
 {
-	int lw = (int)strlen(label), vw = (int)strlen(value);
+	int lw = layout_cells(label), vw = layout_cells(value);
 
 	if (x + lw + vw > end)
 		return x;
@@ -44,21 +44,21 @@ static int pair_to(int y, int x, int end, const char *label,
 	return x + lw + vw + 2;
 }
 
-static int pair(int y, int x, const char *label, const char *value,
-		enum tui_role vrole)
+static int pair(const struct tui *t, int y, int x, const char *label,
+		const char *value, enum tui_role vrole)
 {
-	return pair_to(y, x, COLS, label, value, vrole);
+	return pair_to(y, x, t->geo.cols, label, value, vrole);
 }
 
 /* TEXT right-aligned on line y if it fits after column x; false if not. */
-static bool right(int y, int x, const char *text,
+static bool right(const struct tui *t, int y, int x, const char *text,
 		  enum tui_role role)
 {
-	int w = (int)strlen(text);
+	int w = layout_cells(text), cols = t->geo.cols;
 
-	if (COLS - w - 1 < x)
+	if (cols - w - 1 < x)
 		return false;
-	screen_put(y, COLS - w - 1, w, text, screen_attr(role), false);
+	screen_put(y, cols - w - 1, w, text, screen_attr(role), false);
 	return true;
 }
 
@@ -163,7 +163,7 @@ static int line_top(const struct tui *t)
 
 	/* PAUSED and read-only say what keys will do: they keep their
 	 * room at the end, whatever else must be left out for them. */
-	end = COLS - (t->sync.paused ? 8 : 0) - (ro ? 11 : 0);
+	end = t->geo.cols - (t->sync.paused ? 8 : 0) - (ro ? 11 : 0);
 	localtime_r(&now, &tm);
 	strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
 	snprintf(every, sizeof(every), "%gs", t->sync.delay);
@@ -188,9 +188,9 @@ static int line_top(const struct tui *t)
 		x = live_spark(t, x, end);
 	}
 	if (t->sync.paused)
-		x = pair(0, x, "", "PAUSED", ROLE_ERROR);
+		x = pair(t, 0, x, "", "PAUSED", ROLE_ERROR);
 	if (ro)
-		x = pair(0, x, "", "read-only", ROLE_INFO);
+		x = pair(t, 0, x, "", "read-only", ROLE_INFO);
 	return x;
 }
 
@@ -218,14 +218,14 @@ static bool warning_at(const struct tui *t, int y, int x)
 	pressure_warning_text(text, sizeof(text), w, &t->sync.stats,
 			      t->sync.have_prev_stats ? &t->sync.prev_stats : NULL);
 	snprintf(line, sizeof(line), " %s ", text);
-	if (right(y, x, line, w & (PW_FILL_CRIT | PW_DROP | PW_EARLY_DROP) ?
+	if (right(t, y, x, line, w & (PW_FILL_CRIT | PW_DROP | PW_EARLY_DROP) ?
 		  ROLE_CRIT : ROLE_WARN))
 		return true;
 	/* Too narrow for the whole text: the figure alone. */
 	snprintf(line, sizeof(line), " %s%.0f%% full ",
 		 w & (PW_DROP | PW_EARLY_DROP) ? "DROPS " : "",
 		 pressure_fill(&t->sync.stats));
-	return right(y, x, line, w & (PW_FILL_CRIT | PW_DROP | PW_EARLY_DROP) ?
+	return right(t, y, x, line, w & (PW_FILL_CRIT | PW_DROP | PW_EARLY_DROP) ?
 		     ROLE_CRIT : ROLE_WARN);
 }
 
@@ -234,17 +234,17 @@ void header_top(const struct tui *t)
 	int x = line_top(t);
 
 	if (t->m.acct_off && t->in.mode != MODE_LIST && t->in.mode != MODE_PROMPT)
-		right(0, x, ACCT_OFF, ROLE_ERROR);
+		right(t, 0, x, ACCT_OFF, ROLE_ERROR);
 	line_meter(t);
 }
 
 /* Line 2 of the views: a title on the left, the warning on the right. */
 void header_view_title(const struct tui *t, const char *title, const char *hint)
 {
-	int x = pair(2, 1, "", title, ROLE_LABEL);
+	int x = pair(t, 2, 1, "", title, ROLE_LABEL);
 
 	if (!warning_at(t, 2, x))
-		right(2, x, hint, ROLE_NORMAL);
+		right(t, 2, x, hint, ROLE_NORMAL);
 }
 
 static void line_meter(const struct tui *t)
@@ -265,7 +265,7 @@ static void line_meter(const struct tui *t)
 		role = ROLE_METER_WARN;
 	screen_put(1, x, 8, "Entries ", screen_attr(ROLE_LABEL), false);
 	x += 8;
-	width = COLS / 3;
+	width = t->geo.cols / 3;
 	if (width > 50)
 		width = 50;
 	/* [ bars ... pct% ] */
@@ -288,21 +288,21 @@ static void line_meter(const struct tui *t)
 		snprintf(num, sizeof(num), "%zu", table_count(t->m.tbl));
 	else
 		snprintf(num, sizeof(num), "-/-");
-	x = pair(1, x, "", num, ROLE_NORMAL) + 1;
+	x = pair(t, 1, x, "", num, ROLE_NORMAL) + 1;
 	if (t->sync.have_stats) {
 		snprintf(num, sizeof(num), "%zu", table_count(t->m.tbl));
-		x = pair(1, x, "listed ", num, ROLE_NORMAL);
+		x = pair(t, 1, x, "listed ", num, ROLE_NORMAL);
 	}
 	snprintf(num, sizeof(num), "%zu", t->lv.group != GROUP_NONE ?
 		 (size_t)t->lv.gtotal : order_count(&t->lv.ord));
-	x = pair(1, x, "shown ", num, ROLE_NORMAL);
+	x = pair(t, 1, x, "shown ", num, ROLE_NORMAL);
 	if (t->lv.group != GROUP_NONE) {
 		snprintf(num, sizeof(num), "%zu", t->lv.ngrows);
-		x = pair(1, x, "groups ", num, ROLE_NORMAL);
+		x = pair(t, 1, x, "groups ", num, ROLE_NORMAL);
 	}
 	if (t->lv.ntags) {
 		snprintf(num, sizeof(num), "%zu", t->lv.ntags);
-		pair(1, x, "tagged ", num, ROLE_ERROR);
+		pair(t, 1, x, "tagged ", num, ROLE_ERROR);
 	}
 }
 
@@ -314,18 +314,18 @@ static int line_counts(const struct tui *t)
 
 	for (int i = 0; i < 4; i++) {
 		snprintf(num, sizeof(num), "%zu", t->m.nproto[i]);
-		x = pair(2, x, names[i], num, ROLE_NORMAL);
+		x = pair(t, 2, x, names[i], num, ROLE_NORMAL);
 	}
 	x += 2;
 	if (t->lv.group != GROUP_NONE) {
-		x = pair(2, x, "group ", group_by_str(t->lv.group), ROLE_NORMAL);
+		x = pair(t, 2, x, "group ", group_by_str(t->lv.group), ROLE_NORMAL);
 	} else {
 		snprintf(num, sizeof(num), "%s %s", col_title(t->lv.sort_col),
 			 t->lv.sort_rev ? "descending" : "ascending");
-		x = pair(2, x, "sort ", num, ROLE_NORMAL);
+		x = pair(t, 2, x, "sort ", num, ROLE_NORMAL);
 	}
 	if (t->cells.names)
-		x = pair(2, x, "", "names on", ROLE_INFO);
+		x = pair(t, 2, x, "", "names on", ROLE_INFO);
 	return x;
 }
 
@@ -336,23 +336,23 @@ static void line_filter(const struct tui *t, bool acct)
 	int x = 1;
 
 	/* The filter is the one item worth reading cut: with a marker. */
-	layout_shorten(buf, sizeof(buf), *ft ? ft : "none", COLS - x - 8,
+	layout_shorten(buf, sizeof(buf), *ft ? ft : "none", t->geo.cols - x - 8,
 		       LAYOUT_NAME, layout_marker(MB_CUR_MAX > 1));
-	x = pair(3, x, "filter ", buf, *ft ? ROLE_INFO : ROLE_NORMAL);
+	x = pair(t, 3, x, "filter ", buf, *ft ? ROLE_INFO : ROLE_NORMAL);
 	if (t->lv.drill) {
 		snprintf(buf, sizeof(buf), "%s %s (Esc: back)",
 			 group_by_str(t->lv.drill_by), t->lv.drill_text);
-		x = pair(3, x, "in group ", buf, ROLE_INFO);
+		x = pair(t, 3, x, "in group ", buf, ROLE_INFO);
 	}
 	/* No room for the accounting note further up. */
-	if (acct && x + (int)strlen(ACCT_OFF) < COLS)
-		x = pair(3, x, "", ACCT_OFF, ROLE_ERROR);
+	if (acct && x + (int)strlen(ACCT_OFF) < t->geo.cols)
+		x = pair(t, 3, x, "", ACCT_OFF, ROLE_ERROR);
 	if (warning_at(t, 3, x) || t->cli->replay)
 		return;
 	snprintf(buf, sizeof(buf), "overflows %" PRIu64 "  resyncs %" PRIu64
 		 "  sweeps %" PRIu64, t->sync.fs.st.overflows,
 		 t->sync.fs.st.resyncs, t->sync.sweep_dumps);
-	right(3, x, buf, t->sync.fs.st.overflows ? ROLE_ERROR : ROLE_NORMAL);
+	right(t, 3, x, buf, t->sync.fs.st.overflows ? ROLE_ERROR : ROLE_NORMAL);
 }
 
 void header_draw(const struct tui *t)
@@ -362,8 +362,8 @@ void header_draw(const struct tui *t)
 
 	line_meter(t);
 	x2 = line_counts(t);
-	if (acct && (right(0, x0, ACCT_OFF, ROLE_ERROR) ||
-		     right(2, x2, ACCT_OFF, ROLE_ERROR)))
+	if (acct && (right(t, 0, x0, ACCT_OFF, ROLE_ERROR) ||
+		     right(t, 2, x2, ACCT_OFF, ROLE_ERROR)))
 		acct = false;
 	line_filter(t, acct);
 }

@@ -79,9 +79,9 @@ void keybar_layout(struct geometry *g, const struct tui *t)
 void keybar_draw(const struct tui *t)
 {
 	const struct geometry *g = &t->geo;
-	int y = LINES - 1;
+	int y = g->lines - 1;
 
-	screen_fill(y, 0, COLS, screen_attr(ROLE_KEYLABEL));
+	screen_fill(y, 0, g->cols, screen_attr(ROLE_KEYLABEL));
 	for (int i = 0; i < g->nkb; i++) {
 		int kw = (int)strlen(g->kb[i].fkey);
 
@@ -138,14 +138,14 @@ void keybar_hints(const struct tui *t, char *buf, size_t len)
 
 void status_draw(const struct tui *t)
 {
-	int y = LINES - 2;
+	int y = t->geo.lines - 2, cols = t->geo.cols;
 	char hint[512], fit[512];
 
 	if (t->st.text[0]) {
 		/* A message too long for the line says so at its end. */
-		layout_shorten(fit, sizeof(fit), t->st.text, COLS, LAYOUT_NAME,
+		layout_shorten(fit, sizeof(fit), t->st.text, cols, LAYOUT_NAME,
 			       layout_marker(MB_CUR_MAX > 1));
-		screen_put(y, 0, COLS, fit,
+		screen_put(y, 0, cols, fit,
 			   screen_attr(t->st.err ? ROLE_ERROR : ROLE_INFO),
 			   false);
 		return;
@@ -159,6 +159,6 @@ void status_draw(const struct tui *t)
 	else
 		keybar_hints(t, hint, sizeof(hint));
 	/* Whole hints only: "l: n" would be no hint at all. */
-	layout_items(fit, sizeof(fit), hint, COLS);
-	screen_put(y, 0, COLS, fit, A_NORMAL, false);
+	layout_items(fit, sizeof(fit), hint, cols);
+	screen_put(y, 0, cols, fit, A_NORMAL, false);
 }

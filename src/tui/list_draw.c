@@ -83,7 +83,7 @@ static void titles_flows(const struct tui *t, int y)
 	const struct geometry *g = &t->geo;
 	const struct listview *lv = &t->lv;
 
-	screen_fill(y, 0, COLS, screen_attr(ROLE_TITLE));
+	screen_fill(y, 0, t->geo.cols, screen_attr(ROLE_TITLE));
 	for (size_t c = 0; c < g->ncols; c++) {
 		bool sorted = lv->cols[c] == lv->sort_col;
 
@@ -124,7 +124,7 @@ static void row_flow(const struct tui *t, int y, size_t i, uint64_t now)
 	sel = i == lv->sel;
 	tag = listview_is_tagged(lv, &tf->f);
 	base = screen_attr(sel ? ROLE_SELECTED : tag ? ROLE_TAGGED : ROLE_NORMAL);
-	screen_fill(y, 0, COLS, base);
+	screen_fill(y, 0, t->geo.cols, base);
 	screen_put(y, 0, 1, tag ? "*" : " ", base, false);
 	for (size_t c = 0; c < g->ncols; c++) {
 		int col = lv->cols[c], attr = base;
@@ -149,7 +149,7 @@ static void titles_groups(const struct tui *t, int y)
 	char title[64];
 	int x = 1;
 
-	screen_fill(y, 0, COLS, screen_attr(ROLE_TITLE));
+	screen_fill(y, 0, t->geo.cols, screen_attr(ROLE_TITLE));
 	for (int j = 0; j < GROUP_CELLS; j++) {
 		if (!w[j])
 			continue;
@@ -173,7 +173,7 @@ static void row_group(const struct tui *t, int y, size_t i)
 
 	group_cells(g, t->lv.group, t->m.acct_off, t->lv.gtotal,
 		    cell);
-	screen_fill(y, 0, COLS, attr);
+	screen_fill(y, 0, t->geo.cols, attr);
 	for (int j = 0; j < GROUP_CELLS; j++) {
 		if (!w[j])
 			continue;
@@ -182,7 +182,7 @@ static void row_group(const struct tui *t, int y, size_t i)
 			 j > 0);
 		x += w[j] + 1;
 	}
-	bw = COLS - 1 - x;
+	bw = t->geo.cols - 1 - x;
 	if (bw > GROUP_BAR_MAX)
 		bw = GROUP_BAR_MAX;
 	if (bw >= GROUP_BAR_MIN) {
@@ -221,11 +221,11 @@ static void list_empty(const struct tui *t)
 		msg = "the conntrack table is empty";
 	else
 		msg = "no flows match the filter";
-	x = (COLS - (int)strlen(msg)) / 2;
+	x = (t->geo.cols - (int)strlen(msg)) / 2;
 	if (x < 0)
 		x = 0;
-	screen_put(y, 0, COLS, "", A_NORMAL, false);
-	screen_put(y, x, COLS - x, msg, A_NORMAL, false);
+	screen_put(y, 0, t->geo.cols, "", A_NORMAL, false);
+	screen_put(y, x, t->geo.cols - x, msg, A_NORMAL, false);
 }
 
 void list_draw(const struct tui *t)

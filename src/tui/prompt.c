@@ -7,6 +7,7 @@
 #include <curses.h>
 
 #include "../clock.h"
+#include "../layout.h"
 #include "../timeparse.h"
 #include "keycode.h"
 #include "screen.h"
@@ -287,11 +288,11 @@ unsigned prompt_key(struct tui *t, int key)
 void prompt_draw(const struct tui *t)
 {
 	const struct prompt *p = &t->pr;
-	int y = LINES - 2, lw = (int)strlen(prompt_label(p->kind));
-	int room = COLS - lw - 1, x, off = 0;
+	int y = t->geo.lines - 2, lw = (int)strlen(prompt_label(p->kind));
+	int room = t->geo.cols - lw - 1, x, off = 0;
 	char err[300];
 
-	screen_fill(y, 0, COLS, A_NORMAL);
+	screen_fill(y, 0, t->geo.cols, A_NORMAL);
 	screen_put(y, 0, lw, prompt_label(p->kind), screen_attr(ROLE_LABEL),
 		   false);
 	if (p->err[0]) {
@@ -301,12 +302,17 @@ void prompt_draw(const struct tui *t)
 
 		if (ew > room / 2)
 			ew = room / 2;
-		screen_put(y, COLS - ew, ew, err, screen_attr(ROLE_ERROR), false);
+		screen_put(y, t->geo.cols - ew, ew, err, screen_attr(ROLE_ERROR),
+			   false);
 		room -= ew;
 	}
 	if ((int)p->cur >= room)
 		off = (int)p->cur - room + 1;
 	screen_put(y, lw, room, p->buf + off, A_NORMAL, false);
+	/* Scrolled: the text's start is off the screen, and says so. */
+	if (off > 0)
+		screen_put(y, lw, 1, layout_marker(screen_utf8()), A_NORMAL,
+			   false);
 	x = lw + (int)p->cur - off;
 	/* A visible cursor: reverse video on the cell under it. */
 	mvchgat(y, x, 1, A_REVERSE, 0, NULL);

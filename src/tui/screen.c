@@ -234,6 +234,15 @@ void screen_put(int y, int x, int w, const char *s, int attr, bool right)
 			break;
 		cells += cw;
 	}
+	/* Callers fit their text; should some still not fit, the cut is
+	 * shown by the marker, never silent (blanks past the end are no
+	 * loss). */
+	if (wbuf[n] && wcsspn(wbuf + n, L" ") < wcslen(wbuf + n)) {
+		while (n > 0 && cells + 1 > w)
+			cells -= wcwidth(wbuf[--n]) > 0 ? wcwidth(wbuf[n]) : 1;
+		wbuf[n++] = screen_utf8() ? L'\u2026' : L'~';
+		cells++;
+	}
 	wbuf[n] = L'\0';
 	pad = w - cells;
 	attrset(attr);

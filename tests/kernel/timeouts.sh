@@ -6,6 +6,7 @@
 here=$(dirname "$0")
 . "$here/../lib.sh"
 . "$here/fill.bash"
+. "$here/ftp.bash"
 
 command -v nfct >/dev/null || fail "nfct is not installed (make deps installs it)"
 
@@ -125,46 +126,12 @@ assert_eq "no expectations (JSON)" "0 []" \
 # The ftp helper on the control connection, then a server that answers
 # PASV: the kernel expects the data connection.
 ns_new FTP
-ip netns exec "$FTP" nft -f - <<'EOF' || fail "nft ftp helper rules"
-table inet ctop_ftp {
-	ct helper ftp_std {
-		type "ftp" protocol tcp
-	}
-	chain out {
-		type filter hook output priority filter; policy accept;
-		tcp dport 21 ct helper set "ftp_std"
-	}
-}
-EOF
-cat >"$TMPD/ftp.py" <<'EOF'
-import socket, sys, threading, time
-srv = socket.socket()
-srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-srv.bind(("127.0.0.1", 21))
-srv.listen(1)
-def serve():
-	c, _ = srv.accept()
-	c.sendall(b"220 ctop test\r\n")
-	c.recv(100)
-	c.sendall(b"227 Entering Passive Mode (127,0,0,1,195,80).\r\n")
-	time.sleep(60)
-threading.Thread(target=serve, daemon=True).start()
-cl = socket.create_connection(("127.0.0.1", 21))
-cl.recv(100)
-cl.sendall(b"PASV\r\n")
-cl.recv(100)
-open(sys.argv[1], "w").write("ready\n")
-time.sleep(60)
-EOF
-ip netns exec "$FTP" python3 "$TMPD/ftp.py" "$TMPD/ready" &
-ftp_pid=$!
-for _ in $(seq 50); do [ -s "$TMPD/ready" ] && break; sleep 0.1; done
-[ -s "$TMPD/ready" ] || { kill "$ftp_pid"; fail "fake ftp never got its PASV reply"; }
+ftp_expect "$FTP" 127.0.0.1 60
 ip netns exec "$FTP" conntrack -L expect >"$TMPD/ctexp" 2>/dev/null
 "$CTOP" --netns "$FTP" -1 --expect >"$TMPD/exp"; r1=$?
 "$CTOP" --netns "$FTP" -1 --expect -o json >"$TMPD/expj"; r2=$?
-kill "$ftp_pid" 2>/dev/null
-wait "$ftp_pid" 2>/dev/null
+kill "$FTP_PID" 2>/dev/null
+wait "$FTP_PID" 2>/dev/null
 assert_eq "--expect status" "0 0" "$r1 $r2"
 assert_eq "kernel expectations" 1 "$(wc -l <"$TMPD/ctexp")"
 # 298 proto=6 src=127.0.0.1 dst=127.0.0.1 sport=0 dport=50000 mask-src=...

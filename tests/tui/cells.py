@@ -6,6 +6,7 @@ the whole value, and an endpoint keeps its port whole.
 
   cells.py flows SCREEN WHOLE MARKER ROWS   (WHOLE: proto src dst state)
   cells.py groups SCREEN WHOLE MARKER ROWS  (WHOLE: ctop -1 -g ... -H)
+  cells.py cells CELLS WHOLE MARKER N       (one cell, one whole value a line)
 
 ROWS is how many rows the screen must show. Prints how many cells were
 whole and how many shortened; exits 1 on the first row that fails.
@@ -107,13 +108,29 @@ def check_groups(lines, whole, marker):
     return rows, whole_cells, cut
 
 
+def check_cells(cells, whole, marker):
+    """Cells cut from a screen (a P view's keys, an E view's tuples)."""
+    cut = whole_cells = 0
+    for c in cells:
+        match = [w for w in whole if shortened(c, w, marker) or
+                 pair_shortened(c, w, marker)]
+        if not match:
+            fail("cell is no value, whole or marked: %r" % c)
+        if c in whole:
+            whole_cells += 1
+        else:
+            cut += 1
+    return cells, whole_cells, cut
+
+
 def main():
     mode, screen, whole, marker, want = sys.argv[1:6]
     with open(screen, encoding="utf-8") as f:
         lines = f.read().splitlines()
     with open(whole, encoding="utf-8") as f:
         wl = f.read().splitlines()
-    check = check_flows if mode == "flows" else check_groups
+    check = {"flows": check_flows, "groups": check_groups,
+             "cells": check_cells}[mode]
     rows, w, c = check(lines, wl, marker)
     if len(rows) != int(want):
         fail("%d rows checked, the screen should show %s" % (len(rows), want))

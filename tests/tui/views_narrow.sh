@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # The screens besides the flow list, in an 80x24 SSH window and at 150
-# columns, on the narrow table (narrow_fill.bash): no line wider than the
-# terminal; the help broken between words and scrolled (every word of the
-# wide help, in order, whole); the delete dialog showing a long IPv6
-# tuple whole; and at 150 columns nothing that fits shortened.
+# columns, on the narrow table (narrow_fill.bash) with two expectations
+# (IPv4, and IPv6 with long addresses): no line wider than the terminal;
+# the help broken between words and scrolled (every word of the wide
+# help, in order, whole); the delete dialog showing a long IPv6 tuple
+# whole; P's top sources, E's tuples whole or marked (tests/tui/cells.py);
+# T's rows each a whole row of ctop -1 --timeouts and its sysctl command
+# whole; and at 150 columns nothing that fits shortened.
 # Nothing here depends on the clock or the namespace's name.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../kernel/fill.bash"
 . "$(dirname "$0")/narrow_fill.bash"
+. "$(dirname "$0")/../kernel/ftp.bash"
 command -v tmux >/dev/null || skip "needs tmux"
+command -v nft >/dev/null || skip "needs nft (make deps installs it)"
+cells() { "$PYTHON3" "$(dirname "$0")/cells.py" "$@"; }
 ELL=$'\u2026'
 widest() { LC_ALL=C.UTF-8 wc -L <"$1"; }	# in cells, not bytes
 save() { [ -n "${NARROW_SAVE:-}" ] && cp "$1" "$NARROW_SAVE/$2"; return 0; }
@@ -16,6 +22,11 @@ save() { [ -n "${NARROW_SAVE:-}" ] && cp "$1" "$NARROW_SAVE/$2"; return 0; }
 ns_new NS
 fill_narrow "$NS"
 assert_eq "flows made" 21 "$(ct_count "$NS")"
+# Whole values: ctop -1 into a pipe.
+ip netns exec "$NS" "$CTOP" -1 -H -g src | awk '{ print $1 }' >"$TMPD/sources"
+ip netns exec "$NS" "$CTOP" -1 --timeouts >"$TMPD/timeouts"
+awk '$3 ~ /^[0-9]+$/ { print $1, $2, $3 }' "$TMPD/timeouts" >"$TMPD/to-rows"
+[ -s "$TMPD/to-rows" ] || fail "ctop -1 --timeouts: no rows"
 
 # within FILE W NAME: no line of the capture wider than W cells.
 within() {
@@ -96,4 +107,107 @@ tmux send-keys -t "$S80" n
 wait_screen "$S80" "nothing deleted"
 assert_eq "kept after n" 21 "$(ct_count "$NS")"
 ok "delete dialog at 80x24: the tuple whole"
+tmux send-keys -t "$S80" '\' C-u Enter
+wait_screen "$S80" "shown 21"
+
+# ---- P: the top sources ----
+# p_keys CAPTURE OUT: the keys of the TOP SOURCES rows.
+p_keys() {
+	LC_ALL=C.UTF-8 awk '/TOP SOURCES/ { x = index($0, "TOP SOURCES"); next }
+		x && /%$/ { k = substr($0, x); sub(/ +[0-9]+ +[0-9.]+%$/, "", k)
+			sub(/ +$/, "", k); print k }
+		x && !/%$/ { exit }' "$1" >"$2"
+}
+check_p() {	# SESSION W NAME
+	tmux send-keys -t "$1" P
+	wait_screen "$1" "TOP SOURCES"
+	wait_screen "$1" " 10\.1\.0\.1 +1 "
+	screen_of "$1" >"$TMPD/$3"
+	save "$TMPD/$3" "$3"
+	within "$TMPD/$3" "$2" "$3"
+	p_keys "$TMPD/$3" "$TMPD/$3.keys"
+	checked=$(cells cells "$TMPD/$3.keys" "$TMPD/sources" "$ELL" \
+		"$(wc -l <"$TMPD/$3.keys")") ||
+		{ cat "$TMPD/$3" >&2; fail "$3: $checked"; }
+	[ "$(wc -l <"$TMPD/$3.keys")" -ge 5 ] || fail "$3: too few sources"
+	ok "$3: top sources $checked"
+}
+check_p "$S80" 80 pressure-80x24
+grep -q "$ELL" "$TMPD/pressure-80x24.keys" ||
+	fail "80x24: no source shortened (fd00:1234:5678:9abc:1:2:3:4 is wider)"
+
+# ---- T: each row a row of ctop -1 --timeouts, the command whole ----
+check_t() {	# SESSION W NAME
+	tmux send-keys -t "$1" T
+	wait_screen "$1" "^ Timeouts"
+	tmux send-keys -t "$1" End
+	wait_screen "$1" "change with: .*generic_timeout|^ sysctl -w .*generic_timeout"
+	screen_of "$1" >"$TMPD/$3"
+	save "$TMPD/$3" "$3"
+	within "$TMPD/$3" "$2" "$3"
+	# Each row's TIMEOUT ends under its title: no state runs into it.
+	awk '/^ PROTO +STATE/ { on = 1; end = index($0, "TIMEOUT") + 6; next }
+		on && / flows/ { exit }
+		on && NF { match($0, /^ *[^ ]+ +[^ ]+ +[0-9]+/)
+			print $1, $2, $3 (RLENGTH == end ? "" : " misaligned") }' \
+		"$TMPD/$3" >"$TMPD/$3.rows"
+	[ "$(wc -l <"$TMPD/$3.rows")" -ge 5 ] || fail "$3: too few rows"
+	while read -r row; do
+		grep -qxF -- "$row" "$TMPD/to-rows" ||
+			{ cat "$TMPD/$3" >&2; fail "$3: row '$row' is no row of ctop -1 --timeouts"; }
+	done <"$TMPD/$3.rows"
+	cmd=$(grep -o "sysctl -w net.netfilter.nf_conntrack_generic_timeout=[0-9]*" \
+		"$TMPD/timeouts")
+	line=$(grep -F -- "$cmd" "$TMPD/$3" | sed 's/^ *//; s/ *$//')
+	case $line in
+	"change with: $cmd  (ctop does not run it)" | "change with: $cmd" | "$cmd") ;;
+	*) fail "$3: the sysctl line is '$line'" ;;
+	esac
+	ok "$3: $(wc -l <"$TMPD/$3.rows") rows whole; $line"
+	tmux send-keys -t "$1" Escape
+	wait_screen "$1" "^ PROTO "
+}
+check_t "$S80" 80 timeouts-80x24
+
+# ---- E: two expectations, one IPv6 with long addresses ----
+long6=fd00:1234:5678:9abc:def0:1234:5678:9abc
+ftp_expect "$NS" 127.0.0.1 120
+ftp4=$FTP_PID
+ftp_expect "$NS" "$long6" 120
+ftp6=$FTP_PID
+ip netns exec "$NS" "$CTOP" -1 --expect | grep -oE '[^ ]+ -> [^ ]+' >"$TMPD/tuples"
+[ "$(wc -l <"$TMPD/tuples")" = 6 ] || fail "ctop -1 --expect: $(cat "$TMPD/tuples")"
+check_e() {	# SESSION W NAME
+	tmux send-keys -t "$1" E
+	wait_screen "$1" "^ 2 expectations"
+	screen_of "$1" >"$TMPD/$3"
+	save "$TMPD/$3" "$3"
+	within "$TMPD/$3" "$2" "$3"
+	grep -oE '[^ ]+ -> [^ ]+' "$TMPD/$3" >"$TMPD/$3.cells"
+	checked=$(cells cells "$TMPD/$3.cells" "$TMPD/tuples" "$ELL" \
+		"$(wc -l <"$TMPD/$3.cells")") ||
+		{ cat "$TMPD/$3" >&2; fail "$3: $checked"; }
+	ok "$3: $(wc -l <"$TMPD/$3.cells") tuples, $checked"
+}
+check_e "$S80" 80 expect-80x24
+grep -q "$ELL" "$TMPD/expect-80x24.cells" || fail "80x24: no tuple shortened"
+[ "$(wc -l <"$TMPD/expect-80x24.cells")" -ge 4 ] || fail "80x24: E shows too few tuples"
+
+# ---- 150 columns: nothing that fits is shortened ----
+tmux send-keys -t "$SW" x
+wait_screen "$SW" "shown 23"
+# The ftp connections are sources too now.
+ip netns exec "$NS" "$CTOP" -1 -H -g src | awk '{ print $1 }' >"$TMPD/sources"
+check_p "$SW" 150 pressure-150
+grep -q "$ELL" "$TMPD/pressure-150" && fail "150: a P line shortened"
+check_t "$SW" 150 timeouts-150
+grep -qF "(ctop does not run it)" "$TMPD/timeouts-150" ||
+	fail "150: the sysctl line lost its note"
+check_e "$SW" 150 expect-150
+for tp in "127.0.0.1:0 -> 127.0.0.1:50000" "255.255.255.255:0 -> 255.255.255.255:65535"; do
+	grep -qxF -- "$tp" "$TMPD/expect-150.cells" || fail "150: '$tp' not whole"
+done
+ok "150 columns: the IPv4 expectation whole, MASK shown"
+kill "$ftp4" "$ftp6" 2>/dev/null
+wait "$ftp4" "$ftp6" 2>/dev/null
 exit 0

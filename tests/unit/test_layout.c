@@ -79,6 +79,12 @@ static void test_pair(void **state)
 	/* The short side gives its room to the long one. */
 	check_short("10.0.0.1 -> fd00:abcd:ef01:2345::2", 24, LAYOUT_PAIR, "~",
 		    "10.0.0.1 -> fd00:ab~5::2");
+	/* An expectation's tuple: endpoints, each port whole. */
+	check_short("[fd00:1234:5678:9abc::1]:0 -> [fd00:1234:5678:9abc::2]:50000",
+		    40, LAYOUT_PAIR, "~",
+		    "[fd00:123~bc::1]:0 -> [fd00:1~::2]:50000");
+	check_short("127.0.0.1:0 -> 127.0.0.1:50000", 28, LAYOUT_PAIR, "~",
+		    "127.0.0.1:0 -> 127.~.1:50000");
 }
 
 /* Whatever the width, a shortened cell fits, carries the marker, and an
