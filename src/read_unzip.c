@@ -185,9 +185,11 @@ int read_unzip_finish(struct read_unzip *z, FILE *out, bool complete,
 {
 	int status = 0, r = 0;
 
-	/* Closing first ends a tool still writing (EPIPE, SIGPIPE), which
-	 * ends the feeder's writes in turn. */
+	/* A reader that stopped early leaves the tool running: end it, and
+	 * with it the feeder's writes (EPIPE). */
 	fclose(out);
+	if (!complete)
+		kill(z->pid, SIGTERM);
 	while (waitpid(z->pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (z->feeding)

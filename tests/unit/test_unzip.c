@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "read_unzip.h"
@@ -161,6 +163,27 @@ static void test_recording(void **state)
 	assert_int_equal(d.sum, plain.sum);
 }
 
+static int stop_at_first(const struct flow *f, void *data)
+{
+	(void)f;
+	++*(int *)data;
+	return 1;
+}
+
+/* A reader that stops at its first flow ends the tool and the feeder:
+ * no child is left, nothing hangs. */
+static void test_stop_early(void **state)
+{
+	struct ctop_err err = { 0 };
+	int seen = 0;
+
+	(void)state;
+	assert_int_equal(source_read(tmp_path("g.txt"), stop_at_first, &seen, NULL, &err), 0);
+	assert_int_equal(seen, 1);
+	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
+	assert_int_equal(errno, ECHILD);
+}
+
 static void read_fails(const char *path, const char *says)
 {
 	struct ctop_err err = { 0 };
@@ -193,6 +216,7 @@ int main(void)
 		cmocka_unit_test(test_same_flows),
 		cmocka_unit_test(test_stdin),
 		cmocka_unit_test(test_recording),
+		cmocka_unit_test(test_stop_early),
 		cmocka_unit_test(test_failures),
 	};
 
