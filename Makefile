@@ -200,7 +200,7 @@ MUSL_DEPS ?=
 MUSL_SRC := $(LIB_SRC) src/main.c $(UNIT_SRC) tests/ctload.c bench/mnldump.c
 MUSL_OBJ := $(MUSL_SRC:%.c=$(MUSL_O)/%.o)
 MUSL_ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=600 \
-	-Wall -Wextra -Werror -Isrc -Itests/unit \
+	-Wall -Wextra -Werror -MMD -MP -Isrc -Itests/unit \
 	$(if $(MUSL_DEPS),-isystem $(MUSL_DEPS)/include) -isystem $(MUSL_O)/include \
 	$(MUSL_CFLAGS)
 
@@ -257,4 +257,6 @@ cross: $(O)/ctop $(O)/tests/test_recording
 clean:
 	rm -rf build build-asan build-musl build-static build-cross $(FUZZ_O) ctop
 
--include $(shell find $(O) -name '*.d' 2>/dev/null)
+# Header dependencies of the build and of the musl objects (a changed
+# struct must not leave a stale object in a static link).
+-include $(shell find $(O) $(MUSL_O) -name '*.d' 2>/dev/null)

@@ -117,7 +117,10 @@ int screen_init(bool want_color)
 	const char *nc = getenv("NO_COLOR");
 	static bool hooked;
 
-	setlocale(LC_ALL, "");
+	/* The character set only, for ncursesw's wide characters: numbers
+	 * typed at a prompt keep their '.' (strtod) whatever LC_NUMERIC
+	 * says, and glibc maps no other locale data (bench/size). */
+	setlocale(LC_CTYPE, "");
 	/* With the table on standard input (conntrack -L | ctop -), keys
 	 * come from the terminal itself, as less takes them. */
 	screen_in = stdin;

@@ -40,6 +40,7 @@ for f in usr/sbin/ctop usr/share/man/man8/ctop.8.gz \
 	[ -e "$root/$f" ] || fail "the package lacks /$f"
 done
 ok "files in place"
+ok "packaged binary: $(stat -c %s "$root/usr/sbin/ctop") bytes, stripped (budget: bench/size)"
 assert_eq "section" "net" "$(dpkg-deb -f "$deb" Section)"
 for p in $(dpkg-deb -f "$deb" Depends | tr ',' '\n' | sed 's/[ (].*//; s/^ *//'); do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'ok installed' ||
