@@ -1,12 +1,12 @@
 /* Flows whose timeout has run out since it was read (see expiry.h). */
 #include "expiry.h"
 
-static bool due(const struct table *t, const struct table_flow *r,
-		uint64_t now_ms)
+static bool due(const struct table *t, const struct table_rec *r,
+		const struct flow *f, uint64_t now_ms)
 {
-	if (!(r->f.has & FLOW_HAS_TIMEOUT))
+	if (!(f->has & FLOW_HAS_TIMEOUT))
 		return false;
-	return table_written_ms(t, r, now_ms) + (uint64_t)r->f.timeout * 1000 +
+	return table_written_ms(t, r, now_ms) + (uint64_t)f->timeout * 1000 +
 	       EXPIRY_GRACE_MS <= now_ms;
 }
 
@@ -15,7 +15,8 @@ size_t expiry_due(struct table *t, struct expiry_scan *sc, uint64_t now_ms,
 {
 	size_t n = 0, seen = 0, start = sc->cursor;
 	bool wrapped = false;
-	struct table_flow *r;
+	struct table_rec *r;
+	struct table_flow v;
 
 	while (seen < max_scan && n < cap) {
 		r = table_next(t, &sc->cursor);
@@ -31,8 +32,9 @@ size_t expiry_due(struct table *t, struct expiry_scan *sc, uint64_t now_ms,
 			break;
 		}
 		seen++;
-		if (due(t, r, now_ms))
-			out[n++] = r->f;
+		table_view(t, r, &v);
+		if (due(t, r, &v.f, now_ms))
+			out[n++] = v.f;
 	}
 	return n;
 }

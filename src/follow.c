@@ -63,8 +63,8 @@ void follow_state_init(struct follow_state *s, struct table *t,
 	s->st.events_sysctl = -1;
 }
 
-static struct table_flow *upsert(struct follow_state *s, const struct flow *f,
-				 uint64_t now_ms, enum table_ends ends)
+static struct table_rec *upsert(struct follow_state *s, const struct flow *f,
+				uint64_t now_ms, enum table_ends ends)
 {
 	if (s->hooks)
 		return s->hooks->upsert(s->ctx, f, now_ms, ends);
@@ -81,14 +81,18 @@ enum table_ends follow_read_ends(const struct follow_state *s)
 
 static bool destroy(struct follow_state *s, const struct flow *f)
 {
-	struct table_flow *r = table_find(s->t, f);
+	struct table_rec *r = table_find(s->t, f);
+	struct table_flow v;
 	bool removed;
 
 	s->st.destroys++;
 	/* Another id: the DESTROY of an older connection on this tuple,
 	 * queued before the newer one was read. */
-	if (r && r->f.id != f->id)
-		return false;
+	if (r) {
+		table_view(s->t, r, &v);
+		if (v.f.id != f->id)
+			return false;
+	}
 	removed = s->hooks ? s->hooks->remove(s->ctx, f) :
 			     table_remove(s->t, f);
 	/* During a sweep the tombstone is a change too. */
@@ -367,28 +371,31 @@ static void example(struct flow *ex, size_t n, const struct flow *f)
 
 static void compare(struct follow *fw, struct follow_check *res)
 {
-	struct table_flow *r;
+	struct table_rec *r;
+	struct table_flow v;
 	size_t cur = 0;
 
 	res->table = table_count(fw->t);
 	res->kernel = table_count(fw->check);
 	res->changed = table_count(fw->dirty);
 	while ((r = table_next(fw->check, &cur))) {
-		if (table_find(fw->t, &r->f) || table_find(fw->dirty, &r->f))
+		table_view(fw->check, r, &v);
+		if (table_find(fw->t, &v.f) || table_find(fw->dirty, &v.f))
 			continue;
-		example(res->missing_ex, res->missing++, &r->f);
+		example(res->missing_ex, res->missing++, &v.f);
 	}
 	cur = 0;
 	while ((r = table_next(fw->t, &cur))) {
-		if (table_find(fw->check, &r->f) ||
-		    table_find(fw->dirty, &r->f))
+		table_view(fw->t, r, &v);
+		if (table_find(fw->check, &v.f) ||
+		    table_find(fw->dirty, &v.f))
 			continue;
 		res->ghosts++;
-		if (table_is_silent(fw->t, &r->f))
-			example(res->silent_ex, res->silent++, &r->f);
+		if (table_is_silent(fw->t, &v.f))
+			example(res->silent_ex, res->silent++, &v.f);
 		else
 			example(res->ghost_ex, res->ghosts - res->silent - 1,
-				&r->f);
+				&v.f);
 	}
 }
 

@@ -53,7 +53,7 @@ struct follow_stats {
  * table is changed directly. */
 struct follow_hooks {
 	/* ENDS: what the source tells of the flow's events (table.h). */
-	struct table_flow *(*upsert)(void *ctx, const struct flow *f,
+	struct table_rec *(*upsert)(void *ctx, const struct flow *f,
 				     uint64_t now_ms, enum table_ends ends);
 	bool (*remove)(void *ctx, const struct flow *key);
 };

@@ -24,15 +24,25 @@
 
 /* ---- the order ---- */
 
-/* Entries are the flows at the start of their records. */
-static inline const struct table_flow *rec(const struct flow *f)
+/* Entries are the table's records. */
+static inline const struct table_rec *rec(const void *p)
 {
-	return (const struct table_flow *)f;
+	return p;
 }
 
 double order_record_rate(const struct flow *f)
 {
-	return rec(f)->bps;
+	return ((const struct table_flow *)f)->bps;
+}
+
+/* The flow of a record, for sort_items. */
+static const struct flow *rec_view(const void *item, void *scratch,
+				   const void *arg)
+{
+	struct table_flow *v = scratch;
+
+	table_view(arg, item, v);
+	return &v->f;
 }
 
 void order_spec_init(struct order_spec *spec, int column, bool reverse,
@@ -45,18 +55,37 @@ void order_spec_init(struct order_spec *spec, int column, bool reverse,
 	spec->sort.reverse = reverse;
 }
 
-int order_compare(const struct order_spec *spec, const struct table_flow *a,
-		  const struct table_flow *b)
+int order_compare(const struct order_spec *spec, const struct table *t,
+		  const struct table_rec *a, const struct table_rec *b)
 {
-	return sort_compare(&spec->sort, &a->f, &b->f);
+	struct table_flow va, vb;
+
+	if (a == b)
+		return 0;
+	table_view(t, a, &va);
+	table_view(t, b, &vb);
+	return sort_compare(&spec->sort, &va.f, &vb.f);
 }
 
-void order_sort(const struct order_spec *spec, const struct flow **v,
-		size_t n)
+void order_sort(const struct order_spec *spec, const struct table *t,
+		const void **v, size_t n)
 {
-	/* sort_flows extracts the keys once: several times faster than a
+	struct sort_view view = { rec_view, t, sizeof(struct table_flow) };
+
+	/* sort_items extracts the keys once: several times faster than a
 	 * comparison sort at a million rows. */
-	sort_flows(v, n, &spec->sort);
+	sort_items(v, n, &spec->sort, &view);
+}
+
+/* Whether the order wants the flow of record R. */
+static bool rec_wanted(const struct order *o, const struct table_rec *r)
+{
+	struct table_flow v;
+
+	if (!o->flt && !o->keep)
+		return true;
+	table_view(o->tbl, r, &v);
+	return order_wants(o, &v.f);
 }
 
 void order_init(struct order *o)
@@ -98,7 +127,7 @@ void order_clear(struct order *o)
 
 static bool order_resize(struct order *o, size_t cap)
 {
-	const struct flow **v = realloc(o->v, cap * sizeof(*v));
+	const void **v = realloc(o->v, cap * sizeof(*v));
 
 	if (!v)
 		return false;
@@ -123,12 +152,12 @@ static bool order_grow(struct order *o, size_t need)
  * holds the best ktop rows offered, or fewer after order_top_fix. */
 static bool heap_after(const struct order *o, size_t a, size_t b)
 {
-	return order_compare(&o->spec, rec(o->v[a]), rec(o->v[b])) > 0;
+	return order_compare(&o->spec, o->tbl, rec(o->v[a]), rec(o->v[b])) > 0;
 }
 
 static void heap_swap(struct order *o, size_t a, size_t b)
 {
-	const struct flow *x = o->v[a];
+	const void *x = o->v[a];
 
 	o->v[a] = o->v[b];
 	o->v[b] = x;
@@ -183,20 +212,21 @@ static void heap_offer(struct order *o)
 	 * nothing tells): it stays with the rest. */
 }
 
-static bool order_push(struct order *o, const struct table_flow *r)
+static bool order_push(struct order *o, const struct table_rec *r)
 {
 	if (o->n == o->cap && !order_grow(o, o->n + 1))
 		return false;
-	o->v[o->n++] = &r->f;
+	o->v[o->n++] = r;
 	if (o->ktop)
 		heap_offer(o);
 	return true;
 }
 
-void order_begin(struct order *o, size_t hint)
+void order_begin(struct order *o, const struct table *t, size_t hint)
 {
 	size_t cap = hint + ORDER_SLACK(hint);
 
+	o->tbl = t;
 	o->n = 0;
 	o->known = 0;
 	o->ktop = 0;
@@ -207,23 +237,30 @@ void order_begin(struct order *o, size_t hint)
 		order_resize(o, cap);
 }
 
-void order_begin_top(struct order *o, size_t hint, size_t k)
+void order_begin_top(struct order *o, const struct table *t, size_t hint,
+		     size_t k)
 {
-	order_begin(o, hint);
+	order_begin(o, t, hint);
 	o->ktop = k;
 }
 
-bool order_offer(struct order *o, const struct table_flow *r)
+bool order_offer(struct order *o, const struct table_rec *r)
 {
-	return order_wants(o, &r->f) && order_push(o, r);
+	return rec_wanted(o, r) && order_push(o, r);
 }
 
-void order_top_forget(struct order *o, const struct table_flow *r)
+bool order_offer_flow(struct order *o, const struct table_rec *r,
+		      const struct flow *f)
+{
+	return order_wants(o, f) && order_push(o, r);
+}
+
+void order_top_forget(struct order *o, const struct table_rec *r)
 {
 	size_t last;
 
 	for (size_t i = 0; i < o->nheap; i++) {
-		if (o->v[i] != &r->f)
+		if (o->v[i] != r)
 			continue;
 		/* Found by address, not by key: its key may have changed.
 		 * The last heap row takes its place and r goes just past
@@ -260,9 +297,9 @@ int order_top_fix(struct order *o, const struct order_changes *c)
 		heap_down(o, i, hkeep);
 	/* Offer the live ones again. */
 	for (size_t i = 0; i < c->cap; i++) {
-		const struct table_flow *r = c->v[i];
+		const struct table_rec *r = c->v[i];
 
-		if (r && r->f.family && order_wants(o, &r->f) &&
+		if (r && table_rec_live(r) && rec_wanted(o, r) &&
 		    !order_push(o, r))
 			return -1;
 	}
@@ -277,7 +314,7 @@ size_t order_top_count(const struct order *o)
 void order_finish_top(struct order *o)
 {
 	/* Every row past the heap sorts after every row in it. */
-	order_sort(&o->spec, o->v, o->nheap);
+	order_sort(&o->spec, o->tbl, o->v, o->nheap);
 	o->known = o->nheap;
 	o->ktop = 0;
 	o->nheap = 0;
@@ -287,7 +324,7 @@ void order_finish(struct order *o)
 {
 	if (o->ktop)
 		order_finish_top(o);
-	order_sort(&o->spec, o->v + o->known, o->n - o->known);
+	order_sort(&o->spec, o->tbl, o->v + o->known, o->n - o->known);
 	o->known = o->n;
 }
 
@@ -298,20 +335,20 @@ bool order_pending(const struct order *o)
 
 int order_rebuild(struct order *o, struct table *t)
 {
-	struct table_flow *r;
+	struct table_rec *r;
 	size_t cur = 0;
 	bool oom = false;
 
-	order_begin(o, table_count(t));
+	order_begin(o, t, table_count(t));
 	while ((r = table_next(t, &cur)))
-		if (order_wants(o, &r->f) && !order_push(o, r))
+		if (rec_wanted(o, r) && !order_push(o, r))
 			oom = true;
 	order_finish(o);
 	return oom ? -1 : 0;
 }
 
 /* First row in [0, n) whose record sorts after r. */
-static size_t order_upper(const struct order *o, const struct table_flow *r,
+static size_t order_upper(const struct order *o, const struct table_rec *r,
 			  size_t n)
 {
 	size_t lo = 0, hi = n;
@@ -319,7 +356,7 @@ static size_t order_upper(const struct order *o, const struct table_flow *r,
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (order_compare(&o->spec, rec(o->v[mid]), r) <= 0)
+		if (order_compare(&o->spec, o->tbl, rec(o->v[mid]), r) <= 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -327,49 +364,49 @@ static size_t order_upper(const struct order *o, const struct table_flow *r,
 	return lo;
 }
 
-size_t order_find(const struct order *o, const struct table_flow *r)
+size_t order_find(const struct order *o, const struct table_rec *r)
 {
 	size_t lo = 0, hi = o->known;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (order_compare(&o->spec, rec(o->v[mid]), r) < 0)
+		if (order_compare(&o->spec, o->tbl, rec(o->v[mid]), r) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo < o->known && o->v[lo] == &r->f)
+	if (lo < o->known && o->v[lo] == r)
 		return lo;
 	/* r's key changed since it was placed (a record updated in place
 	 * and not yet told): it can be anywhere. */
 	for (size_t i = 0; i < o->known; i++)
-		if (o->v[i] == &r->f)
+		if (o->v[i] == r)
 			return i;
 	return o->n;
 }
 
-int order_insert(struct order *o, const struct table_flow *r)
+int order_insert(struct order *o, const struct table_rec *r)
 {
 	size_t pos;
 
-	if (!order_wants(o, &r->f))
+	if (!rec_wanted(o, r))
 		return 0;
 	order_finish(o);
 	pos = order_upper(o, r, o->n);
 	/* Equal only to itself: already there. */
-	if (pos && o->v[pos - 1] == &r->f)
+	if (pos && o->v[pos - 1] == r)
 		return 1;
 	if (!order_grow(o, o->n + 1))
 		return -1;
 	memmove(&o->v[pos + 1], &o->v[pos], (o->n - pos) * sizeof(*o->v));
-	o->v[pos] = &r->f;
+	o->v[pos] = r;
 	o->n++;
 	o->known = o->n;
 	return 1;
 }
 
-bool order_remove(struct order *o, const struct table_flow *r)
+bool order_remove(struct order *o, const struct table_rec *r)
 {
 	size_t i;
 
@@ -419,7 +456,7 @@ static inline bool filter_may_have(const uint64_t *bits, const void *p)
 
 int order_update(struct order *o, const struct order_changes *c)
 {
-	const struct flow **ins;
+	const void **ins;
 	size_t keep = 0, m = 0, hi, out;
 	uint64_t bits[FILTER_BITS / 64];
 	bool filtered;
@@ -441,17 +478,17 @@ int order_update(struct order *o, const struct order_changes *c)
 	if (!ins)
 		return -1;
 	for (size_t i = 0; i < c->cap; i++) {
-		const struct table_flow *r = c->v[i];
+		const struct table_rec *r = c->v[i];
 
-		/* family 0: removed and not reused. */
-		if (r && r->f.family && order_wants(o, &r->f))
-			ins[m++] = &r->f;
+		/* Removed and not reused: not put back. */
+		if (r && table_rec_live(r) && rec_wanted(o, r))
+			ins[m++] = r;
 	}
 	if (m && !order_grow(o, o->n + m)) {
 		free(ins);
 		return -1;
 	}
-	order_sort(&o->spec, ins, m);
+	order_sort(&o->spec, o->tbl, ins, m);
 	/* Merge from the back: rows below hi are still in place. */
 	hi = o->n;
 	out = o->n + m;
@@ -474,7 +511,7 @@ size_t order_count(const struct order *o)
 	return o->n;
 }
 
-const struct table_flow *order_at(const struct order *o, size_t row)
+const struct table_rec *order_at(const struct order *o, size_t row)
 {
 	return row < o->known ? rec(o->v[row]) : NULL;
 }
@@ -494,7 +531,7 @@ static size_t ptr_home(const void *p, size_t cap)
 	return (size_t)(ptr_mix(p) >> 32) & (cap - 1);
 }
 
-static void changes_put(struct order_changes *c, const struct table_flow *r)
+static void changes_put(struct order_changes *c, const struct table_rec *r)
 {
 	size_t i = ptr_home(r, c->cap);
 
@@ -515,7 +552,7 @@ static void changes_give_up(struct order_changes *c)
 	c->n = 0;
 }
 
-void order_changes_add(struct order_changes *c, const struct table_flow *r,
+void order_changes_add(struct order_changes *c, const struct table_rec *r,
 		       size_t total)
 {
 	if (c->all || order_changes_has(c, r))
@@ -527,7 +564,7 @@ void order_changes_add(struct order_changes *c, const struct table_flow *r,
 	}
 	if ((c->n + 1) * 2 > c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : CHANGES_MIN;
-		const struct table_flow **old = c->v;
+		const struct table_rec **old = c->v;
 		size_t ocap = c->cap;
 
 		c->v = calloc(cap, sizeof(*c->v));

@@ -26,26 +26,27 @@ struct order_spec {
 	struct sort_spec sort;	/* the column, and the records' rates */
 };
 
-/* The rate of a flow that is a table record's (struct table_flow's
- * first member): what COL_RATE reads in an order. */
+/* The rate of a flow that is a table view's (struct table_flow's first
+ * member, as table_view fills it): what COL_RATE reads in an order. */
 double order_record_rate(const struct flow *f);
 /* Column id, direction, and the time for COL_AGE. */
 void order_spec_init(struct order_spec *spec, int column, bool reverse,
 		     uint64_t now_ns);
 /* The total order: <0, 0 (the same record), >0. Ties of the column are
  * broken by the flow key, then the conntrack id (sort.h). */
-int order_compare(const struct order_spec *spec, const struct table_flow *a,
-		  const struct table_flow *b);
-/* Sort records (as their struct flow, the first member) by spec. */
-void order_sort(const struct order_spec *spec, const struct flow **v,
-		size_t n);
+int order_compare(const struct order_spec *spec, const struct table *t,
+		  const struct table_rec *a, const struct table_rec *b);
+/* Sort records of table T (each a const struct table_rec *) by spec. */
+void order_sort(const struct order_spec *spec, const struct table *t,
+		const void **v, size_t n);
 
 /* Which flows an order holds: those flt matches (NULL: all) for which
  * keep (NULL: none) also says yes. */
 typedef bool (*order_keep_fn)(const struct flow *f, void *arg);
 
 struct order {
-	const struct flow **v;	/* each the flow of a struct table_flow */
+	const void **v;		/* each a const struct table_rec * */
+	const struct table *tbl;	/* whose records: order_begin */
 	size_t n, cap;
 	size_t known;		/* rows in place: n, or fewer while pending */
 	size_t ktop;		/* order_begin_top: best rows kept in front */
@@ -60,7 +61,7 @@ struct order {
  * open-addressing set of record addresses. Past a bound patching costs
  * more than a rebuild, and the set gives up (all). */
 struct order_changes {
-	const struct table_flow **v;
+	const struct table_rec **v;
 	size_t cap, n;
 	bool all;		/* gave up: rebuild */
 };
@@ -80,8 +81,11 @@ int order_rebuild(struct order *o, struct table *t);
 /* The same in steps, for a caller that passes over the table for other
  * reasons too: begin (size hint), offer every record (kept if wanted;
  * false when not taken), finish (sort). */
-void order_begin(struct order *o, size_t hint);
-bool order_offer(struct order *o, const struct table_flow *r);
+void order_begin(struct order *o, const struct table *t, size_t hint);
+bool order_offer(struct order *o, const struct table_rec *r);
+/* The same for a caller that has R's flow F at hand (table_view). */
+bool order_offer_flow(struct order *o, const struct table_rec *r,
+		      const struct flow *f);
 void order_finish(struct order *o);
 
 /* A first screen needs its first page of rows, not a million sorted ones.
@@ -93,7 +97,8 @@ void order_finish(struct order *o);
  * While pending, order_count is the full count, order_at gives NULL past
  * the known rows and order_find finds only those; order_insert,
  * order_remove and order_update finish the sort first. */
-void order_begin_top(struct order *o, size_t hint, size_t k);
+void order_begin_top(struct order *o, const struct table *t, size_t hint,
+		     size_t k);
 void order_finish_top(struct order *o);
 bool order_pending(const struct order *o);
 /* An order begun with order_begin_top can be filled while the records
@@ -104,7 +109,7 @@ bool order_pending(const struct order *o);
  * the live ones again. The best rows kept may then be fewer than k
  * (order_top_count): rows taken from the front are not replaced from the
  * rest. -1 when the set gave up or memory ran out: rebuild then. */
-void order_top_forget(struct order *o, const struct table_flow *r);
+void order_top_forget(struct order *o, const struct table_rec *r);
 int order_top_fix(struct order *o, const struct order_changes *c);
 size_t order_top_count(const struct order *o);
 
@@ -118,19 +123,19 @@ int order_update(struct order *o, const struct order_changes *c);
  * when its sort key is what it was when placed, else by a scan): true
  * if it was there. So, to change a record in place: remove, change,
  * insert. */
-int order_insert(struct order *o, const struct table_flow *r);
-bool order_remove(struct order *o, const struct table_flow *r);
+int order_insert(struct order *o, const struct table_rec *r);
+bool order_remove(struct order *o, const struct table_rec *r);
 
 /* The row of r, or order_count() when it is not in the order (or, while
  * the sort is pending, not among the known rows). */
-size_t order_find(const struct order *o, const struct table_flow *r);
+size_t order_find(const struct order *o, const struct table_rec *r);
 size_t order_count(const struct order *o);
 /* The record at row, or NULL past the end (or past the known rows). */
-const struct table_flow *order_at(const struct order *o, size_t row);
+const struct table_rec *order_at(const struct order *o, size_t row);
 
 /* total: the table's size, for the bound (see struct order_changes).
- * A removed record (family 0) is a change like any other. */
-void order_changes_add(struct order_changes *c, const struct table_flow *r,
+ * A removed record (!table_rec_live) is a change like any other. */
+void order_changes_add(struct order_changes *c, const struct table_rec *r,
 		       size_t total);
 bool order_changes_has(const struct order_changes *c, const void *r);
 void order_changes_clear(struct order_changes *c);

@@ -191,7 +191,8 @@ static int summarize(struct recorder *r, uint64_t now_ns, uint32_t interval_ms,
 {
 	const struct follow_stats *fs = follow_stats(r->fw);
 	struct fr_summary *s = calloc(1, sizeof(*s));
-	struct table_flow *tf;
+	struct table_rec *tr;
+	struct table_flow tf;
 	size_t cur = 0;
 
 	if (!s)
@@ -203,14 +204,15 @@ static int summarize(struct recorder *r, uint64_t now_ns, uint32_t interval_ms,
 		s->have_stats = true;
 	for (int d = 0; d < FR_DIMS; d++)
 		group_reset(r->g[d]);
-	while ((tf = table_next(r->t, &cur))) {
-		if (!filter_match(r->flt, &tf->f))
+	while ((tr = table_next(r->t, &cur))) {
+		table_view(r->t, tr, &tf);
+		if (!filter_match(r->flt, &tf.f))
 			continue;
 		s->flows++;
-		if (!(tf->f.status & FLOW_S_ASSURED))
+		if (!(tf.f.status & FLOW_S_ASSURED))
 			s->not_assured++;
 		for (int d = 0; d < FR_DIMS; d++)
-			group_add(r->g[d], &tf->f);
+			group_add(r->g[d], &tf.f);
 	}
 	/* States are a few dozen at most: all of them, as --stats lists. */
 	for (int d = 0; d < FR_DIMS; d++)
@@ -309,21 +311,24 @@ static int full_table(struct recorder *r, uint64_t now_ns,
 {
 	uint64_t now_ms = clock_monotonic_ms();
 	bool delta = r->have_prev;
-	struct table_flow *tf;
+	struct table_rec *tr;
+	struct table_flow tf;
 	size_t cur = 0, i, j;
 	struct seen *swap;
 
 	r->ncur = 0;
 	fr_full_begin(&r->buf, now_ns, delta ? FR_FULL_DELTA : FR_FULL_KEY);
-	while ((tf = table_next(r->t, &cur))) {
-		struct flow f = tf->f;
+	while ((tr = table_next(r->t, &cur))) {
+		struct flow f;
 		uint64_t key, content, age;
 		const struct seen *old;
 
+		table_view(r->t, tr, &tf);
+		f = tf.f;
 		if (!filter_match(r->flt, &f))
 			continue;
 		/* The timeout as it is now, not when the flow was read. */
-		age = (now_ms - table_written_ms(r->t, tf, now_ms)) / 1000;
+		age = (now_ms - table_written_ms(r->t, tr, now_ms)) / 1000;
 		f.timeout = f.timeout > age ? f.timeout - (uint32_t)age : 0;
 		key = fr_key_hash(&f);
 		content = fr_content_hash(&f);

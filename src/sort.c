@@ -95,8 +95,21 @@ int sort_compare(const struct sort_spec *spec, const struct flow *a,
  * plus half as much again for the merge, for the duration of the sort. */
 struct sort_ent {
 	uint64_t k1, k2, k3;
-	const struct flow *f;
+	const void *item;
 };
+
+/* What a comparison needs: the spec, and how to read two items. */
+struct sort_run {
+	const struct sort_spec *spec;
+	const struct sort_view *view;
+	void *sa, *sb;		/* scratch for the two items compared */
+};
+
+static const struct flow *run_flow(const struct sort_run *run,
+				   const void *item, void *scratch)
+{
+	return run->view ? run->view->fn(item, scratch, run->view->arg) : item;
+}
 
 /* The column's prefix, from the registry (columns.h: compare and key
  * agree there; test_columns checks the decorated sort against plain
@@ -138,8 +151,10 @@ static void tie_key(const struct flow *f, uint64_t *k2, uint64_t *k3)
 }
 
 static inline int ent_cmp(const struct sort_ent *a, const struct sort_ent *b,
-			  const struct sort_spec *spec)
+			  const struct sort_run *run)
 {
+	const struct sort_spec *spec = run->spec;
+	const struct flow *fa = NULL, *fb = NULL;
 	int c;
 
 	if (a->k1 != b->k1)
@@ -147,7 +162,9 @@ static inline int ent_cmp(const struct sort_ent *a, const struct sort_ent *b,
 	if (!(a->k2 & b->k2 & 1)) {
 		const struct column *col = column_get(spec->column);
 
-		c = col ? col->compare(a->f, b->f, &spec->ctx) : 0;
+		fa = run_flow(run, a->item, run->sa);
+		fb = run_flow(run, b->item, run->sb);
+		c = col ? col->compare(fa, fb, &spec->ctx) : 0;
 		c = (c > 0) - (c < 0);
 		if (c)
 			return spec->reverse ? -c : c;
@@ -156,17 +173,21 @@ static inline int ent_cmp(const struct sort_ent *a, const struct sort_ent *b,
 		return a->k2 >> 1 < b->k2 >> 1 ? -1 : 1;
 	if (a->k3 != b->k3)
 		return a->k3 < b->k3 ? -1 : 1;
-	return key_compare(a->f, b->f);
+	if (!fa) {
+		fa = run_flow(run, a->item, run->sa);
+		fb = run_flow(run, b->item, run->sb);
+	}
+	return key_compare(fa, fb);
 }
 
 static void ent_isort(struct sort_ent *a, size_t n,
-		      const struct sort_spec *spec)
+		      const struct sort_run *run)
 {
 	for (size_t i = 1; i < n; i++) {
 		struct sort_ent x = a[i];
 		size_t j = i;
 
-		while (j && ent_cmp(&x, &a[j - 1], spec) < 0) {
+		while (j && ent_cmp(&x, &a[j - 1], run) < 0) {
 			a[j] = a[j - 1];
 			j--;
 		}
@@ -178,74 +199,119 @@ static void ent_isort(struct sort_ent *a, size_t n,
  * half is moved out, then merged back from the front, which never
  * overtakes the unread part of the right half. */
 static void ent_msort(struct sort_ent *a, struct sort_ent *tmp, size_t n,
-		      const struct sort_spec *spec)
+		      const struct sort_run *run)
 {
 	size_t h = n / 2, i = 0, j = h, k = 0;
 
 	if (n <= 16) {
-		ent_isort(a, n, spec);
+		ent_isort(a, n, run);
 		return;
 	}
-	ent_msort(a, tmp, h, spec);
-	ent_msort(a + h, tmp, n - h, spec);
-	if (ent_cmp(&a[h - 1], &a[h], spec) <= 0)
+	ent_msort(a, tmp, h, run);
+	ent_msort(a + h, tmp, n - h, run);
+	if (ent_cmp(&a[h - 1], &a[h], run) <= 0)
 		return;		/* already in order: common on refresh */
 	memcpy(tmp, a, h * sizeof(*a));
 	while (i < h && j < n)
-		a[k++] = ent_cmp(&a[j], &tmp[i], spec) < 0 ? a[j++] : tmp[i++];
+		a[k++] = ent_cmp(&a[j], &tmp[i], run) < 0 ? a[j++] : tmp[i++];
 	while (i < h)
 		a[k++] = tmp[i++];
 }
 
 static int sort_cmp_r(const void *pa, const void *pb, void *arg)
 {
-	const struct flow *const *a = pa;
-	const struct flow *const *b = pb;
+	const struct sort_run *run = arg;
+	const void *const *a = pa;
+	const void *const *b = pb;
 
-	return sort_compare(arg, *a, *b);
+	return sort_compare(run->spec, run_flow(run, *a, run->sa),
+			    run_flow(run, *b, run->sb));
+}
+
+/* Sort ITEMS (flows when VIEW is NULL). */
+static void sort_run(const void **items, size_t n,
+		     const struct sort_spec *spec, const struct sort_view *view)
+{
+	const struct column *col = column_get(spec->column);
+	struct sort_run run = { spec, view, NULL, NULL };
+	struct sort_ent *ent = NULL, *tmp = NULL;
+	void *scratch = NULL;
+
+	if (n < 2)
+		return;
+	if (view) {
+		scratch = malloc(3 * view->size);
+		if (!scratch) {
+			/* Sorting needs the scratch either way: leave the
+			 * order as it is rather than fail. */
+			return;
+		}
+		run.sa = scratch;
+		run.sb = (char *)scratch + view->size;
+	}
+	ent = malloc(n * sizeof(*ent));
+	tmp = malloc((n / 2 + 1) * sizeof(*tmp));
+	if (!ent || !tmp)
+		goto plain;
+	for (size_t i = 0; i < n; i++) {
+		void *own = view ? (char *)scratch + 2 * view->size : NULL;
+		const struct flow *f = run_flow(&run, items[i], own);
+		bool exact;
+		uint64_t k1, k2, k3;
+
+		if (f->family != FLOW_IPV4 && f->family != FLOW_IPV6) {
+			/* No prefix keys for a family that never occurs. */
+			goto plain;
+		}
+		k1 = column_key(col, f, &spec->ctx, &exact);
+
+		tie_key(f, &k2, &k3);
+		ent[i].k1 = spec->reverse ? ~k1 : k1;
+		ent[i].k2 = k2 << 1 | exact;
+		ent[i].k3 = k3;
+		ent[i].item = items[i];
+	}
+	ent_msort(ent, tmp, n, &run);
+	for (size_t i = 0; i < n; i++)
+		items[i] = ent[i].item;
+	free(tmp);
+	free(ent);
+	free(scratch);
+	return;
+plain:
+	/* The plain sort gives the same order, only slower. */
+	free(ent);
+	free(tmp);
+	qsort_r(items, n, sizeof(*items), sort_cmp_r, &run);
+	free(scratch);
+}
+
+void sort_items(const void **items, size_t n, const struct sort_spec *spec,
+		const struct sort_view *view)
+{
+	sort_run(items, n, spec, view);
 }
 
 void sort_flows(const struct flow **flows, size_t n,
 		const struct sort_spec *spec)
 {
-	const struct column *col = column_get(spec->column);
-	struct sort_ent *ent, *tmp;
+	const void **items;
 
 	if (n < 2)
 		return;
-	ent = malloc(n * sizeof(*ent));
-	tmp = malloc((n / 2 + 1) * sizeof(*tmp));
-	if (!ent || !tmp) {
-		free(ent);
-		free(tmp);
-		goto plain;
-	}
-	for (size_t i = 0; i < n; i++) {
-		bool exact;
-		uint64_t k1, k2, k3;
+	/* The same pointers as items: copied, since a struct flow ** is
+	 * not a const void ** to the compiler's aliasing rules. */
+	items = malloc(n * sizeof(*items));
+	if (!items) {
+		struct sort_run run = { spec, NULL, NULL, NULL };
 
-		if (flows[i]->family != FLOW_IPV4 &&
-		    flows[i]->family != FLOW_IPV6) {
-			/* No prefix keys for a family that never occurs. */
-			free(ent);
-			free(tmp);
-			goto plain;
-		}
-		k1 = column_key(col, flows[i], &spec->ctx, &exact);
-
-		tie_key(flows[i], &k2, &k3);
-		ent[i].k1 = spec->reverse ? ~k1 : k1;
-		ent[i].k2 = k2 << 1 | exact;
-		ent[i].k3 = k3;
-		ent[i].f = flows[i];
+		qsort_r(flows, n, sizeof(*flows), sort_cmp_r, &run);
+		return;
 	}
-	ent_msort(ent, tmp, n, spec);
 	for (size_t i = 0; i < n; i++)
-		flows[i] = ent[i].f;
-	free(tmp);
-	free(ent);
-	return;
-plain:
-	/* The plain sort gives the same order, only slower. */
-	qsort_r(flows, n, sizeof(*flows), sort_cmp_r, (void *)spec);
+		items[i] = flows[i];
+	sort_run(items, n, spec, NULL);
+	for (size_t i = 0; i < n; i++)
+		flows[i] = items[i];
+	free(items);
 }

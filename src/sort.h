@@ -21,4 +21,17 @@ int sort_compare(const struct sort_spec *spec, const struct flow *a,
 void sort_flows(const struct flow **flows, size_t n,
 		const struct sort_spec *spec);
 
+/* Items that are not flows but hold one (the table's records): FN
+ * writes the flow of ITEM into SCRATCH, a buffer of SIZE bytes, and
+ * returns it (or returns a flow of its own). */
+struct sort_view {
+	const struct flow *(*fn)(const void *item, void *scratch,
+				 const void *arg);
+	const void *arg;
+	size_t size;
+};
+/* sort_flows for such items: the same order on the flows they hold. */
+void sort_items(const void **items, size_t n, const struct sort_spec *spec,
+		const struct sort_view *view);
+
 #endif

@@ -2,15 +2,21 @@
  *
  * Memory is the figure that matters at a million flows, so the layout is:
  *
- * - records: struct table_flow in fixed-size chunks, addressed by a 32-bit
- *   slot number. Chunks never move, so a record's address stays valid
- *   until it is removed or, when a sweep leaves under a quarter of the
- *   slots live, until table_sweep_end compacts the records and frees the
- *   tail chunks. Freed records go on an intrusive free list, reused first.
- *   A chunk is mapped on its own (1024 records of 160 bytes are exactly
- *   40 pages): no allocator header or rounding per chunk, and a freed
- *   chunk goes back to the system at once. It is populated when mapped
- *   (it fills up anyway): one call instead of 40 page faults.
+ * - records: struct table_rec (table_rec.h: struct flow in 108 bytes,
+ *   IPv4 addresses as they are, other addresses as numbers in the
+ *   address pool below) in fixed-size chunks, addressed by a 32-bit slot
+ *   number. Callers read a record through table_view(). Chunks never
+ *   move, so a record's address stays valid until it is removed or, when
+ *   a sweep leaves under a quarter of the slots live, until
+ *   table_sweep_end compacts the records and frees the tail chunks.
+ *   Freed records go on an intrusive free list, reused first. A chunk is
+ *   mapped on its own (1024 records of 108 bytes are exactly 27 pages):
+ *   no allocator header or rounding per chunk, and a freed chunk goes
+ *   back to the system at once. It is populated when mapped (it fills up
+ *   anyway): one call instead of 27 page faults.
+ * - address pool: the records' IPv6 addresses, each stored once with a
+ *   count of the records' references (addr_pool.h); rebuilt smaller
+ *   when a sweep leaves it mostly free.
  * - sweep marks: one bit per slot, beside the records rather than in
  *   them (a 32-bit generation would cost 8 bytes a record in padding).
  *   A bit equal to the parity of the sweep generation means "seen by the
@@ -35,11 +41,12 @@
 #include <sys/mman.h>
 
 #include "table.h"
+#include "table_rec.h"
 
 #define CHUNK_SHIFT 10
 #define CHUNK_SIZE (1u << CHUNK_SHIFT)
 #define CHUNK_MASK (CHUNK_SIZE - 1)
-#define CHUNK_BYTES (CHUNK_SIZE * sizeof(struct table_flow))
+#define CHUNK_BYTES (CHUNK_SIZE * sizeof(struct table_rec))
 #define CHUNK_WORDS (CHUNK_SIZE / 64)		/* mark words per chunk */
 #define MAX_SLOTS 0xfffffff0u		/* slot + 1 must fit in uint32_t */
 
@@ -59,7 +66,7 @@ struct table_tomb {
 };
 
 struct table {
-	struct table_flow **chunks;
+	struct table_rec **chunks;
 	uint64_t *marks;		/* CHUNK_WORDS per chunk entry */
 	uint64_t *silent;		/* the same, for table_silent_count */
 	size_t nsilent;
@@ -71,6 +78,8 @@ struct table {
 
 	uint32_t *idx;
 	unsigned idx_bits;
+
+	struct addr_pool pool;		/* the records' IPv6 addresses */
 
 	struct table_tomb *tombs;
 	unsigned tomb_bits;		/* 0 while no tombstone array */
@@ -85,13 +94,27 @@ struct table {
 };
 
 /* A free record has family 0 (no real flow does) and keeps the next free
- * slot + 1 in f.id, which means nothing for a free record. */
-static bool rec_live(const struct table_flow *r)
+ * slot + 1 in id, which means nothing for a free record. */
+static bool rec_live(const struct table_rec *r)
 {
-	return r->f.family != 0;
+	return r->family != 0;
 }
 
-static struct table_flow *slot_rec(const struct table *t, uint32_t slot)
+bool table_rec_live(const struct table_rec *r)
+{
+	return rec_live(r);
+}
+
+void table_view(const struct table *t, const struct table_rec *r,
+		struct table_flow *v)
+{
+	rec_load(r, &t->pool, &v->f);
+	v->sample_ms = r->sample_ms;
+	v->bps = r->bps;
+	v->pps = r->pps;
+}
+
+static struct table_rec *slot_rec(const struct table *t, uint32_t slot)
 {
 	return &t->chunks[slot >> CHUNK_SHIFT][slot & CHUNK_MASK];
 }
@@ -196,6 +219,7 @@ void table_free(struct table *t)
 	free(t->silent);
 	free(t->idx);
 	free(t->tombs);
+	addr_pool_free(&t->pool);
 	free(t);
 }
 
@@ -222,7 +246,7 @@ static bool idx_lookup(const struct table *t, const struct flow *key,
 
 		if (!e)
 			break;
-		if (flow_key_equal(&slot_rec(t, e - 1)->f, key)) {
+		if (rec_key_equal(slot_rec(t, e - 1), &t->pool, key)) {
 			*pos = i;
 			return true;
 		}
@@ -237,7 +261,8 @@ static bool idx_lookup(const struct table *t, const struct flow *key,
 static void idx_place(struct table *t, uint32_t slot)
 {
 	size_t mask = idx_cap(t) - 1;
-	size_t i = hash_home(flow_key_hash(&slot_rec(t, slot)->f), t->idx_bits);
+	size_t i = hash_home(rec_key_hash(slot_rec(t, slot), &t->pool),
+			     t->idx_bits);
 
 	while (t->idx[i])
 		i = (i + 1) & mask;
@@ -298,7 +323,7 @@ static void idx_delete(struct table *t, size_t pos)
 		e = t->idx[j];
 		if (!e)
 			break;
-		home = hash_home(flow_key_hash(&slot_rec(t, e - 1)->f),
+		home = hash_home(rec_key_hash(slot_rec(t, e - 1), &t->pool),
 				 t->idx_bits);
 		/* Move it unless its home lies in (pos, j]. */
 		if (((j - home) & mask) >= ((j - pos) & mask)) {
@@ -317,7 +342,7 @@ static bool slot_grow(struct table *t)
 		return false;
 	if (t->nchunks == t->chunks_cap) {
 		size_t cap = t->chunks_cap ? t->chunks_cap * 2 : 16;
-		struct table_flow **c = realloc(t->chunks, cap * sizeof(*c));
+		struct table_rec **c = realloc(t->chunks, cap * sizeof(*c));
 		uint64_t *m;
 
 		if (!c)
@@ -353,7 +378,7 @@ static uint32_t slot_alloc(struct table *t)
 
 	if (t->free_head) {
 		s = t->free_head - 1;
-		t->free_head = slot_rec(t, s)->f.id;
+		t->free_head = slot_rec(t, s)->id;
 		return s;
 	}
 	if (t->nslots == t->nchunks * CHUNK_SIZE && !slot_grow(t))
@@ -363,13 +388,14 @@ static uint32_t slot_alloc(struct table *t)
 
 static void slot_free(struct table *t, uint32_t s)
 {
-	struct table_flow *r = slot_rec(t, s);
+	struct table_rec *r = slot_rec(t, s);
 
 	if (t->sweeping && slot_seen(t, s))
 		t->seen--;
 	silent_put(t, s, false);
-	r->f.family = 0;
-	r->f.id = t->free_head;
+	rec_release(r, &t->pool);
+	r->family = 0;
+	r->id = t->free_head;
 	t->free_head = s + 1;
 }
 
@@ -554,7 +580,7 @@ static uint32_t table_now(struct table *t, uint64_t now_ms)
 	return now_ms > t->epoch_ms ? (uint32_t)(now_ms - t->epoch_ms) : 0;
 }
 
-static void rate_start(struct table_flow *r, uint32_t now)
+static void rate_start(struct table_rec *r, uint32_t now)
 {
 	r->sample_ms = now;
 	r->bps = 0;
@@ -563,16 +589,16 @@ static void rate_start(struct table_flow *r, uint32_t now)
 
 /* Take a sample: OLD is the record's flow before the update, whose
  * counters are those of the last sample (every change of the counters
- * moves the sample), R the updated record. So no copy of the counters
+ * moves the sample), F the flow now. So no copy of the counters
  * is kept in the record. A new conntrack id or counters going backwards
  * mean the tuple was reused by a new connection: its rate starts again
  * from 0. Closer than RATE_MIN_MS to the last sample the rate would be
  * noise, and it is kept; if the counters moved meanwhile the sample
  * moves with them and the next rate covers the time since. */
-static void rate_sample(struct table_flow *r, const struct flow *old,
-			uint32_t now, bool reused)
+static void rate_sample(struct table_rec *r, const struct flow *old,
+			const struct flow *f, uint32_t now, bool reused)
 {
-	uint64_t bytes = flow_bytes(&r->f), pkts = flow_packets(&r->f);
+	uint64_t bytes = flow_bytes(f), pkts = flow_packets(f);
 	uint64_t obytes = flow_bytes(old), opkts = flow_packets(old);
 	int32_t dt = (int32_t)(now - r->sample_ms);
 
@@ -593,30 +619,33 @@ static void rate_sample(struct table_flow *r, const struct flow *old,
 /* Update R from F. Events other than DESTROY carry no counters or start
  * time: an update without them keeps the stored ones rather than zeroing
  * them (which would also make the next sample a huge rate). */
-static void rec_update(struct table *t, struct table_flow *r,
+static bool rec_update(struct table *t, struct table_rec *r,
 		       const struct flow *f, uint32_t now)
 {
-	struct flow nf = *f, old = r->f;
+	struct flow nf = *f, old;
 	float bps = r->bps, pps = r->pps;
 	bool changed, reused;
 
-	if (!(nf.has & FLOW_HAS_COUNTERS) && (r->f.has & FLOW_HAS_COUNTERS)) {
-		nf.orig_packets = r->f.orig_packets;
-		nf.orig_bytes = r->f.orig_bytes;
-		nf.reply_packets = r->f.reply_packets;
-		nf.reply_bytes = r->f.reply_bytes;
+	rec_load(r, &t->pool, &old);
+	if (!(nf.has & FLOW_HAS_COUNTERS) && (old.has & FLOW_HAS_COUNTERS)) {
+		nf.orig_packets = old.orig_packets;
+		nf.orig_bytes = old.orig_bytes;
+		nf.reply_packets = old.reply_packets;
+		nf.reply_bytes = old.reply_bytes;
 		nf.has |= FLOW_HAS_COUNTERS;
 	}
-	if (!(nf.has & FLOW_HAS_START) && (r->f.has & FLOW_HAS_START)) {
-		nf.start_ns = r->f.start_ns;
+	if (!(nf.has & FLOW_HAS_START) && (old.has & FLOW_HAS_START)) {
+		nf.start_ns = old.start_ns;
 		nf.has |= FLOW_HAS_START;
 	}
-	changed = !flow_same(&r->f, &nf);
-	reused = nf.id != r->f.id;
-	r->f = nf;
-	rate_sample(r, &old, now, reused);
+	changed = !flow_same(&old, &nf);
+	reused = nf.id != old.id;
+	if (changed && !rec_store(r, true, &nf, &t->pool))
+		return false;
+	rate_sample(r, &old, &nf, now, reused);
 	if (changed || r->bps != bps || r->pps != pps)
 		t->version++;
+	return true;
 }
 
 /* What an upsert says about how the flow's end will be known. */
@@ -629,18 +658,19 @@ static void ends_apply(struct table *t, uint32_t s, enum table_ends ends,
 		silent_put(t, s, true);
 }
 
-struct table_flow *table_upsert(struct table *t, const struct flow *f,
-				uint64_t now_ms)
+struct table_rec *table_upsert(struct table *t, const struct flow *f,
+			       uint64_t now_ms)
 {
 	return table_upsert_ends(t, f, now_ms, TABLE_ENDS_KEEP);
 }
 
-struct table_flow *table_upsert_ends(struct table *t, const struct flow *f,
-				     uint64_t now_ms, enum table_ends ends)
+struct table_rec *table_upsert_ends(struct table *t, const struct flow *f,
+				    uint64_t now_ms, enum table_ends ends)
 {
 	uint64_t h = flow_key_hash(f);
 	uint32_t now = table_now(t, now_ms);
-	struct table_flow *r;
+	struct table_rec *r, nr;
+	bool fresh;
 	size_t pos;
 	uint32_t s;
 
@@ -653,8 +683,12 @@ struct table_flow *table_upsert_ends(struct table *t, const struct flow *f,
 		r = slot_rec(t, s);
 		/* Another id on the tuple is another connection: what was
 		 * known of the old one's events says nothing of it. */
-		ends_apply(t, s, ends, r->f.id != f->id);
-		rec_update(t, r, f, now);
+		fresh = r->id != f->id;
+		if (!rec_update(t, r, f, now)) {
+			errno = ENOMEM;
+			return NULL;
+		}
+		ends_apply(t, s, ends, fresh);
 		slot_see(t, s);
 		return r;
 	}
@@ -670,12 +704,15 @@ struct table_flow *table_upsert_ends(struct table *t, const struct flow *f,
 		if (tb)
 			tomb_del(t, tb);
 	}
-	if (!idx_reserve(t)) {
+	/* The record first: its addresses may need memory in the pool. */
+	memset(&nr, 0, sizeof(nr));
+	if (!rec_store(&nr, false, f, &t->pool)) {
 		errno = ENOMEM;
 		return NULL;
 	}
-	s = slot_alloc(t);
+	s = idx_reserve(t) ? slot_alloc(t) : UINT32_MAX;
 	if (s == UINT32_MAX) {
+		rec_release(&nr, &t->pool);
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -683,8 +720,7 @@ struct table_flow *table_upsert_ends(struct table *t, const struct flow *f,
 	idx_lookup(t, f, h, &pos);
 	t->idx[pos] = s + 1;
 	r = slot_rec(t, s);
-	memset(r, 0, sizeof(*r));
-	r->f = *f;
+	*r = nr;
 	/* A reused slot may carry the current mark: set it either way. */
 	mark_put(t, s, !(t->gen & 1));
 	slot_see(t, s);
@@ -700,7 +736,7 @@ void table_prefetch(const struct table *t, const struct flow *f)
 	__builtin_prefetch(&t->idx[hash_home(flow_key_hash(f), t->idx_bits)]);
 }
 
-struct table_flow *table_find(struct table *t, const struct flow *key)
+struct table_rec *table_find(struct table *t, const struct flow *key)
 {
 	size_t pos;
 
@@ -745,7 +781,7 @@ static void slots_compact(struct table *t)
 		mark_put(t, lo, mark_get(t, hi - 1));
 		silent_put(t, lo, silent_get(t, hi - 1));
 		silent_put(t, hi - 1, false);
-		slot_rec(t, hi - 1)->f.family = 0;
+		slot_rec(t, hi - 1)->family = 0;
 		lo++;
 		hi--;
 	}
@@ -754,6 +790,41 @@ static void slots_compact(struct table *t)
 	keep = (t->count + CHUNK_SIZE - 1) / CHUNK_SIZE;
 	while (t->nchunks > keep)
 		munmap(t->chunks[--t->nchunks], CHUNK_BYTES);
+}
+
+/* The pool's numbers never move, so after a flood of IPv6 flows ends a
+ * pool of mostly free numbers is built again with the live addresses
+ * only, and the records renumbered. Out of memory: the old one stays. */
+static void pool_repack(struct table *t)
+{
+	struct addr_pool np;
+
+	addr_pool_init(&np);
+	for (uint32_t s = 0; s < t->nslots; s++) {
+		struct table_rec *r = slot_rec(t, s);
+
+		if (!rec_live(r) || !r->pooled)
+			continue;
+		for (int i = 0; i < 4; i++) {
+			const uint8_t *a = addr_pool_addr(&t->pool, r->addr[i]);
+
+			if (addr_pool_get(&np, a) == ADDR_POOL_NONE) {
+				addr_pool_free(&np);
+				return;
+			}
+		}
+	}
+	for (uint32_t s = 0; s < t->nslots; s++) {
+		struct table_rec *r = slot_rec(t, s);
+
+		if (!rec_live(r) || !r->pooled)
+			continue;
+		for (int i = 0; i < 4; i++)
+			r->addr[i] = addr_pool_find(&np, addr_pool_addr(&t->pool,
+								       r->addr[i]));
+	}
+	addr_pool_free(&t->pool);
+	t->pool = np;
 }
 
 /* Re-place every live record in the current index, in place. */
@@ -798,12 +869,14 @@ size_t table_sweep_end(struct table *t)
 	/* The dump saw every live record (a first load always): no pass
 	 * over a million records to find none. */
 	for (uint32_t s = 0; t->seen < t->count && s < t->nslots; s++) {
-		struct table_flow *r = slot_rec(t, s);
+		struct table_rec *r = slot_rec(t, s);
+		struct flow key;
 		size_t pos;
 
 		if (!rec_live(r) || slot_seen(t, s))
 			continue;
-		if (idx_lookup(t, &r->f, flow_key_hash(&r->f), &pos)) {
+		rec_load(r, &t->pool, &key);
+		if (idx_lookup(t, &key, flow_key_hash(&key), &pos)) {
 			remove_at(t, pos);
 			removed++;
 		}
@@ -816,6 +889,9 @@ size_t table_sweep_end(struct table *t)
 	compacted = t->nslots > CHUNK_SIZE && t->count * 4 < t->nslots;
 	if (compacted)
 		slots_compact(t);
+	if (addr_pool_capacity(&t->pool) > 1024 &&
+	    addr_pool_count(&t->pool) * 4 < addr_pool_capacity(&t->pool))
+		pool_repack(t);
 	/* Index load under 1/8: shrink to the smallest size at load <= 0.35,
 	 * so that growing again is not imminent. */
 	bits = t->idx_bits;
@@ -833,7 +909,7 @@ size_t table_sweep_end(struct table *t)
 	return removed;
 }
 
-uint64_t table_written_ms(const struct table *t, const struct table_flow *r,
+uint64_t table_written_ms(const struct table *t, const struct table_rec *r,
 			  uint64_t now_ms)
 {
 	uint32_t now = now_ms > t->epoch_ms ? (uint32_t)(now_ms - t->epoch_ms)
@@ -857,7 +933,7 @@ bool table_is_silent(const struct table *t, const struct flow *key)
 	return silent_get(t, t->idx[pos] - 1);
 }
 
-struct table_flow *table_next_silent(struct table *t, size_t *cursor)
+struct table_rec *table_next_silent(struct table *t, size_t *cursor)
 {
 	size_t s = *cursor;
 
@@ -880,10 +956,10 @@ struct table_flow *table_next_silent(struct table *t, size_t *cursor)
 	return NULL;
 }
 
-struct table_flow *table_next(struct table *t, size_t *cursor)
+struct table_rec *table_next(struct table *t, size_t *cursor)
 {
 	for (size_t s = *cursor; s < t->nslots; s++) {
-		struct table_flow *r = slot_rec(t, (uint32_t)s);
+		struct table_rec *r = slot_rec(t, (uint32_t)s);
 
 		if (rec_live(r)) {
 			*cursor = s + 1;
@@ -900,7 +976,7 @@ size_t table_memory(const struct table *t)
 	       t->nchunks * CHUNK_BYTES +
 	       t->chunks_cap * (sizeof(*t->chunks) +
 				2 * CHUNK_WORDS * sizeof(*t->marks)) +
-	       idx_cap(t) * sizeof(*t->idx) +
+	       idx_cap(t) * sizeof(*t->idx) + addr_pool_memory(&t->pool) +
 	       (t->tomb_bits ? ((size_t)1 << t->tomb_bits) : 0) *
 	       sizeof(*t->tombs);
 }

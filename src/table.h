@@ -12,18 +12,25 @@
 
 #include "flow.h"
 
-/* One stored flow. Kept small: at a million flows every byte is a MB.
- * 156 bytes (160 with the 64-bit alignment of struct flow): which dump
- * last saw a record is a bit kept beside the records, not a field in
- * them, and the rate is taken from the stored counters before they are
- * overwritten, so no copy of them is kept. */
+/* The table stores each flow in a compact record (struct table_rec,
+ * private to it: 108 bytes where struct flow is 144, since IPv4 flows
+ * need no 16-byte addresses). Callers hold records by address and read
+ * them through table_view(), which fills this: the flow, and its rate
+ * from the counter deltas. */
 struct table_flow {
-	struct flow f;
+	struct flow f;		/* first: order_record_rate() relies on it */
 	uint32_t sample_ms;	/* ms since the table's epoch, last sample */
 	float bps, pps;		/* rates from the last two samples */
 };
 
 struct table;
+struct table_rec;
+
+/* Fill V from the record R of table T. */
+void table_view(const struct table *t, const struct table_rec *r,
+		struct table_flow *v);
+/* False for a record that was removed (and not reused since). */
+bool table_rec_live(const struct table_rec *r);
 
 struct table *table_new(void);
 void table_free(struct table *t);
@@ -42,7 +49,7 @@ int table_reserve(struct table *t, size_t n);
  * sample is older. Returns the stored flow (valid until the next insert
  * or remove). While a sweep is open, a flow with a tombstone is not
  * brought back (returns NULL). */
-struct table_flow *table_upsert(struct table *t, const struct flow *f,
+struct table_rec *table_upsert(struct table *t, const struct flow *f,
 				uint64_t now_ms);
 /* How the end of a flow will be known. With nf_conntrack_events=2 only
  * the flows created while someone listened carry the kernel's event
@@ -57,19 +64,19 @@ enum table_ends {
 	TABLE_ENDS_REPORTED,	/* an event came: its end will be reported */
 };
 /* table_upsert, saying what the source tells of the flow's events. */
-struct table_flow *table_upsert_ends(struct table *t, const struct flow *f,
+struct table_rec *table_upsert_ends(struct table *t, const struct flow *f,
 				     uint64_t now_ms, enum table_ends ends);
 /* Flows that may end without an event, and whether KEY is one. */
 size_t table_silent_count(const struct table *t);
 bool table_is_silent(const struct table *t, const struct flow *key);
 /* Those flows in storage order, as table_next (same cursor rules). */
-struct table_flow *table_next_silent(struct table *t, size_t *cursor);
+struct table_rec *table_next_silent(struct table *t, size_t *cursor);
 
 /* Remove by key (a DESTROY event or a delete). While a sweep is open a
  * tombstone remembers the key until table_sweep_end. Returns true if it
  * was present. */
 bool table_remove(struct table *t, const struct flow *key);
-struct table_flow *table_find(struct table *t, const struct flow *key);
+struct table_rec *table_find(struct table *t, const struct flow *key);
 /* A hint that F is upserted or looked up soon: start loading its place in
  * the index. Applying a batch, a few flows ahead, hides most of the cache
  * misses of a big index. */
@@ -89,7 +96,7 @@ void table_sweep_cancel(struct table *t);
  * timeout was read. NOW_MS is the time now: records keep 32-bit times,
  * which wrap after 49 days; counted back from now they stay exact for
  * anything written in the last 49 days. */
-uint64_t table_written_ms(const struct table *t, const struct table_flow *r,
+uint64_t table_written_ms(const struct table *t, const struct table_rec *r,
 			  uint64_t now_ms);
 
 /* Monotonic change counter: bumps on every insert, update that changed a
@@ -98,7 +105,7 @@ uint64_t table_version(const struct table *t);
 
 /* Iteration over live flows in storage order: pass *cursor = 0 first;
  * returns NULL at the end. Do not insert or remove while iterating. */
-struct table_flow *table_next(struct table *t, size_t *cursor);
+struct table_rec *table_next(struct table *t, size_t *cursor);
 
 /* Bytes of memory the table holds (records, index, tombstones). */
 size_t table_memory(const struct table *t);

@@ -268,7 +268,8 @@ unsigned act_leave(struct tui *t, int key)
 
 unsigned act_tag(struct tui *t, int key)
 {
-	const struct table_flow *r;
+	const struct table_rec *r;
+	struct table_flow v;
 
 	(void)key;
 	if (t->lv.group != GROUP_NONE) {
@@ -278,7 +279,8 @@ unsigned act_tag(struct tui *t, int key)
 	}
 	if (!(r = listview_rec(&t->lv, t->lv.sel)))
 		return ACT_NONE;
-	listview_tag_toggle(&t->lv, &r->f);
+	table_view(t->m.tbl, r, &v);
+	listview_tag_toggle(&t->lv, &v.f);
 	listview_move(&t->lv, 1);
 	return ACT_REDRAW;
 }

@@ -116,12 +116,12 @@ static bool named_cell(const struct cells *cl, int col, const struct flow *f,
 }
 
 void cell_text(const struct cells *cl, const struct model *m, int col,
-	       const struct table_flow *tf, uint64_t now_ms, char *buf,
-	       size_t len)
+	       const struct table_rec *r, const struct table_flow *tf,
+	       uint64_t now_ms, char *buf, size_t len)
 {
 	const struct column *c = column_get((enum column_id)col);
 	struct column_ctx ctx = {
-		.rate = order_record_rate,	/* tf is a record of m's table */
+		.rate = order_record_rate,	/* tf is a view of m's table */
 		.acct_off = m->acct_off,
 	};
 	struct flow now;
@@ -135,7 +135,7 @@ void cell_text(const struct cells *cl, const struct model *m, int col,
 		/* Counted down since it was read: between reads a row's
 		 * TTL still moves. */
 		now = tf->f;
-		now.timeout = model_ttl(m, tf, now_ms);
+		now.timeout = model_ttl(m, r, &tf->f, now_ms);
 		c->format(buf, len, &now, &ctx);
 		return;
 	}

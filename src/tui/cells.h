@@ -39,9 +39,10 @@ bool col_right(int col);
 /* How a column's cells may be shortened (layout.h). */
 enum layout_kind col_kind(int col);
 
+/* The text of column COL for record R of m's table, whose view is TF. */
 void cell_text(const struct cells *c, const struct model *m, int col,
-	       const struct table_flow *tf, uint64_t now_ms, char *buf,
-	       size_t len);
+	       const struct table_rec *r, const struct table_flow *tf,
+	       uint64_t now_ms, char *buf, size_t len);
 
 /* A group row's cells: key, flows, packets, bytes, share (of total);
  * counters are "-" without accounting. */

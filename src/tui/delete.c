@@ -56,36 +56,46 @@ size_t delete_gather(struct tui *t)
 
 	delete_drop(d);
 	if (lv->ntags && lv->group == GROUP_NONE) {
-		struct table_flow *tag;
+		struct table_rec *tag, *r;
+		struct table_flow v;
 		size_t cur = 0;
 
 		while ((tag = table_next(lv->tags, &cur))) {
-			struct table_flow *tf = table_find(t->m.tbl, &tag->f);
-
+			table_view(lv->tags, tag, &v);
+			r = table_find(t->m.tbl, &v.f);
 			/* Gone since it was tagged: nothing to delete. */
-			if (tf && !victims_push(d, &tf->f, &cap))
+			if (!r)
+				continue;
+			table_view(t->m.tbl, r, &v);
+			if (!victims_push(d, &v.f, &cap))
 				break;
 		}
 	} else if (lv->group != GROUP_NONE) {
 		const struct filter *flt = listview_filter(lv);
 		struct group_key key;
-		struct table_flow *tf;
+		struct table_rec *r;
+		struct table_flow v;
+		const struct flow *f = &v.f;
 		size_t cur = 0;
 
 		if (lv->sel >= lv->ngrows)
 			return 0;
 		key = lv->grows[lv->sel].key;
-		while ((tf = table_next(t->m.tbl, &cur))) {
-			if (!filter_match(flt, &tf->f) ||
+		while ((r = table_next(t->m.tbl, &cur))) {
+			table_view(t->m.tbl, r, &v);
+			if (!filter_match(flt, f) ||
 			    (lv->drill && !group_key_match(lv->drill_by,
-							   &lv->drill_key, &tf->f)) ||
-			    !group_key_match(lv->group, &key, &tf->f))
+							   &lv->drill_key, f)) ||
+			    !group_key_match(lv->group, &key, f))
 				continue;
-			if (!victims_push(d, &tf->f, &cap))
+			if (!victims_push(d, f, &cap))
 				break;
 		}
 	} else if (listview_rec(lv, lv->sel)) {
-		victims_push(d, &listview_rec(lv, lv->sel)->f, &cap);
+		struct table_flow v;
+
+		table_view(t->m.tbl, listview_rec(lv, lv->sel), &v);
+		victims_push(d, &v.f, &cap);
 	}
 	return d->nvictims;
 }

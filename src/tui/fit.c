@@ -32,11 +32,13 @@ void fit_flows(struct layout_col *need, const struct listview *lv,
 				 (col == lv->sort_col),
 		};
 		for (size_t i = lv->top; i < end && i < n; i++) {
-			const struct table_flow *tf = listview_rec(lv, i);
+			const struct table_rec *r = listview_rec(lv, i);
+			struct table_flow tf;
 
-			if (!tf)
+			if (!r)
 				break;
-			cell_text(c, m, col, tf, now_ms, cell, sizeof(cell));
+			table_view(m->tbl, r, &tf);
+			cell_text(c, m, col, r, &tf, now_ms, cell, sizeof(cell));
 			take(&need[k], cell);
 		}
 	}

@@ -112,17 +112,19 @@ static void row_flow(const struct tui *t, int y, size_t i, uint64_t now)
 {
 	const struct geometry *g = &t->geo;
 	const struct listview *lv = &t->lv;
-	const struct table_flow *tf = listview_rec(lv, i);
+	const struct table_rec *r = listview_rec(lv, i);
+	struct table_flow tf;
 	bool sel, tag;
 	int base;
 	char cell[160];
 
 	/* Past the rows a first-screen preview sorted (view_prepare): a
 	 * terminal that grew meanwhile. The next draw has them. */
-	if (!tf)
+	if (!r)
 		return;
+	table_view(t->m.tbl, r, &tf);
 	sel = i == lv->sel;
-	tag = listview_is_tagged(lv, &tf->f);
+	tag = listview_is_tagged(lv, &tf.f);
 	base = screen_attr(sel ? ROLE_SELECTED : tag ? ROLE_TAGGED : ROLE_NORMAL);
 	screen_fill(y, 0, t->geo.cols, base);
 	screen_put(y, 0, 1, tag ? "*" : " ", base, false);
@@ -131,9 +133,10 @@ static void row_flow(const struct tui *t, int y, size_t i, uint64_t now)
 
 		if (!g->colw[c])
 			continue;
-		cell_text(&t->cells, &t->m, col, tf, now, cell, sizeof(cell));
+		cell_text(&t->cells, &t->m, col, r, &tf, now, cell,
+			  sizeof(cell));
 		if (!sel && !tag)
-			attr = screen_attr(cell_role(col, &tf->f));
+			attr = screen_attr(cell_role(col, &tf.f));
 		put_cell(y, g->colx[c], g->colw[c], cell, col_kind(col), attr,
 			 col_right(col));
 	}

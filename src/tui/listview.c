@@ -92,7 +92,7 @@ size_t listview_rows(const struct listview *lv)
 	return lv->group != GROUP_NONE ? lv->ngrows : order_count(&lv->ord);
 }
 
-const struct table_flow *listview_rec(const struct listview *lv, size_t row)
+const struct table_rec *listview_rec(const struct listview *lv, size_t row)
 {
 	return order_at(&lv->ord, row);
 }
@@ -105,11 +105,14 @@ static void remember(struct listview *lv)
 			lv->sel_gkey = lv->grows[lv->sel].key;
 	} else {
 		/* NULL also past the rows of a preview (order_pending). */
-		const struct table_flow *r = order_at(&lv->ord, lv->sel);
+		const struct table_rec *r = order_at(&lv->ord, lv->sel);
+		struct table_flow v;
 
 		lv->sel_valid = r != NULL;
-		if (r)
-			lv->sel_key = r->f;
+		if (r) {
+			table_view(lv->ord.tbl, r, &v);
+			lv->sel_key = v.f;
+		}
 	}
 }
 
@@ -155,10 +158,14 @@ static void order_setup(struct listview *lv, struct order *o)
 
 static bool follow_flow(struct listview *lv, struct model *m)
 {
-	struct table_flow *r = table_find(m->tbl, &lv->sel_key);
+	struct table_rec *r = table_find(m->tbl, &lv->sel_key);
+	struct table_flow v;
 	size_t i;
 
-	if (!r || !order_wants(&lv->ord, &r->f))
+	if (!r)
+		return false;
+	table_view(m->tbl, r, &v);
+	if (!order_wants(&lv->ord, &v.f))
 		return false;
 	i = order_find(&lv->ord, r);
 	if (i == order_count(&lv->ord))
@@ -203,8 +210,8 @@ void listview_collect_begin(struct listview *lv, struct model *m)
 		return;
 	order_init(&m->collect);
 	order_setup(lv, &m->collect);
-	order_begin_top(&m->collect, table_count(m->tbl) + m->collect_hint,
-			COLLECT_TOP);
+	order_begin_top(&m->collect, m->tbl,
+			table_count(m->tbl) + m->collect_hint, COLLECT_TOP);
 	model_collect_start(m);
 }
 
@@ -245,7 +252,8 @@ static bool collect_take(struct listview *lv, struct model *m, bool preview)
  * (order.h) until listview_settle, so that the page is drawn first. */
 static void rebuild(struct listview *lv, struct model *m, bool preview)
 {
-	struct table_flow *tf;
+	struct table_rec *r;
+	struct table_flow tf;
 	size_t cur = 0;
 
 	model_count_reset(m);
@@ -258,18 +266,19 @@ static void rebuild(struct listview *lv, struct model *m, bool preview)
 		lv->grouper = group_new(lv->group);
 		order_clear(&lv->ord);
 	} else if (preview) {
-		order_begin_top(&lv->ord, table_count(m->tbl), lv->top +
-				lv->page + PREVIEW_SLACK);
+		order_begin_top(&lv->ord, m->tbl, table_count(m->tbl),
+				lv->top + lv->page + PREVIEW_SLACK);
 	} else {
-		order_begin(&lv->ord, table_count(m->tbl));
+		order_begin(&lv->ord, m->tbl, table_count(m->tbl));
 	}
 	/* One pass serves the protocol counts and the list (or groups). */
-	while ((tf = table_next(m->tbl, &cur))) {
-		model_count(m, tf);
+	while ((r = table_next(m->tbl, &cur))) {
+		table_view(m->tbl, r, &tf);
+		model_count(m, &tf.f);
 		if (lv->group == GROUP_NONE)
-			order_offer(&lv->ord, tf);
-		else if (lv->grouper && order_wants(&lv->ord, &tf->f))
-			group_add(lv->grouper, &tf->f);
+			order_offer_flow(&lv->ord, r, &tf.f);
+		else if (lv->grouper && order_wants(&lv->ord, &tf.f))
+			group_add(lv->grouper, &tf.f);
 	}
 	if (lv->grouper && listview_groups_summarized(lv)) {
 		const struct fr_dimension *dm =
@@ -416,11 +425,13 @@ struct flow *listview_page_keys(const struct listview *lv, size_t *n)
 	if (!keys)
 		return NULL;
 	for (size_t i = 0; i < count; i++) {
-		const struct table_flow *r = order_at(&lv->ord, from + i);
+		const struct table_rec *r = order_at(&lv->ord, from + i);
+		struct table_flow v;
 
 		if (!r)
 			break;
-		keys[(*n)++] = r->f;
+		table_view(lv->ord.tbl, r, &v);
+		keys[(*n)++] = v.f;
 	}
 	return keys;
 }
@@ -583,6 +594,8 @@ void listview_row_text(const struct listview *lv, const struct cells *c,
 		       const struct model *m, size_t row, uint64_t now_ms,
 		       char *buf, size_t len)
 {
+	const struct table_rec *r;
+	struct table_flow tf;
 	size_t pos = 0;
 	char cell[128];
 
@@ -595,13 +608,14 @@ void listview_row_text(const struct listview *lv, const struct cells *c,
 					 &lv->grows[row].key);
 		return;
 	}
-	if (row >= order_count(&lv->ord) || !order_at(&lv->ord, row))
+	if (row >= order_count(&lv->ord) || !(r = order_at(&lv->ord, row)))
 		return;
+	table_view(m->tbl, r, &tf);
 	for (size_t k = 0; k < lv->ncols && pos + 1 < len; k++) {
 		size_t n;
 
-		cell_text(c, m, lv->cols[k], order_at(&lv->ord, row), now_ms,
-			  cell, sizeof(cell));
+		cell_text(c, m, lv->cols[k], r, &tf, now_ms, cell,
+			  sizeof(cell));
 		n = strlen(cell);
 		if (pos + n + 2 > len)
 			break;

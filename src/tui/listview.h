@@ -74,7 +74,7 @@ void listview_set_filter(struct listview *lv, struct model *m,
 			 struct filter *flt);
 size_t listview_rows(const struct listview *lv);
 /* The record on a row of the flow list (NULL past the end). */
-const struct table_flow *listview_rec(const struct listview *lv, size_t row);
+const struct table_rec *listview_rec(const struct listview *lv, size_t row);
 void listview_select(struct listview *lv, size_t row);
 /* Move the cursor by DELTA rows, kept within the rows. */
 void listview_move(struct listview *lv, long delta);

@@ -42,12 +42,12 @@ void model_count_reset(struct model *m)
 	memset(m->nproto, 0, sizeof(m->nproto));
 }
 
-void model_count(struct model *m, const struct table_flow *tf)
+void model_count(struct model *m, const struct flow *f)
 {
-	m->nproto[model_proto_slot(tf->f.protonum)]++;
+	m->nproto[model_proto_slot(f->protonum)]++;
 }
 
-static void dirty_add(struct model *m, const struct table_flow *r)
+static void dirty_add(struct model *m, const struct table_rec *r)
 {
 	order_changes_add(&m->dirty, r, table_count(m->tbl));
 }
@@ -57,42 +57,45 @@ void model_dirty_clear(struct model *m)
 	order_changes_clear(&m->dirty);
 }
 
-/* A record inserted while the first dump gathers the list. */
-static void collect_offer(struct model *m, const struct table_flow *r)
+/* A record inserted while the first dump gathers the list (its flow F,
+ * as given). */
+static void collect_offer(struct model *m, const struct table_rec *r,
+			  const struct flow *f)
 {
-	if (!order_offer(&m->collect, r) && order_wants(&m->collect, &r->f))
+	if (!order_offer_flow(&m->collect, r, f) &&
+	    order_wants(&m->collect, f))
 		m->collect_failed = true;	/* out of memory */
 }
 
 /* A record changed in place or about to go meanwhile: the gathering
  * puts it right at its end (order_top_fix). */
-static void collect_changed(struct model *m, const struct table_flow *r)
+static void collect_changed(struct model *m, const struct table_rec *r)
 {
 	dirty_add(m, r);
 	order_top_forget(&m->collect, r);
 }
 
-struct table_flow *model_upsert(struct model *m, const struct flow *f,
-				uint64_t now_ms, bool track)
+struct table_rec *model_upsert(struct model *m, const struct flow *f,
+			       uint64_t now_ms, bool track)
 {
 	return model_upsert_ends(m, f, now_ms, track, TABLE_ENDS_KEEP);
 }
 
-struct table_flow *model_upsert_ends(struct model *m, const struct flow *f,
-				     uint64_t now_ms, bool track,
-				     enum table_ends ends)
+struct table_rec *model_upsert_ends(struct model *m, const struct flow *f,
+				    uint64_t now_ms, bool track,
+				    enum table_ends ends)
 {
 	size_t before = table_count(m->tbl);
 	uint64_t v = table_version(m->tbl);
-	struct table_flow *r;
+	struct table_rec *r;
 
 	r = table_upsert_ends(m->tbl, f, now_ms, ends);
 	if (!r)
 		return NULL;
 	if (table_count(m->tbl) != before) {
-		model_count(m, r);
+		model_count(m, f);
 		if (m->collecting)
-			collect_offer(m, r);
+			collect_offer(m, r, f);
 		else
 			dirty_add(m, r);
 	} else if (table_version(m->tbl) == v) {
@@ -109,7 +112,7 @@ struct table_flow *model_upsert_ends(struct model *m, const struct flow *f,
 
 bool model_remove(struct model *m, const struct flow *key)
 {
-	struct table_flow *r = table_find(m->tbl, key);
+	struct table_rec *r = table_find(m->tbl, key);
 	size_t slot;
 
 	if (r) {
@@ -117,23 +120,24 @@ bool model_remove(struct model *m, const struct flow *key)
 			collect_changed(m, r);
 		else
 			dirty_add(m, r);
-		slot = model_proto_slot(r->f.protonum);
+		/* The key's protocol is the record's: part of the key. */
+		slot = model_proto_slot(key->protonum);
 		if (m->nproto[slot])
 			m->nproto[slot]--;
 	}
 	return table_remove(m->tbl, key);
 }
 
-uint32_t model_ttl(const struct model *m, const struct table_flow *tf,
-		   uint64_t now_ms)
+uint32_t model_ttl(const struct model *m, const struct table_rec *r,
+		   const struct flow *f, uint64_t now_ms)
 {
 	uint64_t read, gone;
 
-	if (!(tf->f.has & FLOW_HAS_TIMEOUT))
-		return tf->f.timeout;
-	read = table_written_ms(m->tbl, tf, now_ms);
+	if (!(f->has & FLOW_HAS_TIMEOUT))
+		return f->timeout;
+	read = table_written_ms(m->tbl, r, now_ms);
 	gone = now_ms > read ? (now_ms - read) / 1000 : 0;
-	return gone >= tf->f.timeout ? 0 : tf->f.timeout - (uint32_t)gone;
+	return gone >= f->timeout ? 0 : f->timeout - (uint32_t)gone;
 }
 
 void model_collect_start(struct model *m)

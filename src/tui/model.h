@@ -34,21 +34,22 @@ int model_init(struct model *m);
 void model_free(struct model *m);
 /* Insert or update a flow. TRACK: a change in place is recorded for the
  * view (a dump's are not: its end rebuilds the view). */
-struct table_flow *model_upsert(struct model *m, const struct flow *f,
-				uint64_t now_ms, bool track);
+struct table_rec *model_upsert(struct model *m, const struct flow *f,
+			       uint64_t now_ms, bool track);
 /* The same, saying what the read tells of the flow's events (table.h:
  * which flows may end without one). */
-struct table_flow *model_upsert_ends(struct model *m, const struct flow *f,
-				     uint64_t now_ms, bool track,
-				     enum table_ends ends);
+struct table_rec *model_upsert_ends(struct model *m, const struct flow *f,
+				    uint64_t now_ms, bool track,
+				    enum table_ends ends);
 bool model_remove(struct model *m, const struct flow *key);
-/* TTL of a flow at NOW: the stored one counted down since it was read. */
-uint32_t model_ttl(const struct model *m, const struct table_flow *tf,
-		   uint64_t now_ms);
+/* TTL of a flow at NOW: the stored one counted down since it was read
+ * (R the record, F its flow). */
+uint32_t model_ttl(const struct model *m, const struct table_rec *r,
+		   const struct flow *f, uint64_t now_ms);
 size_t model_proto_slot(uint8_t protonum);
 /* Per-protocol counts, recounted by a pass over the table. */
 void model_count_reset(struct model *m);
-void model_count(struct model *m, const struct table_flow *tf);
+void model_count(struct model *m, const struct flow *f);
 void model_dirty_clear(struct model *m);
 /* The gathering of the first dump: m->collect set up by the caller
  * (order_set, order_begin_top), then started; dropped when the view's

@@ -12,20 +12,22 @@
 
 /* ---- gathering ---- */
 
-/* A copy of the flow with its TTL as of now, for counting. */
+/* The flow of R with its TTL as of now, for counting. */
 static const struct flow *flow_now(const struct model *m,
-				   const struct table_flow *tf,
+				   const struct table_rec *r,
 				   uint64_t now_ms, struct flow *tmp)
 {
-	*tmp = tf->f;
-	tmp->timeout = model_ttl(m, tf, now_ms);
+	uint32_t ttl = model_ttl(m, r, tmp, now_ms);
+
+	tmp->timeout = ttl;
 	return tmp;
 }
 
 static void gather_pressure(struct reports *v, const struct model *m,
 			    const struct filter *flt)
 {
-	struct table_flow *tf;
+	struct table_rec *r;
+	struct table_flow tf;
 	size_t cur = 0;
 
 	if (!v->pf_ok) {
@@ -34,10 +36,29 @@ static void gather_pressure(struct reports *v, const struct model *m,
 		v->pf_ok = true;
 	}
 	pressure_flows_reset(&v->pf);
-	while ((tf = table_next(m->tbl, &cur)))
-		if (filter_match(flt, &tf->f))
-			pressure_flows_add(&v->pf, &tf->f);
+	while ((r = table_next(m->tbl, &cur))) {
+		table_view(m->tbl, r, &tf);
+		if (filter_match(flt, &tf.f))
+			pressure_flows_add(&v->pf, &tf.f);
+	}
 	v->buckets = source_sysctl("nf_conntrack_buckets");
+}
+
+/* The table's flows that FLT matches, counted in v->to with their TTL
+ * as of now. */
+static void count_timeouts(struct reports *v, const struct model *m,
+			   const struct filter *flt, uint64_t now_ms)
+{
+	struct table_rec *r;
+	struct table_flow tf;
+	size_t cur = 0;
+
+	while ((r = table_next(m->tbl, &cur))) {
+		table_view(m->tbl, r, &tf);
+		if (filter_match(flt, &tf.f))
+			timeouts_add_flow(&v->to,
+					  flow_now(m, r, now_ms, &tf.f));
+	}
 }
 
 static void gather_timeouts(struct reports *v, const struct model *m,
@@ -45,14 +66,9 @@ static void gather_timeouts(struct reports *v, const struct model *m,
 {
 	struct ctop_err err = { 0 };
 	struct report_items it = { 0 };
-	struct table_flow *tf;
-	struct flow tmp;
-	size_t cur = 0;
 
 	timeouts_read(&v->to, NULL);
-	while ((tf = table_next(m->tbl, &cur)))
-		if (filter_match(flt, &tf->f))
-			timeouts_add_flow(&v->to, flow_now(m, tf, now_ms, &tmp));
+	count_timeouts(v, m, flt, now_ms);
 	/* The capacity of the old array is not kept: start afresh. */
 	free(v->pol);
 	v->pol_err[0] = '\0';
@@ -82,9 +98,6 @@ static void gather_recorded_timeouts(struct reports *v, const struct model *m,
 				     const struct filter *flt,
 				     const struct timeline *tl, uint64_t now_ms)
 {
-	struct table_flow *tf;
-	struct flow tmp;
-	size_t cur = 0;
 	char when[32];
 	int r;
 
@@ -105,10 +118,7 @@ static void gather_recorded_timeouts(struct reports *v, const struct model *m,
 	}
 	v->to = v->rec.to;
 	if (tl->has_table) {
-		while ((tf = table_next(m->tbl, &cur)))
-			if (filter_match(flt, &tf->f))
-				timeouts_add_flow(&v->to,
-						  flow_now(m, tf, now_ms, &tmp));
+		count_timeouts(v, m, flt, now_ms);
 	} else {
 		for (size_t i = 0; i < v->to.n; i++)
 			v->to.rows[i].counted = false;

@@ -19,7 +19,8 @@
 /* The next N flows of the set, going round. Returns how many. */
 static size_t next_keys(struct sync *s, struct flow *keys, size_t n)
 {
-	struct table_flow *r;
+	struct table_rec *r;
+	struct table_flow v;
 	bool wrapped = false;
 	size_t got = 0;
 
@@ -32,7 +33,8 @@ static size_t next_keys(struct sync *s, struct flow *keys, size_t n)
 			s->silent_cursor = 0;
 			continue;
 		}
-		keys[got++] = r->f;
+		table_view(s->m->tbl, r, &v);
+		keys[got++] = v.f;
 	}
 	return got;
 }

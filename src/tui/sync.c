@@ -66,8 +66,8 @@
 /* ---- events ---- */
 
 /* follow.c applies the rules; these hooks keep the view in step. */
-static struct table_flow *hook_upsert(void *ctx, const struct flow *f,
-				      uint64_t now_ms, enum table_ends ends)
+static struct table_rec *hook_upsert(void *ctx, const struct flow *f,
+				     uint64_t now_ms, enum table_ends ends)
 {
 	return model_upsert_ends(ctx, f, now_ms, true, ends);
 }

@@ -132,7 +132,7 @@ static void test_time_wraps_after_49_days(void **state)
 	struct expiry_scan sc = { 0 };
 	uint64_t later = T0 + (1ULL << 32) + 5000;
 	struct flow f = mk(2000, 120), out[4];
-	struct table_flow *r;
+	struct table_rec *r;
 
 	(void)state;
 	r = table_upsert(t, &f, later);

@@ -68,9 +68,13 @@ static int teardown(void **state)
 static bool has(struct fixture *fx, uint16_t sport, uint32_t id)
 {
 	struct flow k = mk(sport, id);
-	struct table_flow *r = table_find(fx->t, &k);
+	struct table_rec *r = table_find(fx->t, &k);
+	struct table_flow v;
 
-	return r && r->f.id == id;
+	if (!r)
+		return false;
+	table_view(fx->t, r, &v);
+	return v.f.id == id;
 }
 
 static void test_new_update_destroy(void **state)
@@ -179,8 +183,8 @@ struct calls {
 	int upserts, removes;
 };
 
-static struct table_flow *count_upsert(void *ctx, const struct flow *f,
-				       uint64_t now_ms, enum table_ends ends)
+static struct table_rec *count_upsert(void *ctx, const struct flow *f,
+				      uint64_t now_ms, enum table_ends ends)
 {
 	struct calls *c = ctx;
 

@@ -99,12 +99,20 @@ static void first_dump(struct tui *t, unsigned n)
 	listview_scroll(&t->lv, (size_t)t->geo.list_h);
 }
 
-static unsigned sel_n(const struct tui *t)
+/* The conntrack id of the flow at ROW. */
+static unsigned row_id(const struct tui *t, size_t row)
 {
-	const struct table_flow *r = listview_rec(&t->lv, t->lv.sel);
+	const struct table_rec *r = listview_rec(&t->lv, row);
+	struct table_flow v;
 
 	assert_non_null(r);
-	return r->f.id;
+	table_view(t->m.tbl, r, &v);
+	return v.f.id;
+}
+
+static unsigned sel_n(const struct tui *t)
+{
+	return row_id(t, t->lv.sel);
 }
 
 /* ---- the model ---- */
@@ -147,18 +155,18 @@ static void test_model_ttl_counts_down(void **state)
 	struct fixture *fx = *state;
 	struct model *m = &fx->t.m;
 	struct flow f = flow_n(1, FLOW_P_TCP);
-	struct table_flow *r = model_upsert(m, &f, 5000, true);
+	struct table_rec *r = model_upsert(m, &f, 5000, true);
 
 	assert_non_null(r);
-	assert_int_equal(model_ttl(m, r, 5000), 100);
-	assert_int_equal(model_ttl(m, r, 5999), 100);
-	assert_int_equal(model_ttl(m, r, 35000), 70);
-	assert_int_equal(model_ttl(m, r, 500000), 0);
+	assert_int_equal(model_ttl(m, r, &f, 5000), 100);
+	assert_int_equal(model_ttl(m, r, &f, 5999), 100);
+	assert_int_equal(model_ttl(m, r, &f, 35000), 70);
+	assert_int_equal(model_ttl(m, r, &f, 500000), 0);
 	/* Without a timeout there is nothing to count down. */
 	f.has &= ~FLOW_HAS_TIMEOUT;
 	f.timeout = 0;
 	r = model_upsert(m, &f, 5000, true);
-	assert_int_equal(model_ttl(m, r, 99000), 0);
+	assert_int_equal(model_ttl(m, r, &f, 99000), 0);
 }
 
 static void test_first_dump_gathered(void **state)
@@ -182,7 +190,7 @@ static void test_first_dump_gathered(void **state)
 	assert_false(t->m.collecting);
 	assert_int_equal(listview_rows(&t->lv), 9);
 	for (size_t i = 0; i < 9; i++)
-		assert_int_equal(listview_rec(&t->lv, i)->f.id, i + 1);
+		assert_int_equal(row_id(t, i), i + 1);
 	assert_int_equal(t->m.nproto[PROTO_TCP], 9);
 }
 
@@ -239,7 +247,7 @@ static void test_keys_move_sort_invert(void **state)
 	keys_dispatch(t, 'I');
 	assert_true(t->lv.sort_rev);
 	session_update(t);
-	assert_int_equal(listview_rec(&t->lv, 0)->f.id, 8);
+	assert_int_equal(row_id(t, 0), 8);
 }
 
 static void test_keys_group_drill_tag(void **state)
