@@ -49,7 +49,8 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 # Every fuzz harness is also a unit test replaying its inputs (see fuzz).
 FUZZ_NAMES := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_REPLAY := $(FUZZ_NAMES:%=$(O)/tests/test_fuzz_%)
-TOOLS := $(O)/tests/ctload $(O)/bench/mnldump $(O)/bench/frgen $(O)/bench/ctget
+TOOLS := $(O)/tests/ctload $(O)/bench/mnldump $(O)/bench/frgen $(O)/bench/ctget \
+	$(O)/bench/order
 
 # Debian packages: build, tests (kernel, tmux), benchmarks.
 DEB_BUILD := gcc make pkg-config libmnl-dev libncurses-dev libcmocka-dev
@@ -111,6 +112,10 @@ $(O)/bench/frgen: bench/frgen.c $(O)/libctop.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libctop.a $(LIBS)
 
 $(O)/bench/ctget: bench/ctget.c $(O)/libctop.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libctop.a $(LIBS)
+
+$(O)/bench/order: bench/order.c $(O)/libctop.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libctop.a $(LIBS)
 

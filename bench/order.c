@@ -1,0 +1,200 @@
+/* The screen's model without a kernel: N flows (default 1,000,000) in a
+ * table, and the sorted list over them, timed and measured.
+ *
+ *   build/bench/order [N]
+ *
+ * The flows are made like ctload's mix: 88 % IPv4 (a tenth of them SNAT'd,
+ * with other reply addresses), 12 % IPv6, N/50 sources, counters and
+ * timeouts set. Printed: the table's bytes per flow (table_memory) and
+ * the list's; the time to fill the table, to look every flow up, to sort
+ * the whole list by source, TTL, bytes and rate (a full rebuild, best of
+ * 3), to rebuild it with a filter, and to bring it up to date after 200
+ * flows changed (order_update, best of 3). Only the model's public API
+ * is used, so the same file measures any revision of it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../src/clock.h"
+#include "../src/filter.h"
+#include "../src/order.h"
+#include "../src/table.h"
+
+static uint64_t mix64(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ull;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
+static void put4(union flow_addr *a, uint32_t v)
+{
+	memset(a, 0, sizeof(*a));
+	a->b[0] = (uint8_t)(v >> 24);
+	a->b[1] = (uint8_t)(v >> 16);
+	a->b[2] = (uint8_t)(v >> 8);
+	a->b[3] = (uint8_t)v;
+}
+
+static void put6(union flow_addr *a, uint16_t head, uint32_t v)
+{
+	memset(a, 0, sizeof(*a));
+	a->b[0] = (uint8_t)(head >> 8);
+	a->b[1] = (uint8_t)head;
+	a->b[12] = (uint8_t)(v >> 24);
+	a->b[13] = (uint8_t)(v >> 16);
+	a->b[14] = (uint8_t)(v >> 8);
+	a->b[15] = (uint8_t)v;
+}
+
+static void make_flow(size_t i, size_t n, struct flow *f)
+{
+	uint64_t r = mix64(i);
+	uint32_t src = (uint32_t)(i % (n / 50 + 1)) + 1;
+	uint32_t j = (uint32_t)(i / (n / 50 + 1));
+	bool v6 = r % 100 < 12;
+
+	memset(f, 0, sizeof(*f));
+	f->family = v6 ? FLOW_IPV6 : FLOW_IPV4;
+	f->protonum = (r >> 8) % 3 ? FLOW_P_TCP : FLOW_P_UDP;
+	if (v6) {
+		put6(&f->orig.src, 0xfd00, src);
+		put6(&f->orig.dst, 0x2001, j / 60000 + 1);
+	} else {
+		put4(&f->orig.src, 0x0a000000u | src);
+		put4(&f->orig.dst, 0xac100001u + j / 60000);
+	}
+	f->orig.sport = (uint16_t)(1024 + j % 60000);
+	f->orig.dport = (uint16_t)(r >> 16 & 1 ? 443 : 80);
+	f->reply.src = f->orig.dst;
+	f->reply.dst = f->orig.src;
+	f->reply.sport = f->orig.dport;
+	f->reply.dport = f->orig.sport;
+	if (!v6 && (r >> 20) % 10 == 0)
+		put4(&f->reply.dst, 0x64400000u + src);	/* SNAT */
+	f->state = 3;
+	f->status = FLOW_S_ASSURED | FLOW_S_SEEN_REPLY;
+	f->timeout = (uint32_t)(r >> 24) % 432000;
+	f->orig_packets = (r >> 32) % 1000;
+	f->orig_bytes = f->orig_packets * 700;
+	f->reply_packets = f->orig_packets / 2;
+	f->reply_bytes = f->reply_packets * 60;
+	f->id = (uint32_t)(r >> 40);
+	f->has = FLOW_HAS_STATE | FLOW_HAS_COUNTERS | FLOW_HAS_TIMEOUT;
+}
+
+static double ms_since(uint64_t t0)
+{
+	return (double)(clock_monotonic_ns() - t0) / 1e6;
+}
+
+/* Best of 3 full rebuilds of O over T. */
+static double rebuild_ms(struct order *o, struct table *t)
+{
+	double best = 0;
+
+	for (int k = 0; k < 3; k++) {
+		uint64_t t0 = clock_monotonic_ns();
+		double ms;
+
+		if (order_rebuild(o, t)) {
+			fprintf(stderr, "order: out of memory\n");
+			exit(1);
+		}
+		ms = ms_since(t0);
+		if (!k || ms < best)
+			best = ms;
+	}
+	return best;
+}
+
+int main(int argc, char **argv)
+{
+	size_t n = argc > 1 ? strtoul(argv[1], NULL, 10) : 1000000;
+	static const struct { int col; const char *name; } cols[] = {
+		{ COL_SRC, "src" }, { COL_TTL, "ttl" },
+		{ COL_BYTES, "bytes" }, { COL_RATE, "rate" },
+	};
+	struct table *t = table_new();
+	struct order_spec spec;
+	struct order o;
+	struct filter_error fe;
+	struct filter *tcp = filter_compile("tcp", &fe);
+	struct flow f;
+	uint64_t t0;
+	size_t found = 0;
+	double best = 0;
+
+	if (!t || !tcp || n < 1000) {
+		fprintf(stderr, "usage: order [N >= 1000]\n");
+		return 2;
+	}
+	t0 = clock_monotonic_ns();
+	for (size_t i = 0; i < n; i++) {
+		make_flow(i, n, &f);
+		if (!table_upsert(t, &f, 1000)) {
+			fprintf(stderr, "order: upsert failed at %zu\n", i);
+			return 1;
+		}
+	}
+	printf("flows                 %zu (%zu in the table)\n", n,
+	       table_count(t));
+	printf("fill                  %.0f ms\n", ms_since(t0));
+	t0 = clock_monotonic_ns();
+	for (size_t i = 0; i < n; i++) {
+		make_flow(i, n, &f);
+		found += table_find(t, &f) != NULL;
+	}
+	printf("find all              %.0f ms (%zu found)\n", ms_since(t0),
+	       found);
+	/* A second sample a second later, so that rates are not all 0. */
+	for (size_t i = 0; i < n; i += 3) {
+		make_flow(i, n, &f);
+		f.orig_bytes += (i % 7) * 1000;
+		table_upsert(t, &f, 2000);
+	}
+	printf("table                 %.1f bytes/flow\n",
+	       (double)table_memory(t) / (double)table_count(t));
+
+	order_init(&o);
+	for (size_t c = 0; c < sizeof(cols) / sizeof(cols[0]); c++) {
+		order_spec_init(&spec, cols[c].col, c == 3, clock_realtime_ns());
+		order_set(&o, &spec, NULL, NULL, NULL);
+		printf("sort by %-13s %.0f ms\n", cols[c].name, rebuild_ms(&o, t));
+	}
+	printf("list                  %.1f bytes/flow (%zu rows)\n",
+	       (double)o.cap * sizeof(*o.v) / (double)table_count(t),
+	       order_count(&o));
+	order_spec_init(&spec, COL_SRC, false, clock_realtime_ns());
+	order_set(&o, &spec, tcp, NULL, NULL);
+	printf("filter tcp, by src    %.0f ms (%zu rows)\n", rebuild_ms(&o, t),
+	       order_count(&o));
+	order_set(&o, &spec, NULL, NULL, NULL);
+	rebuild_ms(&o, t);
+	for (int k = 0; k < 3; k++) {
+		struct order_changes ch = { 0 };
+		double ms;
+
+		t0 = clock_monotonic_ns();
+		for (size_t i = 0; i < 200; i++) {
+			make_flow((i * 4999 + (size_t)k) % n, n, &f);
+			f.timeout = 1 + (uint32_t)i;
+			order_changes_add(&ch, table_upsert(t, &f, 3000 + k),
+					  table_count(t));
+		}
+		if (order_update(&o, &ch)) {
+			fprintf(stderr, "order: update failed\n");
+			return 1;
+		}
+		ms = ms_since(t0);
+		if (!k || ms < best)
+			best = ms;
+		order_changes_free(&ch);
+	}
+	printf("200 changes, update   %.2f ms\n", best);
+	order_free(&o);
+	filter_free(tcp);
+	table_free(t);
+	return 0;
+}
