@@ -1,7 +1,7 @@
 /* A flight recording (ctop -w) read as ctop -R reads one: the header
  * checked, the records indexed up to the last whole one, every summary
- * and timeouts record decoded, the table rebuilt at the end and in the
- * middle. */
+ * and timeouts record decoded, the expectations of the middle, the table
+ * rebuilt at the end and in the middle. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,9 +75,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (f.n) {
 		struct fr_timeouts ft;
+		struct expectation *e;
+		size_t ne;
 
 		if (fr_file_timeouts_at(&f, f.rec[f.n / 2].time_ns, &ft) == 1)
 			fr_timeouts_free(&ft);
+		if (fr_file_expect_at(&f, f.rec[f.n / 2].time_ns, &e, &ne) == 1) {
+			for (size_t k = 0; k < ne; k++)
+				n += (long)strlen(e[k].helper) + e[k].family;
+			free(e);
+		}
 	}
 	fr_file_table_at(&f, UINT64_MAX, &at, count, &n, &err);
 	if (f.n)

@@ -257,6 +257,53 @@ void fr_put_timeouts(struct fr_buf *b, uint64_t time_ns,
 	record_end(b);
 }
 
+/* ---- expectations ---- */
+
+static void put_tuple(struct fr_buf *b, const struct flow_tuple *t,
+		      size_t alen);
+
+/* A family the tuples can hold, or 0 (no address bytes follow). */
+static uint8_t tuple_family(uint8_t family)
+{
+	return family == FLOW_IPV4 || family == FLOW_IPV6 ? family : 0;
+}
+
+static void put_expect_tuple(struct fr_buf *b, uint8_t family,
+			     const struct flow_tuple *t)
+{
+	put_tuple(b, t, family ? flow_addr_len(family) : 0);
+}
+
+void fr_put_expect(struct fr_buf *b, uint64_t time_ns,
+		   const struct expectation *e, size_t n, bool no_timeouts)
+{
+	if (n > UINT32_MAX)
+		n = UINT32_MAX;
+	record_begin(b, FR_EXPECT, time_ns);
+	put(b, n, 4);
+	for (size_t i = 0; i < n; i++) {
+		const struct expectation *x = &e[i];
+		uint8_t mf = tuple_family(x->master_family);
+		uint8_t f = tuple_family(x->family);
+
+		put(b, mf, 1);
+		put(b, x->master_protonum, 1);
+		put_expect_tuple(b, mf, &x->master);
+		put(b, f, 1);
+		put(b, x->protonum, 1);
+		put_expect_tuple(b, f, &x->tuple);
+		put_expect_tuple(b, f, &x->mask);
+		put(b, no_timeouts ? 0 : x->timeout, 4);
+		put(b, x->id, 4);
+		put(b, x->flags, 4);
+		put(b, x->klass, 4);
+		put(b, x->zone, 2);
+		put_name(b, x->helper);
+		put_name(b, x->fn);
+	}
+	record_end(b);
+}
+
 size_t fr_body_offset(const struct fr_buf *b)
 {
 	/* frame (8), type (1), time (8) */
@@ -672,6 +719,65 @@ int fr_get_timeouts(const uint8_t *p, size_t reclen, struct fr_timeouts *t)
 		fr_timeouts_free(t);
 		return -1;
 	}
+	return 0;
+}
+
+static void get_tuple(struct in *in, struct flow_tuple *t, size_t alen);
+
+/* An address length for a family a tuple may carry: 0 for none. */
+static size_t expect_alen(struct in *in, uint8_t family)
+{
+	if (family && family != FLOW_IPV4 && family != FLOW_IPV6)
+		in->bad = true;
+	return family == FLOW_IPV4 || family == FLOW_IPV6 ?
+	       flow_addr_len(family) : 0;
+}
+
+int fr_get_expect(const uint8_t *p, size_t reclen, uint64_t *time_ns,
+		  struct expectation **e, size_t *n)
+{
+	struct in in = { p + FR_FRAME_LEN, p + reclen, false };
+	struct expectation *v;
+	size_t count;
+
+	*e = NULL;
+	*n = 0;
+	if (get(&in, 1) != FR_EXPECT)
+		return -1;
+	*time_ns = get(&in, 8);
+	count = (size_t)get(&in, 4);
+	/* Each takes 40 bytes at least: a count past that is corruption. */
+	if (in.bad || count > (size_t)(in.end - in.p) / 40)
+		return -1;
+	if (!(v = calloc(count ? count : 1, sizeof(*v))))
+		return -1;
+	for (size_t i = 0; i < count && !in.bad; i++) {
+		struct expectation *x = &v[i];
+
+		size_t alen;
+
+		x->master_family = (uint8_t)get(&in, 1);
+		x->master_protonum = (uint8_t)get(&in, 1);
+		get_tuple(&in, &x->master, expect_alen(&in, x->master_family));
+		x->family = (uint8_t)get(&in, 1);
+		x->protonum = (uint8_t)get(&in, 1);
+		alen = expect_alen(&in, x->family);
+		get_tuple(&in, &x->tuple, alen);
+		get_tuple(&in, &x->mask, alen);
+		x->timeout = (uint32_t)get(&in, 4);
+		x->id = (uint32_t)get(&in, 4);
+		x->flags = (uint32_t)get(&in, 4);
+		x->klass = (uint32_t)get(&in, 4);
+		x->zone = (uint16_t)get(&in, 2);
+		get_name(&in, x->helper, sizeof(x->helper) - 1);
+		get_name(&in, x->fn, sizeof(x->fn) - 1);
+	}
+	if (in.bad) {
+		free(v);
+		return -1;
+	}
+	*e = v;
+	*n = count;
 	return 0;
 }
 

@@ -23,6 +23,8 @@
  *    of flows gone). Each file's first full record is a key table.
  *  FR_TIMEOUTS, at the start of a file and whenever they change: the
  *    kernel's timeout sysctls and cttimeout policies, for the T view.
+ *  FR_EXPECT, likewise: the expectation table, for the E view (a change
+ *    of timeouts alone writes none: they count down from the record).
  *
  * A reader skips a record of a type it does not know (by its length), so
  * a new type needs no new version; the version changes when a known
@@ -51,7 +53,7 @@
  * 16 million flows fits). */
 #define FR_RECORD_MAX		(1u << 30)
 
-enum fr_type { FR_SUMMARY = 1, FR_FULL = 2, FR_TIMEOUTS = 3 };
+enum fr_type { FR_SUMMARY = 1, FR_FULL = 2, FR_TIMEOUTS = 3, FR_EXPECT = 4 };
 
 /* The summary's dimensions, in file order. */
 enum fr_dim { FR_DIM_SRC, FR_DIM_DST, FR_DIM_DPORT, FR_DIM_STATE,
@@ -117,6 +119,11 @@ void fr_full_end(struct fr_buf *b);
 void fr_put_timeouts(struct fr_buf *b, uint64_t time_ns,
 		     const struct timeouts *to, bool have_policies,
 		     const struct timeout_policy *pol, size_t npol);
+/* An expectations record: the N expectations of E. With NO_TIMEOUTS
+ * their timeouts are written as 0 (what a writer compares, to write a
+ * record only when the table changed otherwise). */
+void fr_put_expect(struct fr_buf *b, uint64_t time_ns,
+		   const struct expectation *e, size_t n, bool no_timeouts);
 /* Where the body of the last record in b starts (after type and time),
  * to compare a record with the previous one of its kind. */
 size_t fr_body_offset(const struct fr_buf *b);
@@ -162,6 +169,11 @@ struct fr_timeouts {
 /* 0, or -1 when malformed or out of memory (*t then empty). */
 int fr_get_timeouts(const uint8_t *p, size_t reclen, struct fr_timeouts *t);
 void fr_timeouts_free(struct fr_timeouts *t);
+
+/* A checked expectations record into a malloc'd array (*e, *n; free
+ * it), timeouts as written: 0, or -1 when malformed or out of memory. */
+int fr_get_expect(const uint8_t *p, size_t reclen, uint64_t *time_ns,
+		  struct expectation **e, size_t *n);
 
 /* Items of a checked full record, one by one. */
 struct fr_full_reader {

@@ -107,7 +107,8 @@ static int index_type(const struct fr_file *f, enum fr_type type,
 static int index_summaries(struct fr_file *f)
 {
 	return index_type(f, FR_SUMMARY, &f->summ, &f->nsumm) ||
-	       index_type(f, FR_TIMEOUTS, &f->tmo, &f->ntmo);
+	       index_type(f, FR_TIMEOUTS, &f->tmo, &f->ntmo) ||
+	       index_type(f, FR_EXPECT, &f->exp, &f->nexp);
 }
 
 /* Check the header and index the records of f->map. */
@@ -183,6 +184,7 @@ void fr_file_close(struct fr_file *f)
 	free(f->rec);
 	free(f->summ);
 	free(f->tmo);
+	free(f->exp);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -237,6 +239,27 @@ int fr_file_summary(const struct fr_file *f, size_t i, struct fr_summary *s)
 	const struct fr_entry *e = &f->rec[f->summ[i]];
 
 	return fr_get_summary(f->map + e->off, e->len, s);
+}
+
+int fr_file_expect_at(const struct fr_file *f, uint64_t t,
+		      struct expectation **e, size_t *n)
+{
+	long i = last_at(f, f->exp, f->nexp, t);
+	const struct fr_entry *r;
+	uint64_t rec_ns, age;
+
+	*e = NULL;
+	*n = 0;
+	if (i < 0)
+		return 0;
+	r = &f->rec[f->exp[i]];
+	if (fr_get_expect(f->map + r->off, r->len, &rec_ns, e, n))
+		return -1;
+	age = t > rec_ns ? (t - rec_ns) / 1000000000u : 0;
+	for (size_t k = 0; k < *n; k++)
+		(*e)[k].timeout = (*e)[k].timeout > age ?
+				  (*e)[k].timeout - (uint32_t)age : 0;
+	return 1;
 }
 
 /* ---- the table at an instant ---- */

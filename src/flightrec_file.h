@@ -28,6 +28,7 @@ struct fr_file {
 	size_t n;
 	size_t *summ, nsumm;	/* the summaries' places in rec */
 	size_t *tmo, ntmo;	/* the timeouts records' places in rec */
+	size_t *exp, nexp;	/* the expectations records' places */
 	size_t good_end;	/* bytes up to the end of the last whole record */
 	unsigned int version;	/* of the file's header */
 	char warning[256];	/* "" when every byte was read */
@@ -59,6 +60,13 @@ int fr_file_summary(const struct fr_file *f, size_t i, struct fr_summary *s);
  * with fr_timeouts_free after 1. */
 int fr_file_timeouts_at(const struct fr_file *f, uint64_t t,
 			struct fr_timeouts *out);
+
+/* The expectations in force at T (the last such record at or before
+ * it), their timeouts counted down to T, into a malloc'd array: 1, 0
+ * when none was recorded by then, -1 on a damaged record or out of
+ * memory. */
+int fr_file_expect_at(const struct fr_file *f, uint64_t t,
+		      struct expectation **e, size_t *n);
 
 /* Whether a table can be rebuilt at T (a key table was recorded at or
  * before it), and the time of the full record it would be as of. */

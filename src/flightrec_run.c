@@ -377,6 +377,31 @@ out:
 	return r;
 }
 
+/* ---- --expect at an instant ---- */
+
+static int expect_at(const struct cli *cli, const struct fr_file *f,
+		     uint64_t t, struct ctop_err *err)
+{
+	struct expectation *e;
+	size_t n;
+	char a[32];
+	int r = fr_file_expect_at(f, t, &e, &n);
+
+	if (r <= 0) {
+		timeparse_format(a, sizeof(a), t);
+		return r < 0 ? err_set(err, CTOP_EXIT_RUNTIME, "a damaged expectations record") :
+		       err_set(err, CTOP_EXIT_RUNTIME,
+			       "no expectations recorded at or before %s (recorded by an older ctop, the kernel refused the dump, or the recording starts later)",
+			       a);
+	}
+	if (cli->format == BATCH_JSON)
+		report_expect_json(stdout, t, NULL, e, n);
+	else
+		report_expect_text(stdout, e, n);
+	free(e);
+	return 0;
+}
+
 /* ---- a time series ---- */
 
 static void series_head(const struct cli *cli, unsigned int top)
@@ -506,10 +531,7 @@ static int check(const struct cli *cli, const struct filter *flt,
 	    (cli->group != GROUP_NONE || cli->sort_set || cli->stats ||
 	     cli->metrics || cli->format == BATCH_CSV))
 		return err_set(err, CTOP_EXIT_USAGE,
-			       "--timeouts on a recording writes text or json; -g, -s, --stats and metrics do not apply");
-	if (cli->expect)
-		return err_set(err, CTOP_EXIT_RUNTIME,
-			       "expectations are not recorded: --expect needs the live kernel");
+			       "--timeouts and --expect on a recording write text or json; -g, -s, --stats and metrics do not apply");
 	if ((cli->stats || cli->metrics) && filtered)
 		return err_set(err, CTOP_EXIT_USAGE,
 			       "--stats on a recording reads its summaries, which no filter can narrow");
@@ -553,6 +575,10 @@ int flightrec_run(const struct cli *cli, const struct filter *flt,
 	}
 	if (cli->timeouts) {
 		r = timeouts_at(cli, &f, t, flt, err);
+		goto out;
+	}
+	if (cli->expect) {
+		r = expect_at(cli, &f, t, err);
 		goto out;
 	}
 	if (!(out = writer(cli))) {

@@ -57,6 +57,9 @@ struct recorder {
 	struct report_items pol;
 	uint8_t *tmo_last;		/* body of the timeouts last written */
 	size_t tmo_len;			/* 0: none in this file yet */
+	struct report_items exps;
+	uint8_t *exp_last;		/* expectations last written, their */
+	size_t exp_len;			/* timeouts zeroed; 0: none yet */
 };
 
 static int write_all(int fd, const uint8_t *p, size_t len)
@@ -94,7 +97,7 @@ static int file_open(struct recorder *r, const char *path, bool trunc,
 	r->size = (uint64_t)st.st_size;
 	r->have_prev = false;
 	r->nprev = 0;
-	r->tmo_len = 0;
+	r->tmo_len = r->exp_len = 0;
 	if (r->size == 0) {
 		r->buf.len = 0;
 		fr_put_header(&r->buf);
@@ -233,13 +236,34 @@ static int summarize(struct recorder *r, uint64_t now_ns, uint32_t interval_ms,
 /* The timeouts as the T view shows them, written when they differ from
  * the last ones in this file: about 35 sysctl reads and one policy dump
  * an interval, and a record only at the start and after a change. */
+/* Whether the record just put in r->buf differs from the body kept in
+ * *last (then kept instead): 1, 0 (the buffer emptied again), -1 out of
+ * memory. */
+static int record_changed(struct recorder *r, uint8_t **last, size_t *nlast)
+{
+	size_t body = fr_body_offset(&r->buf), len = r->buf.len - body;
+	uint8_t *copy;
+
+	if (r->buf.oom)
+		return -1;
+	if (*nlast == len && !memcmp(*last, r->buf.p + body, len)) {
+		r->buf.len = r->buf.start;
+		return 0;
+	}
+	if (!(copy = realloc(*last, len ? len : 1)))
+		return -1;
+	memcpy(copy, r->buf.p + body, len);
+	*last = copy;
+	*nlast = len;
+	return 1;
+}
+
 static int timeouts_record(struct recorder *r, uint64_t now_ns,
 			   struct ctop_err *err)
 {
 	struct ctop_err perr = { 0 };
 	bool have_pol;
-	size_t body, len;
-	uint8_t *copy;
+	int c;
 
 	timeouts_read(&r->to, NULL);
 	/* Without cttimeout (no module, no permission) the sysctls still
@@ -247,19 +271,27 @@ static int timeouts_record(struct recorder *r, uint64_t now_ns,
 	have_pol = report_read_policies(&r->pol, &perr) == 0 && !r->pol.oom;
 	fr_put_timeouts(&r->buf, now_ns, &r->to, have_pol, r->pol.v,
 			have_pol ? r->pol.n : 0);
-	if (r->buf.oom)
+	if ((c = record_changed(r, &r->tmo_last, &r->tmo_len)) < 0)
 		return err_set(err, CTOP_EXIT_RUNTIME, "out of memory");
-	body = fr_body_offset(&r->buf);
-	len = r->buf.len - body;
-	if (r->tmo_len == len && !memcmp(r->tmo_last, r->buf.p + body, len)) {
-		r->buf.len = r->buf.start;
+	return c ? put_record(r, err) : 0;
+}
+
+/* The expectation table, one dump an interval (helpers make a few at a
+ * time); written when it changed other than its timeouts counting down.
+ * A kernel that refuses the dump records none. */
+static int expect_record(struct recorder *r, uint64_t now_ns,
+			 struct ctop_err *err)
+{
+	struct ctop_err eerr = { 0 };
+	int c;
+
+	if (report_read_expectations(&r->exps, &eerr) || r->exps.oom)
 		return 0;
-	}
-	if (!(copy = realloc(r->tmo_last, len ? len : 1)))
-		return err_set(err, CTOP_EXIT_RUNTIME, "out of memory");
-	memcpy(copy, r->buf.p + body, len);
-	r->tmo_last = copy;
-	r->tmo_len = len;
+	fr_put_expect(&r->buf, now_ns, r->exps.v, r->exps.n, true);
+	if ((c = record_changed(r, &r->exp_last, &r->exp_len)) <= 0)
+		return c < 0 ? err_set(err, CTOP_EXIT_RUNTIME, "out of memory") : 0;
+	r->buf.len = r->buf.start;
+	fr_put_expect(&r->buf, now_ns, r->exps.v, r->exps.n, false);
 	return put_record(r, err);
 }
 
@@ -375,7 +407,7 @@ static int tick(struct recorder *r, long i, struct ctop_err *err)
 	if (!follow_events_on(r->fw) && i && follow_resync(r->fw, err) < 0)
 		return -1;
 	if (summarize(r, now_ns, interval_ms, err) ||
-	    timeouts_record(r, now_ns, err))
+	    timeouts_record(r, now_ns, err) || expect_record(r, now_ns, err))
 		return -1;
 	/* A new file gets a table at once, not only N intervals later. */
 	if (r->cli->full_every && (i % r->cli->full_every == 0 || fresh) &&
@@ -462,5 +494,7 @@ out:
 	free(r.cur);
 	free(r.pol.v);
 	free(r.tmo_last);
+	free(r.exps.v);
+	free(r.exp_last);
 	return status;
 }

@@ -76,17 +76,12 @@ unsigned actions_open_report(struct tui *t, enum tui_mode mode)
 
 	if (rv < 0)
 		return ACT_NONE;
-	/* A flight recording keeps the timeouts, not the expectations; a
+	/* A flight recording keeps the timeouts and the expectations; a
 	 * table from a file has neither. */
-	if (t->cli->replay && mode == MODE_EXPECT) {
-		status_set(&t->st, true, t->tl.on ?
-			   "expectations are not recorded: E needs the live kernel" :
-			   "a table read from a file has no expectations");
-		return ACT_REDRAW;
-	}
-	if (t->cli->replay && mode == MODE_TIMEOUTS && !t->tl.on) {
-		status_set(&t->st, true, "a table read from a file has no "
-			   "timeouts (a flight recording of ctop -w has)");
+	if (t->cli->replay && mode != MODE_PRESSURE && !t->tl.on) {
+		status_set(&t->st, true, "a table read from a file has no %s "
+			   "(a flight recording of ctop -w has)",
+			   mode == MODE_TIMEOUTS ? "timeouts" : "expectations");
 		return ACT_REDRAW;
 	}
 	t->in.mode = mode;

@@ -134,14 +134,42 @@ static void gather_recorded_timeouts(struct reports *v, const struct model *m,
 	}
 }
 
+/* E on a flight recording: the expectations recorded last at or before
+ * the instant, their timeouts counted down to it. */
+static void gather_recorded_expect(struct reports *v, const struct timeline *tl)
+{
+	struct expectation *e;
+	size_t n;
+	char when[32];
+	int r = fr_file_expect_at(&tl->f, tl->at_ns, &e, &n);
+
+	free(v->exp);
+	v->exp = NULL;
+	v->nexp = 0;
+	v->exp_err[0] = '\0';
+	if (r <= 0) {
+		timeparse_format(when, sizeof(when), tl->at_ns);
+		snprintf(v->exp_err, sizeof(v->exp_err), r < 0 ?
+			 "a damaged expectations record before %s" :
+			 "none recorded at or before %s (an older ctop, or the "
+			 "kernel refused the dump)", when);
+		return;
+	}
+	v->exp = e;
+	v->nexp = n;
+}
+
 void reports_gather(struct reports *r, enum report_view v,
 		    const struct model *m, const struct filter *flt,
 		    bool replay, const struct timeline *tl, uint64_t now_ms)
 {
 	uint64_t took;
 
-	if (replay && tl && tl->on && v == REPORT_TIMEOUTS) {
-		gather_recorded_timeouts(r, m, flt, tl, now_ms);
+	if (replay && tl && tl->on && v != REPORT_PRESSURE) {
+		if (v == REPORT_TIMEOUTS)
+			gather_recorded_timeouts(r, m, flt, tl, now_ms);
+		else
+			gather_recorded_expect(r, tl);
 		r->next_gather_ms = now_ms + 200;
 		return;
 	}

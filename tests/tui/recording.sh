@@ -98,7 +98,7 @@ ok "P shows the instant's figures and four graphs"
 
 # T at the flood: the timeout as set then (1000 s, changed to 2000 s just
 # after), with the flows of that instant under the rows; ) to the end
-# (an hour on) shows the new value. E says expectations are not kept.
+# (an hour on) shows the new value. E shows the (empty) expectations.
 tmux send-keys -t "$sess" T
 wait_screen "$sess" 'Timeouts'
 wait_screen "$sess" '^ tcp +ESTABLISHED +1000 +16:40 '
@@ -110,7 +110,8 @@ wait_screen "$sess" "at $end"
 wait_screen "$sess" '^ tcp +ESTABLISHED +2000 +33:20 '
 ok "T shows the recorded timeout at each instant: 1000 s at the flood, 2000 s at the end"
 tmux send-keys -t "$sess" E
-wait_screen "$sess" 'expectations are not recorded'
+wait_screen "$sess" 'Expectations'
+wait_screen "$sess" 'no expectations'
 quit_view "$sess"
 for _ in $(seq 50); do [ -s "$TMPD/rc" ] && break; sleep 0.1; done
 assert_eq "exit status" 0 "$(cat "$TMPD/rc" 2>/dev/null)"

@@ -578,6 +578,89 @@ static void test_file_timeouts_and_unknown(void **state)
 	fr_buf_free(&b);
 }
 
+/* The expectations record: round trip (timeouts written or zeroed),
+ * every cut refused, and in a file counted down to the instant. */
+static void test_expect_roundtrip(void **state)
+{
+	struct expectation in[2], *out = NULL;
+	struct fr_buf b = { 0 };
+	struct ctop_err err = { 0 };
+	struct fr_file f;
+	uint64_t t = 0;
+	size_t n = 9;
+
+	(void)state;
+	memset(in, 0, sizeof(in));
+	in[0].master_family = in[0].family = FLOW_IPV4;
+	in[0].master_protonum = in[0].protonum = FLOW_P_TCP;
+	test_addr_set(&in[0].master.src, FLOW_IPV4, "10.1.0.2");
+	test_addr_set(&in[0].master.dst, FLOW_IPV4, "203.0.113.2");
+	in[0].master.sport = 40000;
+	in[0].master.dport = 21;
+	test_addr_set(&in[0].tuple.dst, FLOW_IPV4, "203.0.113.2");
+	in[0].tuple.dport = 50123;
+	memset(in[0].mask.src.b, 0xff, 4);
+	in[0].mask.dport = 0xffff;
+	in[0].timeout = 300;
+	in[0].id = 4000000001u;
+	in[0].flags = EXPECT_F_INACTIVE;
+	in[0].klass = 1;
+	in[0].zone = 7;
+	strcpy(in[0].helper, "ftp");
+	in[1].master_family = in[1].family = FLOW_IPV6;
+	in[1].master_protonum = in[1].protonum = FLOW_P_UDP;
+	test_addr_set(&in[1].master.src, FLOW_IPV6, "fd01::2");
+	in[1].timeout = 20;
+	strcpy(in[1].helper, "sip");
+	strcpy(in[1].fn, "nat-sip");
+
+	fr_put_expect(&b, T0, in, 2, false);
+	assert_int_equal(fr_get_expect(b.p, b.len, &t, &out, &n), 0);
+	assert_true(t == T0);
+	assert_int_equal(n, 2);
+	assert_memory_equal(&out[0], &in[0], sizeof(in[0]));
+	assert_memory_equal(&out[1], &in[1], sizeof(in[1]));
+	free(out);
+	/* The id's bytes, big-endian, after the timeout: 0xee6b2801. */
+	assert_non_null(memmem(b.p, b.len, "\x00\x00\x01\x2c\xee\x6b\x28\x01", 8));
+	for (size_t cut = FR_FRAME_LEN + 1; cut < b.len; cut++) {
+		uint8_t *q = reframed(b.p, cut);
+
+		assert_int_equal(fr_get_expect(q, cut, &t, &out, &n), -1);
+		assert_null(out);
+		assert_int_equal(n, 0);
+		free(q);
+	}
+	b.len = 0;
+	fr_put_expect(&b, T0, in, 2, true);
+	assert_int_equal(fr_get_expect(b.p, b.len, &t, &out, &n), 0);
+	assert_int_equal(out[0].timeout, 0);
+	free(out);
+
+	/* In a file: 100 s later the timeouts are 100 s shorter (20 is 0). */
+	b.len = 0;
+	fr_put_header(&b);
+	{
+		struct fr_summary *s = summary(T0, 1);
+
+		fr_put_summary(&b, s);
+		free(s);
+	}
+	fr_put_expect(&b, T0, in, 2, false);
+	write_file(&b);
+	assert_int_equal(fr_file_open(&f, path, &err), 0);
+	assert_int_equal(f.nexp, 1);
+	assert_int_equal(fr_file_expect_at(&f, T0 - 1, &out, &n), 0);
+	assert_int_equal(fr_file_expect_at(&f, T0 + 100 * SEC, &out, &n), 1);
+	assert_int_equal(n, 2);
+	assert_int_equal(out[0].timeout, 200);
+	assert_int_equal(out[1].timeout, 0);
+	free(out);
+	fr_file_close(&f);
+	unlink(path);
+	fr_buf_free(&b);
+}
+
 /* The CRC-32 of zlib and gzip, for every length and alignment: the known
  * check values, and a bit-by-bit reference on random bytes. */
 static uint32_t crc_bitwise(const uint8_t *p, size_t len)
@@ -671,6 +754,7 @@ int main(void)
 		cmocka_unit_test(test_file_jump_and_rebuild),
 		cmocka_unit_test(test_timeouts_roundtrip),
 		cmocka_unit_test(test_file_timeouts_and_unknown),
+		cmocka_unit_test(test_expect_roundtrip),
 		cmocka_unit_test(test_crc32),
 		cmocka_unit_test(test_timeparse),
 	};
