@@ -136,9 +136,21 @@ fill_load() {
 ct_dump() {
 	# FILE.start marks when the dump began: compare.py allows timeouts to
 	# drift by the time from there to ctop's output.
-	: >"$2.start"
-	ip netns exec "$1" conntrack -L -o extended,id >"$2" 2>/dev/null ||
-		fail "conntrack -L in $1 failed"
+	# A dump walks the host's one hash table: if another namespace's
+	# load resizes it meanwhile (nf_conntrack_buckets), the walk can miss
+	# entries and neither tool is told. A dump whose length is not the
+	# table's count is taken again (a table that really changes keeps
+	# the last one).
+	local try n
+	for try in 1 2 3 4; do
+		: >"$2.start"
+		ip netns exec "$1" conntrack -L -o extended,id >"$2" 2>/dev/null ||
+			fail "conntrack -L in $1 failed"
+		n=$(ip netns exec "$1" cat /proc/sys/net/netfilter/nf_conntrack_count)
+		[ "$(wc -l <"$2")" -eq "$n" ] && return 0
+		sleep 0.2
+	done
+	return 0
 }
 
 # record_flood NS REC COUNT FULL_EVERY [AT_PEAK]: record NS into REC
