@@ -198,7 +198,7 @@ uninstall:
 # DIR/include and DIR/lib (README, "On a router").
 MUSL_CC ?= musl-gcc
 MUSL_O := build-musl
-MUSL_CFLAGS ?= -Os -ffunction-sections -fdata-sections
+MUSL_CFLAGS ?= -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables
 MUSL_HDRS := libmnl curses.h ncurses.h ncurses_dll.h term.h unctrl.h ncursesw \
 	cmocka.h linux asm-generic libnetfilter_conntrack libnfnetlink
 MUSL_DEPS ?=
