@@ -98,17 +98,73 @@ struct sort_ent {
 	const void *item;
 };
 
-/* What a comparison needs: the spec, and how to read two items. */
+/* What a comparison needs: the spec, and how to read two items. Views
+ * of the last two items compared are kept: a merge compares one item
+ * with several in a row, and a view costs a copy of the record. */
 struct sort_run {
 	const struct sort_spec *spec;
 	const struct sort_view *view;
-	void *sa, *sb;		/* scratch for the two items compared */
+	void *s[2];			/* scratch for the two items compared */
+	const void *item[2];		/* whose view s[i] holds, or NULL */
+	const struct flow *f[2];
+	bool whole[2];			/* s[i] has every field, not the key */
+	bool col_key;			/* the column reads only key fields */
 };
+
+/* Columns whose compare reads only the key and the id (the original
+ * tuple, zones, family, protocol): their ties need no whole view. */
+static bool column_reads_key(enum column_id col)
+{
+	switch (col) {
+	case COL_PROTO:
+	case COL_SRC:
+	case COL_DST:
+	case COL_SADDR:
+	case COL_DADDR:
+	case COL_SPORT:
+	case COL_DPORT:
+	case COL_FAMILY:
+	case COL_ID:
+		return true;
+	default:
+		return false;
+	}
+}
 
 static const struct flow *run_flow(const struct sort_run *run,
 				   const void *item, void *scratch)
 {
 	return run->view ? run->view->fn(item, scratch, run->view->arg) : item;
+}
+
+/* The flow of ITEM for a comparison, in scratch slot SLOT unless a kept
+ * view has it; WHOLE: every field, else the key and the id suffice. */
+static const struct flow *run_cmp_flow(struct sort_run *run, const void *item,
+				       int slot, bool whole)
+{
+	const struct sort_view *v = run->view;
+
+	if (!v)
+		return item;
+	for (int i = 0; i < 2; i++)
+		if (run->item[i] == item && (run->whole[i] || !whole))
+			return run->f[i];
+	whole = whole || !v->key_fn;
+	run->f[slot] = (whole ? v->fn : v->key_fn)(item, run->s[slot], v->arg);
+	run->item[slot] = item;
+	run->whole[slot] = whole;
+	return run->f[slot];
+}
+
+/* Views of A and B, never in the same slot. */
+static void run_cmp_flows(struct sort_run *run, const void *a, const void *b,
+			  bool whole, const struct flow **fa,
+			  const struct flow **fb)
+{
+	int sa = run->item[1] == a || run->item[0] == b;
+
+	*fa = run_cmp_flow(run, a, sa, whole);
+	*fb = run_cmp_flow(run, b, !sa, whole);
 }
 
 /* The column's prefix, from the registry (columns.h: compare and key
@@ -151,7 +207,7 @@ static void tie_key(const struct flow *f, uint64_t *k2, uint64_t *k3)
 }
 
 static inline int ent_cmp(const struct sort_ent *a, const struct sort_ent *b,
-			  const struct sort_run *run)
+			  struct sort_run *run)
 {
 	const struct sort_spec *spec = run->spec;
 	const struct flow *fa = NULL, *fb = NULL;
@@ -162,8 +218,7 @@ static inline int ent_cmp(const struct sort_ent *a, const struct sort_ent *b,
 	if (!(a->k2 & b->k2 & 1)) {
 		const struct column *col = column_get(spec->column);
 
-		fa = run_flow(run, a->item, run->sa);
-		fb = run_flow(run, b->item, run->sb);
+		run_cmp_flows(run, a->item, b->item, !run->col_key, &fa, &fb);
 		c = col ? col->compare(fa, fb, &spec->ctx) : 0;
 		c = (c > 0) - (c < 0);
 		if (c)
@@ -173,15 +228,12 @@ static inline int ent_cmp(const struct sort_ent *a, const struct sort_ent *b,
 		return a->k2 >> 1 < b->k2 >> 1 ? -1 : 1;
 	if (a->k3 != b->k3)
 		return a->k3 < b->k3 ? -1 : 1;
-	if (!fa) {
-		fa = run_flow(run, a->item, run->sa);
-		fb = run_flow(run, b->item, run->sb);
-	}
+	if (!fa)
+		run_cmp_flows(run, a->item, b->item, false, &fa, &fb);
 	return key_compare(fa, fb);
 }
 
-static void ent_isort(struct sort_ent *a, size_t n,
-		      const struct sort_run *run)
+static void ent_isort(struct sort_ent *a, size_t n, struct sort_run *run)
 {
 	for (size_t i = 1; i < n; i++) {
 		struct sort_ent x = a[i];
@@ -199,7 +251,7 @@ static void ent_isort(struct sort_ent *a, size_t n,
  * half is moved out, then merged back from the front, which never
  * overtakes the unread part of the right half. */
 static void ent_msort(struct sort_ent *a, struct sort_ent *tmp, size_t n,
-		      const struct sort_run *run)
+		      struct sort_run *run)
 {
 	size_t h = n / 2, i = 0, j = h, k = 0;
 
@@ -220,12 +272,13 @@ static void ent_msort(struct sort_ent *a, struct sort_ent *tmp, size_t n,
 
 static int sort_cmp_r(const void *pa, const void *pb, void *arg)
 {
-	const struct sort_run *run = arg;
+	struct sort_run *run = arg;
 	const void *const *a = pa;
 	const void *const *b = pb;
+	const struct flow *fa, *fb;
 
-	return sort_compare(run->spec, run_flow(run, *a, run->sa),
-			    run_flow(run, *b, run->sb));
+	run_cmp_flows(run, *a, *b, true, &fa, &fb);
+	return sort_compare(run->spec, fa, fb);
 }
 
 /* Sort ITEMS (flows when VIEW is NULL). */
@@ -233,7 +286,10 @@ static void sort_run(const void **items, size_t n,
 		     const struct sort_spec *spec, const struct sort_view *view)
 {
 	const struct column *col = column_get(spec->column);
-	struct sort_run run = { spec, view, NULL, NULL };
+	struct sort_run run = {
+		.spec = spec, .view = view,
+		.col_key = column_reads_key(spec->column),
+	};
 	struct sort_ent *ent = NULL, *tmp = NULL;
 	void *scratch = NULL;
 
@@ -246,8 +302,8 @@ static void sort_run(const void **items, size_t n,
 			 * order as it is rather than fail. */
 			return;
 		}
-		run.sa = scratch;
-		run.sb = (char *)scratch + view->size;
+		run.s[0] = scratch;
+		run.s[1] = (char *)scratch + view->size;
 	}
 	ent = malloc(n * sizeof(*ent));
 	tmp = malloc((n / 2 + 1) * sizeof(*tmp));
@@ -303,7 +359,7 @@ void sort_flows(const struct flow **flows, size_t n,
 	 * not a const void ** to the compiler's aliasing rules. */
 	items = malloc(n * sizeof(*items));
 	if (!items) {
-		struct sort_run run = { spec, NULL, NULL, NULL };
+		struct sort_run run = { .spec = spec };
 
 		qsort_r(flows, n, sizeof(*flows), sort_cmp_r, &run);
 		return;

@@ -27,6 +27,9 @@ void sort_flows(const struct flow **flows, size_t n,
 struct sort_view {
 	const struct flow *(*fn)(const void *item, void *scratch,
 				 const void *arg);
+	/* The same with only the key and the id set (NULL: fn). */
+	const struct flow *(*key_fn)(const void *item, void *scratch,
+				     const void *arg);
 	const void *arg;
 	size_t size;
 };

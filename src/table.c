@@ -114,6 +114,12 @@ void table_view(const struct table *t, const struct table_rec *r,
 	v->pps = r->pps;
 }
 
+void table_view_key(const struct table *t, const struct table_rec *r,
+		    struct table_flow *v)
+{
+	rec_load_key(r, &t->pool, &v->f);
+}
+
 static struct table_rec *slot_rec(const struct table *t, uint32_t slot)
 {
 	return &t->chunks[slot >> CHUNK_SHIFT][slot & CHUNK_MASK];

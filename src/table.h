@@ -29,6 +29,10 @@ struct table_rec;
 /* Fill V from the record R of table T. */
 void table_view(const struct table *t, const struct table_rec *r,
 		struct table_flow *v);
+/* Only the key of V's flow (flow_key_equal's fields) and its id; the
+ * rest of V is left as it was. For comparisons of keys. */
+void table_view_key(const struct table *t, const struct table_rec *r,
+		    struct table_flow *v);
 /* False for a record that was removed (and not reused since). */
 bool table_rec_live(const struct table_rec *r);
 

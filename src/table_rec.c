@@ -124,6 +124,13 @@ static void key_load(const struct table_rec *r, const struct addr_pool *p,
 	f->protonum = r->protonum;
 }
 
+void rec_load_key(const struct table_rec *r, const struct addr_pool *p,
+		  struct flow *f)
+{
+	key_load(r, p, f);
+	f->id = r->id;
+}
+
 void rec_load(const struct table_rec *r, const struct addr_pool *p,
 	      struct flow *f)
 {

@@ -15,19 +15,22 @@
 #include "addr_pool.h"
 #include "flow.h"
 
+/* The key and the id first: a sort that compares keys reads 44 bytes. */
 struct table_rec {
 	uint32_t addr[4];	/* orig src, orig dst, reply src, reply dst */
 	uint16_t port[4];	/* orig sport, dport, reply sport, dport */
 	uint8_t icmp[4];	/* orig type, code, reply type, code */
 	uint16_t zone[2];	/* orig, reply */
+	uint32_t id;
+	uint8_t family;		/* 0: a free record */
+	uint8_t protonum;
+	uint8_t pooled;		/* addr[] are numbers in the address pool */
+	uint8_t state, helper, labels, has;
+	uint8_t spare;
 	uint32_t cnt[8];	/* orig packets, bytes, reply packets, bytes:
 				 * each as low, high 32 bits */
 	uint32_t start[2];	/* start_ns: low, high */
-	uint32_t status, timeout, mark, id;
-	uint8_t family;		/* 0: a free record */
-	uint8_t protonum, state, helper, labels, has;
-	uint8_t pooled;		/* addr[] are numbers in the address pool */
-	uint8_t spare;
+	uint32_t status, timeout, mark;
 	uint32_t sample_ms;	/* the rate's state: see table.c */
 	float bps, pps;
 };
@@ -42,6 +45,10 @@ void rec_release(struct table_rec *r, struct addr_pool *p);
 /* The flow R holds, every field set. */
 void rec_load(const struct table_rec *r, const struct addr_pool *p,
 	      struct flow *f);
+/* Only its key (flow_key_equal's fields) and id: the other fields of F
+ * are left as they were. */
+void rec_load_key(const struct table_rec *r, const struct addr_pool *p,
+		  struct flow *f);
 /* flow_key_equal and flow_key_hash on R's flow, without building it. */
 bool rec_key_equal(const struct table_rec *r, const struct addr_pool *p,
 		   const struct flow *key);
