@@ -26,7 +26,7 @@
  *   come without an event (read from a dump of flows made before anyone
  *   listened), so a sweep can find them without a pass over the records.
  * - index: an open-addressing array of uint32_t (slot + 1, 0 = empty) with
- *   linear probing at load <= 0.7. Deletion shifts the following entries
+ *   linear probing at load <= 0.7, 4 to 7 times a power of two long. Deletion shifts the following entries
  *   back, so there are no index tombstones and probe lengths do not decay
  *   under churn.
  * - tombstones: a small separate hash set of keys removed while a sweep is
@@ -50,7 +50,8 @@
 #define CHUNK_WORDS (CHUNK_SIZE / 64)		/* mark words per chunk */
 #define MAX_SLOTS 0xfffffff0u		/* slot + 1 must fit in uint32_t */
 
-#define IDX_MIN_BITS 6
+#define IDX_MIN_CLASS 16		/* 64 entries */
+#define IDX_MAX_CLASS 119		/* 7 << 29: under 2^32 entries */
 #define TOMB_MIN_BITS 4
 #define RATE_MIN_MS 100
 
@@ -77,7 +78,7 @@ struct table {
 	size_t count;
 
 	uint32_t *idx;
-	unsigned idx_bits;
+	unsigned idx_class;		/* its size: idx_class_size() */
 
 	struct addr_pool pool;		/* the records' IPv6 addresses */
 
@@ -184,20 +185,52 @@ static size_t hash_home(uint64_t h, unsigned bits)
 	return (size_t)((h * 0x9e3779b97f4a7c15ull) >> (64 - bits));
 }
 
-static size_t idx_cap(const struct table *t)
+/* Index sizes are 4, 5, 6 or 7 times a power of two, not powers of two
+ * alone: at a million flows and a load of at most 0.7 a power of two
+ * would be 2^21 entries (8.4 bytes a flow), this is 1.5 x 2^20 (6.3). */
+static size_t idx_class_size(unsigned k)
 {
-	return (size_t)1 << t->idx_bits;
+	return (size_t)(4 + (k & 3)) << (k >> 2);
 }
 
-static bool idx_alloc(struct table *t, unsigned bits)
+static size_t idx_cap(const struct table *t)
 {
-	uint32_t *idx = calloc((size_t)1 << bits, sizeof(*idx));
+	return idx_class_size(t->idx_class);
+}
 
+/* Fibonacci hashing into any size below 2^32: the top 32 bits of the
+ * product, scaled to the size by a multiply (no division, no modulo
+ * bias worth the name). */
+static size_t idx_home(const struct table *t, uint64_t h)
+{
+	uint64_t top = (h * 0x9e3779b97f4a7c15ull) >> 32;
+
+	return (size_t)((top * (uint64_t)idx_cap(t)) >> 32);
+}
+
+static size_t idx_next(const struct table *t, size_t i)
+{
+	return i + 1 == idx_cap(t) ? 0 : i + 1;
+}
+
+/* How far J is past I, going round the index. */
+static size_t idx_dist(const struct table *t, size_t i, size_t j)
+{
+	return j >= i ? j - i : j + idx_cap(t) - i;
+}
+
+static bool idx_alloc(struct table *t, unsigned k)
+{
+	uint32_t *idx;
+
+	if (k > IDX_MAX_CLASS)
+		return false;
+	idx = calloc(idx_class_size(k), sizeof(*idx));
 	if (!idx)
 		return false;
 	free(t->idx);
 	t->idx = idx;
-	t->idx_bits = bits;
+	t->idx_class = k;
 	return true;
 }
 
@@ -207,7 +240,7 @@ struct table *table_new(void)
 
 	if (!t)
 		return NULL;
-	if (!idx_alloc(t, IDX_MIN_BITS)) {
+	if (!idx_alloc(t, IDX_MIN_CLASS)) {
 		free(t);
 		return NULL;
 	}
@@ -244,8 +277,7 @@ uint64_t table_version(const struct table *t)
 static bool idx_lookup(const struct table *t, const struct flow *key,
 		       uint64_t h, size_t *pos)
 {
-	size_t mask = idx_cap(t) - 1;
-	size_t i = hash_home(h, t->idx_bits);
+	size_t i = idx_home(t, h);
 
 	for (;;) {
 		uint32_t e = t->idx[i];
@@ -256,7 +288,7 @@ static bool idx_lookup(const struct table *t, const struct flow *key,
 			*pos = i;
 			return true;
 		}
-		i = (i + 1) & mask;
+		i = idx_next(t, i);
 	}
 	*pos = i;
 	return false;
@@ -266,18 +298,16 @@ static bool idx_lookup(const struct table *t, const struct flow *key,
  * rebuilding, where the key is known to be absent. */
 static void idx_place(struct table *t, uint32_t slot)
 {
-	size_t mask = idx_cap(t) - 1;
-	size_t i = hash_home(rec_key_hash(slot_rec(t, slot), &t->pool),
-			     t->idx_bits);
+	size_t i = idx_home(t, rec_key_hash(slot_rec(t, slot), &t->pool));
 
 	while (t->idx[i])
-		i = (i + 1) & mask;
+		i = idx_next(t, i);
 	t->idx[i] = slot + 1;
 }
 
-static bool idx_rebuild(struct table *t, unsigned bits)
+static bool idx_rebuild(struct table *t, unsigned k)
 {
-	if (!idx_alloc(t, bits))
+	if (!idx_alloc(t, k))
 		return false;
 	for (uint32_t s = 0; s < t->nslots; s++)
 		if (rec_live(slot_rec(t, s)))
@@ -285,29 +315,33 @@ static bool idx_rebuild(struct table *t, unsigned bits)
 	return true;
 }
 
-/* Index bits for N entries at a load of at most 0.7. */
-static unsigned idx_bits_for(size_t n, unsigned bits)
+/* The index class, from K up, for N entries at a load of at most 0.7
+ * (IDX_MAX_CLASS + 1 when none is big enough). */
+static unsigned idx_class_for(size_t n, unsigned k)
 {
-	while (n * 10 > ((size_t)1 << bits) * 7)
-		bits++;
-	return bits;
+	while (k <= IDX_MAX_CLASS && n * 10 > idx_class_size(k) * 7)
+		k++;
+	return k;
 }
 
-/* Keep the load at or below 0.7 with one more entry. */
+/* Keep the load at or below 0.7 with one more entry. Growing, room for
+ * a quarter more: sizes step by 1.14-1.25, and every step rehashes. */
 static bool idx_reserve(struct table *t)
 {
-	unsigned bits = idx_bits_for(t->count + 1, t->idx_bits);
+	size_t n = t->count + 1;
 
-	return bits == t->idx_bits || idx_rebuild(t, bits);
+	if (n * 10 <= idx_cap(t) * 7)
+		return true;
+	return idx_rebuild(t, idx_class_for(n + n / 4, t->idx_class));
 }
 
 int table_reserve(struct table *t, size_t n)
 {
-	unsigned bits = idx_bits_for(n, t->idx_bits);
+	unsigned k = idx_class_for(n, t->idx_class);
 
-	if (bits == t->idx_bits)
+	if (k == t->idx_class)
 		return 0;
-	if (!idx_rebuild(t, bits)) {
+	if (!idx_rebuild(t, k)) {
 		errno = ENOMEM;
 		return -1;
 	}
@@ -318,21 +352,19 @@ int table_reserve(struct table *t, size_t n)
  * closer to their home there (backward-shift deletion). */
 static void idx_delete(struct table *t, size_t pos)
 {
-	size_t mask = idx_cap(t) - 1;
 	size_t j = pos;
 
 	for (;;) {
 		uint32_t e;
 		size_t home;
 
-		j = (j + 1) & mask;
+		j = idx_next(t, j);
 		e = t->idx[j];
 		if (!e)
 			break;
-		home = hash_home(rec_key_hash(slot_rec(t, e - 1), &t->pool),
-				 t->idx_bits);
+		home = idx_home(t, rec_key_hash(slot_rec(t, e - 1), &t->pool));
 		/* Move it unless its home lies in (pos, j]. */
-		if (((j - home) & mask) >= ((j - pos) & mask)) {
+		if (idx_dist(t, home, j) >= idx_dist(t, pos, j)) {
 			t->idx[pos] = e;
 			pos = j;
 		}
@@ -739,7 +771,7 @@ struct table_rec *table_upsert_ends(struct table *t, const struct flow *f,
 
 void table_prefetch(const struct table *t, const struct flow *f)
 {
-	__builtin_prefetch(&t->idx[hash_home(flow_key_hash(f), t->idx_bits)]);
+	__builtin_prefetch(&t->idx[idx_home(t, flow_key_hash(f))]);
 }
 
 struct table_rec *table_find(struct table *t, const struct flow *key)
@@ -867,7 +899,7 @@ void table_sweep_cancel(struct table *t)
 size_t table_sweep_end(struct table *t)
 {
 	size_t removed = 0;
-	unsigned bits;
+	unsigned k;
 	bool compacted;
 
 	if (!t->sweeping)
@@ -900,13 +932,13 @@ size_t table_sweep_end(struct table *t)
 		pool_repack(t);
 	/* Index load under 1/8: shrink to the smallest size at load <= 0.35,
 	 * so that growing again is not imminent. */
-	bits = t->idx_bits;
+	k = t->idx_class;
 	if (t->count * 8 < idx_cap(t)) {
-		bits = IDX_MIN_BITS;
-		while ((t->count + 1) * 20 > ((size_t)1 << bits) * 7)
-			bits++;
+		k = IDX_MIN_CLASS;
+		while ((t->count + 1) * 20 > idx_class_size(k) * 7)
+			k++;
 	}
-	if (bits < t->idx_bits && idx_rebuild(t, bits))
+	if (k < t->idx_class && idx_rebuild(t, k))
 		return removed;
 	/* Not shrunk (or out of memory): the old index is still right
 	 * unless the records moved, and refilling it cannot fail. */

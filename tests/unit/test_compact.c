@@ -350,6 +350,23 @@ static void test_table_ipv6(void **state)
 	table_free(t);
 }
 
+/* The index is sized to its load, not to the next power of two: for a
+ * million flows, 1.5 x 2^20 entries rather than 2^21. */
+static void test_index_size(void **state)
+{
+	struct table *t = table_new();
+	size_t before, idx, floor = (size_t)(1000000 / 0.7) * 4;
+
+	(void)state;
+	assert_non_null(t);
+	before = table_memory(t);
+	assert_int_equal(table_reserve(t, 1000000), 0);
+	idx = table_memory(t) - before;
+	assert_true(idx >= floor);
+	assert_true(idx <= floor + floor / 7);
+	table_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -357,6 +374,7 @@ int main(void)
 		cmocka_unit_test(test_key_equal),
 		cmocka_unit_test(test_pool),
 		cmocka_unit_test(test_table_ipv6),
+		cmocka_unit_test(test_index_size),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
