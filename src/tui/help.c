@@ -169,7 +169,8 @@ static size_t help_first(size_t top, size_t n, int rows)
 
 unsigned help_key(struct tui *t, int key)
 {
-	struct help_text h;
+	/* About 50 KB: not on the stack. */
+	static struct help_text h;
 	int rows = help_rows(&t->geo);
 	size_t top = t->in.help_top;
 

@@ -142,12 +142,10 @@ void status_draw(const struct tui *t)
 	char hint[512], fit[512];
 
 	if (t->st.text[0]) {
-		/* A message too long for the line says so at its end. */
-		layout_shorten(fit, sizeof(fit), t->st.text, cols, LAYOUT_NAME,
-			       layout_marker(MB_CUR_MAX > 1));
-		screen_put(y, 0, cols, fit,
-			   screen_attr(t->st.err ? ROLE_ERROR : ROLE_INFO),
-			   false);
+		/* A message too long for the line says so at its end,
+		 * after its last whole word. */
+		screen_put_words(y, 0, cols, t->st.text,
+				 screen_attr(t->st.err ? ROLE_ERROR : ROLE_INFO));
 		return;
 	}
 	if (t->in.mode == MODE_COLMENU)

@@ -27,6 +27,12 @@ const char *prompt_label(enum prompt_kind k)
 	}
 }
 
+/* The label without its examples, for a narrow line. */
+static const char *prompt_label_brief(enum prompt_kind k)
+{
+	return k == PROMPT_TIME ? "Jump to: " : prompt_label(k);
+}
+
 /* Compile to validate; the message says where it went wrong. */
 static void check_filter(struct prompt *p)
 {
@@ -288,22 +294,24 @@ unsigned prompt_key(struct tui *t, int key)
 void prompt_draw(const struct tui *t)
 {
 	const struct prompt *p = &t->pr;
-	int y = t->geo.lines - 2, lw = (int)strlen(prompt_label(p->kind));
-	int room = t->geo.cols - lw - 1, x, off = 0;
+	const char *label = prompt_label(p->kind);
+	int cols = t->geo.cols, ew = p->err[0] ? layout_cells(p->err) + 2 : 0;
+	int y = t->geo.lines - 2, lw, room, x, off = 0;
 	char err[300];
 
-	screen_fill(y, 0, t->geo.cols, A_NORMAL);
-	screen_put(y, 0, lw, prompt_label(p->kind), screen_attr(ROLE_LABEL),
-		   false);
+	/* The label's examples give way to an error that needs the room. */
+	if (ew && (int)strlen(label) + ew + 16 > cols)
+		label = prompt_label_brief(p->kind);
+	lw = (int)strlen(label);
+	room = cols - lw - 1;
+	screen_fill(y, 0, cols, A_NORMAL);
+	screen_put(y, 0, lw, label, screen_attr(ROLE_LABEL), false);
 	if (p->err[0]) {
 		/* The error takes the right side; the text keeps at least half. */
 		snprintf(err, sizeof(err), "  %s", p->err);
-		int ew = (int)strlen(err);
-
 		if (ew > room / 2)
 			ew = room / 2;
-		screen_put(y, t->geo.cols - ew, ew, err, screen_attr(ROLE_ERROR),
-			   false);
+		screen_put_words(y, cols - ew, ew, err, screen_attr(ROLE_ERROR));
 		room -= ew;
 	}
 	if ((int)p->cur >= room)

@@ -414,7 +414,7 @@ static void draw_timeouts(const struct tui *t)
 	}
 	/* Rows without counts on a recording: why, instead of the total. */
 	if (v->note[0] && v->to.n)
-		screen_put(y++, 1, w, v->note, screen_attr(ROLE_INFO), false);
+		screen_put_words(y++, 1, w, v->note, screen_attr(ROLE_INFO));
 	else
 		put_first_fit(y++, 1, w, forms, 3, A_NORMAL);
 	if (v->sel < v->to.n) {
@@ -424,14 +424,14 @@ static void draw_timeouts(const struct tui *t)
 		snprintf(line, sizeof(line), "%s  (ctop does not run it)", mid);
 		put_first_fit(y++, 1, w, forms, 3, screen_attr(ROLE_INFO));
 	} else {
-		screen_put(y++, 1, w, v->note[0] ? v->note :
-			   "no timeout sysctls", screen_attr(v->note[0] ?
-			   ROLE_ERROR : ROLE_NORMAL), false);
+		screen_put_words(y++, 1, w, v->note[0] ? v->note :
+				 "no timeout sysctls", screen_attr(v->note[0] ?
+				 ROLE_ERROR : ROLE_NORMAL));
 	}
 	if (v->pol_err[0]) {
 		snprintf(line, sizeof(line), "cttimeout policies: unavailable: %.200s",
 			 v->pol_err);
-		screen_put(y, 1, w, line, screen_attr(ROLE_ERROR), false);
+		screen_put_words(y, 1, w, line, screen_attr(ROLE_ERROR));
 		return;
 	}
 	if (!v->npol) {
@@ -523,8 +523,8 @@ static void draw_expect(const struct tui *t)
 	if (v->exp_err[0]) {
 		snprintf(line, sizeof(line), "cannot read expectations: %.200s",
 			 v->exp_err);
-		screen_put(y + 1, 1, g->cols - 2, line, screen_attr(ROLE_ERROR),
-			   false);
+		screen_put_words(y + 1, 1, g->cols - 2, line,
+				 screen_attr(ROLE_ERROR));
 		return;
 	}
 	if (!v->nexp) {

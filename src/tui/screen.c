@@ -7,6 +7,7 @@
  * plain, bold or reverse video instead.
  */
 #include <locale.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <langinfo.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #include <wchar.h>
 #include <curses.h>
 
+#include "../layout.h"
 #include "keycode.h"
 #include "screen.h"
 
@@ -204,6 +206,25 @@ bool screen_utf8(void)
 	const char *cs = nl_langinfo(CODESET);
 
 	return cs && (!strcmp(cs, "UTF-8") || !strcmp(cs, "utf8"));
+}
+
+void screen_put_words(int y, int x, int w, const char *s, int attr)
+{
+	const char *marker = layout_marker(screen_utf8());
+	char buf[512];
+	size_t pos = 0, n;
+
+	if (w < 3 || layout_cells(s) <= w) {
+		screen_put(y, x, w, s, attr, false);
+		return;
+	}
+	/* The words that fit before " ..."; a first word too long for
+	 * the line carries the marker already. */
+	layout_line(buf, sizeof(buf) - 8, s, &pos, w - 2, LAYOUT_NAME, marker);
+	n = strlen(buf);
+	if (!strstr(buf, marker))
+		snprintf(buf + n, sizeof(buf) - n, " %s", marker);
+	screen_put(y, x, w, buf, attr, false);
 }
 
 void screen_put(int y, int x, int w, const char *s, int attr, bool right)

@@ -47,6 +47,9 @@ int screen_attr(enum tui_role role);
 void screen_fill(int y, int x, int w, int attr);
 /* Print at most w cells of s at (y, x), then pad with spaces to w. */
 void screen_put(int y, int x, int w, const char *s, int attr, bool right);
+/* A message in at most w cells at (y, x): whole, or cut between words
+ * with the marker at its end. */
+void screen_put_words(int y, int x, int w, const char *s, int attr);
 /* Whether the locale's characters are UTF-8: the graphs draw Unicode
  * blocks then, ASCII otherwise. */
 bool screen_utf8(void);

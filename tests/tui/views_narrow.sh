@@ -193,6 +193,28 @@ check_e "$S80" 80 expect-80x24
 grep -q "$ELL" "$TMPD/expect-80x24.cells" || fail "80x24: no tuple shortened"
 [ "$(wc -l <"$TMPD/expect-80x24.cells")" -ge 4 ] || fail "80x24: E shows too few tuples"
 
+# ---- a status-line error: whole words, then the marker ----
+timeout 3 ip netns exec "$NS" "$CTOP" -w "$TMPD/rec" -d 1 >/dev/null 2>&1
+[ -s "$TMPD/rec" ] || fail "ctop -w wrote no recording"
+whole=$("$CTOP" -R "$TMPD/rec" --at garbage-time -1 2>&1 | head -n 1)
+whole=${whole#ctop: }
+tmux_new SR 80 24 "env LANG=C.UTF-8 $CTOP -R $TMPD/rec"
+wait_screen "$SR" "recording "
+tmux send-keys -t "$SR" t
+wait_screen "$SR" "^Jump to \("
+tmux send-keys -t "$SR" garbage-time Enter
+wait_screen "$SR" "^Jump to.*cannot read"
+line=$(screen_of "$SR" | sed -n 23p)
+[ "$(LC_ALL=C.UTF-8 wc -L <<<"$line")" -le 80 ] || fail "jump prompt wider than 80"
+err=$(sed -E 's/^Jump to[^:]*: +garbage-time +//' <<<"$line")
+err=${err%"${err##*[! ]}"}
+if [[ $err == *" $ELL" ]]; then
+	[[ $whole == "${err% "$ELL"} "* ]] || fail "jump error cut mid-word: '$line'"
+else
+	[ "$err" = "$whole" ] || fail "jump error: '$err', not '$whole'"
+fi
+ok "jump prompt at 80: '$line'"
+
 # ---- 150 columns: nothing that fits is shortened ----
 tmux send-keys -t "$SW" x
 wait_screen "$SW" "shown 23"
