@@ -118,7 +118,8 @@ p_keys() {
 			sub(/ +$/, "", k); print k }
 		x && !/%$/ { exit }' "$1" >"$2"
 }
-check_p() {	# SESSION W NAME
+check_p() {	# SESSION W NAME [MARKER]
+	local m=${4:-$ELL}
 	tmux send-keys -t "$1" P
 	wait_screen "$1" "TOP SOURCES"
 	wait_screen "$1" " 10\.1\.0\.1 +1 "
@@ -126,7 +127,7 @@ check_p() {	# SESSION W NAME
 	save "$TMPD/$3" "$3"
 	within "$TMPD/$3" "$2" "$3"
 	p_keys "$TMPD/$3" "$TMPD/$3.keys"
-	checked=$(cells cells "$TMPD/$3.keys" "$TMPD/sources" "$ELL" \
+	checked=$(cells cells "$TMPD/$3.keys" "$TMPD/sources" "$m" \
 		"$(wc -l <"$TMPD/$3.keys")") ||
 		{ cat "$TMPD/$3" >&2; fail "$3: $checked"; }
 	[ "$(wc -l <"$TMPD/$3.keys")" -ge 5 ] || fail "$3: too few sources"
@@ -135,6 +136,12 @@ check_p() {	# SESSION W NAME
 check_p "$S80" 80 pressure-80x24
 grep -q "$ELL" "$TMPD/pressure-80x24.keys" ||
 	fail "80x24: no source shortened (fd00:1234:5678:9abc:1:2:3:4 is wider)"
+
+# In the C locale the marker is "~".
+tmux_new SC 80 24 "env LANG=C LC_ALL=C ip netns exec $NS $CTOP"
+wait_screen "$SC" "shown 21"
+check_p "$SC" 80 pressure-80x24-C "~"
+grep -q "~" "$TMPD/pressure-80x24-C.keys" || fail "C locale: no source marked '~'"
 
 # ---- T: each row a row of ctop -1 --timeouts, the command whole ----
 check_t() {	# SESSION W NAME
