@@ -4,8 +4,8 @@
  *       10 s (8640), a key table of FLOWS flows (default 100000) at the
  *       start and a delta every 10 minutes with CHANGED flows new and as
  *       many gone (default 1000), written with the recorder's encoder.
- *   frgen stat FILE   records and bytes per kind, as TSV lines:
- *       kind records bytes
+ *   frgen stat FILE   records and bytes per kind (summary, key, delta,
+ *       timeouts, expect), as TSV lines: kind records bytes
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,8 +137,9 @@ static int day(const char *path, uint32_t flows, uint32_t changed)
 static int stat_file(const char *path)
 {
 	struct ctop_err err = { 0 };
-	uint64_t n[3] = { 0 }, bytes[3] = { 0 };
-	static const char *names[3] = { "summary", "key", "delta" };
+	uint64_t n[5] = { 0 }, bytes[5] = { 0 };
+	static const char *names[5] = { "summary", "key", "delta", "timeouts",
+					"expect" };
 	struct fr_file f;
 
 	if (fr_file_open(&f, path, &err)) {
@@ -147,12 +148,17 @@ static int stat_file(const char *path)
 	}
 	for (size_t i = 0; i < f.n; i++) {
 		int k = f.rec[i].type == FR_SUMMARY ? 0 :
+			f.rec[i].type == FR_TIMEOUTS ? 3 :
+			f.rec[i].type == FR_EXPECT ? 4 :
+			f.rec[i].type != FR_FULL ? -1 :
 			f.rec[i].kind == FR_FULL_KEY ? 1 : 2;
 
+		if (k < 0)
+			continue;
 		n[k]++;
 		bytes[k] += f.rec[i].len;
 	}
-	for (int k = 0; k < 3; k++)
+	for (int k = 0; k < 5; k++)
 		printf("%s\t%llu\t%llu\n", names[k], (unsigned long long)n[k],
 		       (unsigned long long)bytes[k]);
 	printf("span_s\t%llu\n", (unsigned long long)
