@@ -22,7 +22,7 @@ endif
 
 # A package pkg-config cannot find is named and the build stops, rather
 # than go on with every flag lost. Goals that install or clean need none.
-NOPKG_GOALS := deps check demo clean uninstall deps-cross static build-static/ctop
+NOPKG_GOALS := deps check demo clean uninstall deps-cross static build-static%
 ifneq ($(filter-out $(NOPKG_GOALS),$(or $(MAKECMDGOALS),all)),)
 ifeq ($(shell command -v $(PKG_CONFIG)),)
 $(error $(PKG_CONFIG) not found: install pkg-config (Debian: make deps))
@@ -73,7 +73,7 @@ DEB_PKGS += $(DEB_CROSS)
 DEB_PKGS += dpkg-dev debhelper lintian
 
 .PHONY: all deps check test unit asan install uninstall clean demo bench fuzz fuzz-build \
-	musl static cross deps-cross
+	musl static static-cross cross deps-cross
 all: ctop
 
 ctop: $(O)/ctop
@@ -200,7 +200,10 @@ MUSL_CC ?= musl-gcc
 MUSL_O := build-musl
 MUSL_CFLAGS ?= -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables
 MUSL_HDRS := libmnl curses.h ncurses.h ncurses_dll.h term.h unctrl.h ncursesw \
-	cmocka.h linux asm-generic libnetfilter_conntrack libnfnetlink
+	cmocka.h libnetfilter_conntrack libnfnetlink
+# The kernel's headers (linux/, asm-generic/, and asm/ there or under the
+# host's triplet): the host's, or a cross target's (make static-cross).
+MUSL_KINC ?= /usr/include
 MUSL_DEPS ?=
 MUSL_SRC := $(LIB_SRC) src/main.c $(UNIT_SRC) tests/ctload.c bench/mnldump.c
 MUSL_OBJ := $(MUSL_SRC:%.c=$(MUSL_O)/%.o)
@@ -217,7 +220,9 @@ $(MUSL_O)/include/.made:
 		{ echo "make musl: no $(MUSL_CC) (make deps installs musl-tools)" >&2; exit 1; }
 	@rm -rf $(MUSL_O)/include && mkdir -p $(MUSL_O)/include
 	@for h in $(MUSL_HDRS); do ln -s /usr/include/$$h $(MUSL_O)/include/$$h; done
-	@ln -s /usr/include/$$(gcc -dumpmachine)/asm $(MUSL_O)/include/asm
+	@for h in linux asm-generic; do ln -s $(MUSL_KINC)/$$h $(MUSL_O)/include/$$h; done
+	@if [ -d $(MUSL_KINC)/asm ]; then ln -s $(MUSL_KINC)/asm $(MUSL_O)/include/asm; \
+		else ln -s $(MUSL_KINC)/$$(gcc -dumpmachine)/asm $(MUSL_O)/include/asm; fi
 	@touch $@
 
 $(MUSL_O)/%.o: %.c $(MUSL_O)/include/.made
@@ -239,12 +244,33 @@ static:
 	@for f in lib/libmnl.a lib/libncursesw.a include/libmnl/libmnl.h include/curses.h; do \
 		[ -e "$(MUSL_DEPS)/$$f" ] || { echo "make static: $(MUSL_DEPS)/$$f is missing" \
 		"(MUSL_DEPS needs libmnl and ncursesw built for musl: README, \"On a router\")" >&2; exit 2; }; done
-	$(MAKE) MUSL_O=$(STATIC_O) MUSL_HDRS="linux asm-generic" MUSL_DEPS="$(abspath $(MUSL_DEPS))" \
+	$(MAKE) MUSL_O=$(STATIC_O) MUSL_HDRS= MUSL_DEPS="$(abspath $(MUSL_DEPS))" \
 		$(STATIC_O)/ctop
 	@ls -l $(STATIC_O)/ctop
 
 $(STATIC_O)/ctop: $(MUSL_LIB_OBJ)
 	$(MUSL_CC) -static -Wl,--gc-sections -s -o $@ $^ -L$(MUSL_DEPS)/lib $(STATIC_LIBS)
+
+# make static-cross MUSL_ARCH=ARCH MUSL_DEPS=DIR: the same for ARCH of
+# tests/cross/targets (arm64, armhf), in build-static-ARCH/, with
+# Debian's musl for ARCH and the cross gcc (tools/musl-cross) and DIR
+# made by "MUSL_ARCH=ARCH tools/musl-deps". The binary then replays a
+# recording under qemu-user and must print the native build's table.
+# Not in make check: DIR needs sources Debian does not give.
+MUSL_ARCH ?= arm64
+X_TRIPLET = $(shell awk '$$1 == "$(MUSL_ARCH)" { print $$2 }' tests/cross/targets)
+X_QEMU = qemu-$(shell awk '$$1 == "$(MUSL_ARCH)" { print $$3 }' tests/cross/targets)-static
+static-cross: $(O)/ctop
+	@[ -n "$(X_TRIPLET)" ] || { echo "make static-cross: MUSL_ARCH=$(MUSL_ARCH) is not in tests/cross/targets" >&2; exit 2; }
+	$(MAKE) static MUSL_O=build-static-$(MUSL_ARCH) STATIC_O=build-static-$(MUSL_ARCH) \
+		MUSL_CC="$$(tools/musl-cross $(MUSL_ARCH) build-cross/musl)" \
+		MUSL_KINC=/usr/$(X_TRIPLET)/include
+	@file build-static-$(MUSL_ARCH)/ctop
+	$(X_QEMU) build-static-$(MUSL_ARCH)/ctop --replay tests/data/dump-all.nl -1 -o csv \
+		>build-static-$(MUSL_ARCH)/replay.csv
+	$(O)/ctop --replay tests/data/dump-all.nl -1 -o csv | cmp - build-static-$(MUSL_ARCH)/replay.csv
+	@echo "static-cross: $(MUSL_ARCH) static ctop, $$(stat -c %s build-static-$(MUSL_ARCH)/ctop) bytes" \
+		"stripped, replays $$(wc -l <build-static-$(MUSL_ARCH)/replay.csv) lines as the native build"
 
 # Cross builds for the targets in tests/cross/targets, unit tests under
 # qemu-user, recordings across byte orders (tests/cross/run). The target
@@ -260,7 +286,7 @@ cross: $(O)/ctop $(O)/tests/test_recording
 	NATIVE=$(O) tests/cross/run $(CROSS_TARGETS)
 
 clean:
-	rm -rf build build-asan build-musl build-static build-cross $(FUZZ_O) ctop
+	rm -rf build build-asan build-musl build-static build-static-* build-cross $(FUZZ_O) ctop
 
 # Header dependencies of the build and of the musl objects (a changed
 # struct must not leave a stale object in a static link).
