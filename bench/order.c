@@ -19,38 +19,11 @@
 #include "../src/filter.h"
 #include "../src/order.h"
 #include "../src/table.h"
-
-static uint64_t mix64(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15ull;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-	return x ^ (x >> 31);
-}
-
-static void put4(union flow_addr *a, uint32_t v)
-{
-	memset(a, 0, sizeof(*a));
-	a->b[0] = (uint8_t)(v >> 24);
-	a->b[1] = (uint8_t)(v >> 16);
-	a->b[2] = (uint8_t)(v >> 8);
-	a->b[3] = (uint8_t)v;
-}
-
-static void put6(union flow_addr *a, uint16_t head, uint32_t v)
-{
-	memset(a, 0, sizeof(*a));
-	a->b[0] = (uint8_t)(head >> 8);
-	a->b[1] = (uint8_t)head;
-	a->b[12] = (uint8_t)(v >> 24);
-	a->b[13] = (uint8_t)(v >> 16);
-	a->b[14] = (uint8_t)(v >> 8);
-	a->b[15] = (uint8_t)v;
-}
+#include "../tests/gen.h"
 
 static void make_flow(size_t i, size_t n, struct flow *f)
 {
-	uint64_t r = mix64(i);
+	uint64_t r = gen_mix64(i);
 	uint32_t src = (uint32_t)(i % (n / 50 + 1)) + 1;
 	uint32_t j = (uint32_t)(i / (n / 50 + 1));
 	bool v6 = r % 100 < 12;
@@ -59,11 +32,11 @@ static void make_flow(size_t i, size_t n, struct flow *f)
 	f->family = v6 ? FLOW_IPV6 : FLOW_IPV4;
 	f->protonum = (r >> 8) % 3 ? FLOW_P_TCP : FLOW_P_UDP;
 	if (v6) {
-		put6(&f->orig.src, 0xfd00, src);
-		put6(&f->orig.dst, 0x2001, j / 60000 + 1);
+		gen_addr6(&f->orig.src, 0xfd00, 0, src);
+		gen_addr6(&f->orig.dst, 0x2001, 0, j / 60000 + 1);
 	} else {
-		put4(&f->orig.src, 0x0a000000u | src);
-		put4(&f->orig.dst, 0xac100001u + j / 60000);
+		gen_addr4(&f->orig.src, 0x0a000000u | src);
+		gen_addr4(&f->orig.dst, 0xac100001u + j / 60000);
 	}
 	f->orig.sport = (uint16_t)(1024 + j % 60000);
 	f->orig.dport = (uint16_t)(r >> 16 & 1 ? 443 : 80);
@@ -72,7 +45,7 @@ static void make_flow(size_t i, size_t n, struct flow *f)
 	f->reply.sport = f->orig.dport;
 	f->reply.dport = f->orig.sport;
 	if (!v6 && (r >> 20) % 10 == 0)
-		put4(&f->reply.dst, 0x64400000u + src);	/* SNAT */
+		gen_addr4(&f->reply.dst, 0x64400000u + src);	/* SNAT */
 	f->state = 3;
 	f->status = FLOW_S_ASSURED | FLOW_S_SEEN_REPLY;
 	f->timeout = (uint32_t)(r >> 24) % 432000;

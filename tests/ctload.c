@@ -36,6 +36,7 @@
 #include <linux/netfilter/nf_conntrack_tcp.h>
 
 #include "source.h"
+#include "gen.h"
 
 #ifndef NETLINK_CAP_ACK
 #define NETLINK_CAP_ACK 10
@@ -66,30 +67,6 @@ struct opts {
 struct entry {
 	struct flow f;
 };
-
-static uint64_t splitmix(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15ull;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-	return x ^ (x >> 31);
-}
-
-static void addr4(union flow_addr *a, uint32_t host)
-{
-	memset(a, 0, sizeof(*a));
-	a->w[0] = htonl(host);
-}
-
-static void addr6(union flow_addr *a, uint16_t w0, uint16_t w1, uint32_t low)
-{
-	memset(a, 0, sizeof(*a));
-	a->b[0] = w0 >> 8;
-	a->b[1] = w0 & 0xff;
-	a->b[2] = w1 >> 8;
-	a->b[3] = w1 & 0xff;
-	a->w[3] = htonl(low);
-}
 
 /* Reply tuple of an un-NATed flow. */
 static void tuple_invert(struct flow *f)
@@ -185,7 +162,7 @@ static void entry_mix(uint64_t r, struct flow *f, int *nat)
 
 static void entry_make(const struct opts *o, unsigned long i, struct flow *f)
 {
-	uint64_t r = splitmix(o->seed * 0x100000001b3ull + i);
+	uint64_t r = gen_mix64(o->seed * 0x100000001b3ull + i);
 	uint32_t s = (uint32_t)(i % o->sources) + 1;
 	uint32_t j = (uint32_t)(i / o->sources);
 	uint32_t d = j / 60000;
@@ -215,11 +192,11 @@ static void entry_make(const struct opts *o, unsigned long i, struct flow *f)
 		nat = 0;	/* keep the NAT plan to IPv4 */
 
 	if (f->family == FLOW_IPV4) {
-		addr4(&f->orig.src, 0x0a000000u | (s & 0xffffff));
-		addr4(&f->orig.dst, 0xac100001u + d);
+		gen_addr4(&f->orig.src, 0x0a000000u | (s & 0xffffff));
+		gen_addr4(&f->orig.dst, 0xac100001u + d);
 	} else {
-		addr6(&f->orig.src, 0xfd00, 0, s);
-		addr6(&f->orig.dst, 0xfd00, 1, d + 1);
+		gen_addr6(&f->orig.src, 0xfd00, 0, s);
+		gen_addr6(&f->orig.dst, 0xfd00, 1, d + 1);
 	}
 	f->orig.sport = (uint16_t)(1024 + j % 60000);
 	if (flow_is_icmp(f->protonum)) {
@@ -229,16 +206,16 @@ static void entry_make(const struct opts *o, unsigned long i, struct flow *f)
 	} else {
 		f->orig.sport = 0;	/* no ports: J lives in the address */
 		if (f->family == FLOW_IPV4)
-			addr4(&f->orig.dst, 0xac100001u + j);
+			gen_addr4(&f->orig.dst, 0xac100001u + j);
 		else
-			addr6(&f->orig.dst, 0xfd00, 1, j + 1);
+			gen_addr6(&f->orig.dst, 0xfd00, 1, j + 1);
 	}
 	f->timeout = o->timeout;
 	tuple_invert(f);
 	if (nat == 1) {
-		addr4(&f->reply.dst, 0x64400000u + s);
+		gen_addr4(&f->reply.dst, 0x64400000u + s);
 	} else if (nat == 2) {
-		addr4(&f->reply.src, 0xc0a80001u + d);
+		gen_addr4(&f->reply.src, 0xc0a80001u + d);
 		f->reply.sport = 8080;
 	}
 }

@@ -15,26 +15,7 @@
 #include "addr_pool.h"
 #include "table.h"
 #include "table_rec.h"
-
-static void addr6(union flow_addr *a, uint16_t head, uint32_t tail)
-{
-	memset(a, 0, sizeof(*a));
-	a->b[0] = (uint8_t)(head >> 8);
-	a->b[1] = (uint8_t)head;
-	a->b[12] = (uint8_t)(tail >> 24);
-	a->b[13] = (uint8_t)(tail >> 16);
-	a->b[14] = (uint8_t)(tail >> 8);
-	a->b[15] = (uint8_t)tail;
-}
-
-static void addr4(union flow_addr *a, uint32_t host_order)
-{
-	memset(a, 0, sizeof(*a));
-	a->b[0] = (uint8_t)(host_order >> 24);
-	a->b[1] = (uint8_t)(host_order >> 16);
-	a->b[2] = (uint8_t)(host_order >> 8);
-	a->b[3] = (uint8_t)host_order;
-}
+#include "../gen.h"
 
 /* A flow with every field set to something other than 0, and values
  * past 32 bits where the field is 64 bits wide. */
@@ -46,16 +27,16 @@ static struct flow full(uint8_t family, uint32_t n)
 	f.family = family;
 	f.protonum = FLOW_P_TCP;
 	if (family == FLOW_IPV4) {
-		addr4(&f.orig.src, 0x0a000000u + n);
-		addr4(&f.orig.dst, 0xc0a80001u);
+		gen_addr4(&f.orig.src, 0x0a000000u + n);
+		gen_addr4(&f.orig.dst, 0xc0a80001u);
 		/* SNAT: the reply comes back to the router's address. */
-		addr4(&f.reply.src, 0xc0a80001u);
-		addr4(&f.reply.dst, 0x64400000u + n);
+		gen_addr4(&f.reply.src, 0xc0a80001u);
+		gen_addr4(&f.reply.dst, 0x64400000u + n);
 	} else {
-		addr6(&f.orig.src, 0xfd00, n);
-		addr6(&f.orig.dst, 0x2001, 0xdb8);
-		addr6(&f.reply.src, 0x2001, 0xdb8);
-		addr6(&f.reply.dst, 0xfd01, n);	/* NPTv6 */
+		gen_addr6(&f.orig.src, 0xfd00, 0, n);
+		gen_addr6(&f.orig.dst, 0x2001, 0, 0xdb8);
+		gen_addr6(&f.reply.src, 0x2001, 0, 0xdb8);
+		gen_addr6(&f.reply.dst, 0xfd01, 0, n);	/* NPTv6 */
 	}
 	f.orig.sport = (uint16_t)(40000 + n);
 	f.orig.dport = 443;
@@ -300,7 +281,7 @@ static void test_table_ipv6(void **state)
 		assert_flow_equal(&got, &f[i]);
 	}
 	/* A reply tuple rewritten: the record follows, the key stays. */
-	addr6(&f[1].reply.dst, 0xfd02, 99);
+	gen_addr6(&f[1].reply.dst, 0xfd02, 0, 99);
 	f[1].reply.dport = 1;
 	r = table_upsert(t, &f[1], 200);
 	assert_ptr_equal(r, table_find(t, &f[1]));
