@@ -49,7 +49,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 # Every fuzz harness is also a unit test replaying its inputs (see fuzz).
 FUZZ_NAMES := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_REPLAY := $(FUZZ_NAMES:%=$(O)/tests/test_fuzz_%)
-TOOLS := $(O)/tests/ctload $(O)/bench/mnldump $(O)/bench/frgen $(O)/bench/ctget \
+TOOLS := $(O)/tests/ctload $(O)/bench/mnldump $(O)/bench/frgen $(O)/bench/ctget $(O)/bench/lookup \
 	$(O)/bench/order
 
 # Debian packages: build, tests (kernel, tmux), benchmarks.
@@ -112,6 +112,10 @@ $(O)/bench/frgen: bench/frgen.c $(O)/libctop.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libctop.a $(LIBS)
 
 $(O)/bench/ctget: bench/ctget.c $(O)/libctop.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libctop.a $(LIBS)
+
+$(O)/bench/lookup: bench/lookup.c $(O)/libctop.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libctop.a $(LIBS)
 

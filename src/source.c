@@ -256,6 +256,11 @@ struct source *source_open(struct ctop_err *err)
 	src->portid = mnl_socket_get_portid(src->nl);
 	src->seq = (uint32_t)time(NULL);
 	sock_grow_rcvbuf(src->nl);
+	/* Errors and acks without a copy of the request: nothing here reads
+	 * it, and a probe's answer is then a fraction of its size. Kernels
+	 * before 4.3 ignore it. */
+	setsockopt(mnl_socket_get_fd(src->nl), SOL_NETLINK, NETLINK_CAP_ACK,
+		   &(int){ 1 }, sizeof(int));
 	if (!conntrack_present(src)) {
 		err_set(err, CTOP_EXIT_RUNTIME, "%s", NO_CONNTRACK);
 		source_close(src);
@@ -972,7 +977,7 @@ int source_get(struct source *src, const struct flow *key, struct flow *out,
 	return errno_message(r, what, err);
 }
 
-/* ---- get many ----
+/* ---- get many, probe many ----
  *
  * Checking a hundred thousand flows one request at a time costs two
  * system calls each. The kernel handles every message of one sendmsg in
@@ -982,74 +987,100 @@ int source_get(struct source *src, const struct flow *key, struct flow *out,
  * carries its own sequence number, which maps the answer back to its key.
  * The answers of one batch must fit the socket's receive buffer (the
  * kernel drops what does not, and says so with ENOBUFS): a batch is kept
- * to GET_BATCH requests, well under it. */
+ * to BATCH_MAX requests, well under it.
+ *
+ * A probe asks only whether the flow is there. It is IPCTNL_MSG_CT_NEW
+ * with NLM_F_EXCL and without NLM_F_CREATE: the kernel looks the tuple up
+ * and answers EEXIST (there: with EXCL it changes nothing and reports no
+ * event) or ENOENT (gone: without CREATE it makes nothing). It skips
+ * what a GET costs most, the kernel writing the whole flow out, and the
+ * parse of it here. */
 
-#define GET_BATCH	128	/* requests per sendmsg */
+#define BATCH_MAX	128	/* requests per sendmsg */
 #define GET_REQ_MAX	512	/* room for one request (msg_start clears it) */
 #define GET_ANS_MAX	2048	/* one answer: a flow, or an error */
 
-/* Where answer SEQ goes among N keys from BASE; N when it is not ours. */
-static size_t get_index(const struct source *src, const struct nlmsghdr *nlh,
-			uint32_t base, size_t n)
+enum batch_kind { BATCH_GET, BATCH_PROBE };
+
+struct batch_call {
+	enum batch_kind kind;
+	const struct flow *keys;
+	size_t n;
+	uint32_t base;		/* sequence number of keys[0] */
+	source_get_fn get;
+	source_probe_fn probe;
+	void *data;
+};
+
+/* Where answer SEQ goes among the call's keys; n when it is not ours. */
+static size_t batch_index(const struct source *src, const struct nlmsghdr *nlh,
+			  const struct batch_call *c)
 {
-	uint32_t i = nlh->nlmsg_seq - base;	/* modulo 2^32 */
+	uint32_t i = nlh->nlmsg_seq - c->base;	/* modulo 2^32 */
 
 	if (nlh->nlmsg_pid && nlh->nlmsg_pid != src->portid)
-		return n;
-	return i < n ? i : n;
+		return c->n;
+	return i < c->n ? i : c->n;
 }
 
-/* One answer message. Returns 1 when it answered key *i, 0 if not. */
-static int get_answer(struct source *src, const struct nlmsghdr *nlh,
-		      uint32_t base, size_t n, const struct flow *keys,
-		      source_get_fn fn, void *data)
+/* One answer message. Returns 1 when it answered a key, 0 if not. */
+static int batch_answer(struct source *src, const struct nlmsghdr *nlh,
+			const struct batch_call *c)
 {
-	size_t i = get_index(src, nlh, base, n);
+	size_t i = batch_index(src, nlh, c);
 	struct flow f;
-	const int *code;
+	int code;
 
-	if (i == n || nlh->nlmsg_type == NLMSG_NOOP ||
+	if (i == c->n || nlh->nlmsg_type == NLMSG_NOOP ||
 	    nlh->nlmsg_type == NLMSG_DONE || nlh->nlmsg_type == NLMSG_OVERRUN)
 		return 0;
 	if (nlh->nlmsg_type == NLMSG_ERROR) {
 		if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(int))
 			return 0;
-		code = mnl_nlmsg_get_payload(nlh);
-		/* Only ENOENT says the flow is gone; anything else (the
-		 * kernel short of memory) leaves the key unanswered. */
-		if (*code != -ENOENT)
-			return 0;
-		fn(i, &keys[i], NULL, data);
-		return 1;
-	}
-	if (source_parse_flow(nlh, &f) < 0)
+		memcpy(&code, mnl_nlmsg_get_payload(nlh), sizeof(code));
+		/* ENOENT says the flow is gone, and to a probe EEXIST that
+		 * it is there; anything else (the kernel short of memory)
+		 * leaves the key unanswered. */
+		if (c->kind == BATCH_PROBE &&
+		    (code == -ENOENT || code == -EEXIST)) {
+			c->probe(i, &c->keys[i], code == -EEXIST, c->data);
+			return 1;
+		}
+		if (c->kind == BATCH_GET && code == -ENOENT) {
+			c->get(i, &c->keys[i], NULL, c->data);
+			return 1;
+		}
 		return 0;
-	fn(i, &keys[i], &f, data);
+	}
+	if (c->kind != BATCH_GET || source_parse_flow(nlh, &f) < 0)
+		return 0;
+	c->get(i, &c->keys[i], &f, c->data);
 	return 1;
 }
 
-/* Send the requests of KEYS[0..n) (n <= GET_BATCH) in one sendmsg and
- * read their answers. Returns how many keys were answered, or -1 with
- * errno when the socket failed. */
-static long get_batch_once(struct source *src, const struct flow *keys,
-			   size_t n, source_get_fn fn, void *data)
+/* Send the requests of the call's keys (n <= BATCH_MAX) in one sendmsg
+ * and read their answers. Returns how many keys were answered, or -1
+ * with errno when the socket failed. */
+static long batch_once(struct source *src, struct batch_call *c)
 {
-	struct mmsghdr msgs[GET_BATCH];
-	struct iovec iov[GET_BATCH];
-	uint32_t base = src->seq + 1;
+	struct mmsghdr msgs[BATCH_MAX];
+	struct iovec iov[BATCH_MAX];
+	uint16_t type = c->kind == BATCH_GET ? IPCTNL_MSG_CT_GET :
+					       IPCTNL_MSG_CT_NEW;
+	uint16_t flags = c->kind == BATCH_GET ? 0 : NLM_F_EXCL;
 	size_t off = 0, answered = 0;
 	int fd = mnl_socket_get_fd(src->nl);
 	ssize_t sent;
 
-	for (size_t i = 0; i < n; i++) {
-		struct nlmsghdr *nlh = tuple_put(src->gbuf + off,
-						 IPCTNL_MSG_CT_GET, 0,
-						 base + (uint32_t)i, &keys[i],
-						 false);
+	c->base = src->seq + 1;
+	for (size_t i = 0; i < c->n; i++) {
+		struct nlmsghdr *nlh = tuple_put(src->gbuf + off, type, flags,
+						 c->base + (uint32_t)i,
+						 &c->keys[i], false);
 
 		off += NLMSG_ALIGN(nlh->nlmsg_len);
 	}
-	src->seq += (uint32_t)n;
+	src->seq += (uint32_t)c->n;
 	do
 		sent = mnl_socket_sendto(src->nl, src->gbuf, off);
 	while (sent < 0 && errno == EINTR);
@@ -1057,8 +1088,8 @@ static long get_batch_once(struct source *src, const struct flow *keys,
 		return -1;
 	/* Every answer was queued inside sendmsg: read without waiting,
 	 * until all came or the queue is empty (some were dropped). */
-	while (answered < n) {
-		unsigned int want = (unsigned int)(n - answered);
+	while (answered < c->n) {
+		unsigned int want = (unsigned int)(c->n - answered);
 		int got;
 
 		for (unsigned int k = 0; k < want; k++) {
@@ -1087,22 +1118,22 @@ static long get_batch_once(struct source *src, const struct flow *keys,
 				continue;
 			for (; mnl_nlmsg_ok(nlh, len);
 			     nlh = mnl_nlmsg_next(nlh, &len))
-				answered += (size_t)get_answer(src, nlh, base, n,
-							       keys, fn, data);
+				answered += (size_t)batch_answer(src, nlh, c);
 		}
 	}
 	return (long)answered;
 }
 
-long source_get_batch(struct source *src, const struct flow *keys, size_t n,
-		      source_get_fn fn, void *data, struct ctop_err *err)
+static long batch_run(struct source *src, struct batch_call *c,
+		      struct ctop_err *err)
 {
-	size_t done = 0;
+	const struct flow *keys = c->keys;
+	size_t n = c->n, done = 0;
 	long answered = 0, r;
 
 	if (!src->gbuf) {
-		src->gbuf = malloc((size_t)GET_BATCH * GET_REQ_MAX);
-		src->abuf = malloc((size_t)GET_BATCH * GET_ANS_MAX);
+		src->gbuf = malloc((size_t)BATCH_MAX * GET_REQ_MAX);
+		src->abuf = malloc((size_t)BATCH_MAX * GET_ANS_MAX);
 		if (!src->gbuf || !src->abuf) {
 			free(src->gbuf);
 			free(src->abuf);
@@ -1111,15 +1142,35 @@ long source_get_batch(struct source *src, const struct flow *keys, size_t n,
 		}
 	}
 	while (done < n) {
-		size_t k = n - done < GET_BATCH ? n - done : GET_BATCH;
-
-		r = get_batch_once(src, keys + done, k, fn, data);
+		c->keys = keys + done;
+		c->n = n - done < BATCH_MAX ? n - done : BATCH_MAX;
+		r = batch_once(src, c);
 		if (r < 0)
-			return errno_message(errno, "conntrack get failed", err);
+			return errno_message(errno, c->kind == BATCH_GET ?
+					     "conntrack get failed" :
+					     "conntrack lookup failed", err);
 		answered += r;
-		done += k;
+		done += c->n;
 	}
 	return answered;
+}
+
+long source_get_batch(struct source *src, const struct flow *keys, size_t n,
+		      source_get_fn fn, void *data, struct ctop_err *err)
+{
+	struct batch_call c = { .kind = BATCH_GET, .keys = keys, .n = n,
+				.get = fn, .data = data };
+
+	return batch_run(src, &c, err);
+}
+
+long source_probe_batch(struct source *src, const struct flow *keys, size_t n,
+			source_probe_fn fn, void *data, struct ctop_err *err)
+{
+	struct batch_call c = { .kind = BATCH_PROBE, .keys = keys, .n = n,
+				.probe = fn, .data = data };
+
+	return batch_run(src, &c, err);
 }
 
 /* ---- sysctl ---- */

@@ -79,6 +79,20 @@ typedef void (*source_get_fn)(size_t i, const struct flow *key,
 long source_get_batch(struct source *src, const struct flow *keys, size_t n,
 		      source_get_fn fn, void *data, struct ctop_err *err);
 
+/* Called by source_probe_batch for each key answered: PRESENT says
+ * whether the kernel still holds a flow of that tuple and zone. */
+typedef void (*source_probe_fn)(size_t i, const struct flow *key,
+				bool present, void *data);
+/* Ask only whether each key's flow is still there, as source_get_batch
+ * but without reading it (IPCTNL_MSG_CT_NEW with NLM_F_EXCL and no
+ * NLM_F_CREATE: a lookup that changes nothing and makes nothing, answered
+ * EEXIST or ENOENT), several times cheaper than a GET. It matches by
+ * tuple and zone, not id: a newer flow that reuses the tuple answers
+ * "there". Calls FN once per key answered; returns how many were
+ * answered, or -1 with err when the socket failed. */
+long source_probe_batch(struct source *src, const struct flow *keys, size_t n,
+			source_probe_fn fn, void *data, struct ctop_err *err);
+
 /* Append tuple t of f as the nested attribute ATTR (CTA_TUPLE_ORIG or
  * CTA_TUPLE_REPLY) to the netlink message MSG (a struct nlmsghdr * with
  * room), as delete and get requests carry it, with CTA_TUPLE_ZONE inside

@@ -2,7 +2,7 @@
 #include "sweep.h"
 
 /* Costs are learned as a moving average: one slow step on a loaded
- * machine must not swing the choice between GETs and dumps. */
+ * machine must not swing the choice between probes and dumps. */
 #define LEARN	0.25
 /* A step of fewer flows says little about the cost per flow. */
 #define LEARN_MIN_FLOWS 16
@@ -11,7 +11,7 @@ void sweep_init(struct sweep *s, double budget_percent)
 {
 	*s = (struct sweep){ 0 };
 	s->budget = budget_percent > 0 ? budget_percent / 100.0 : 0;
-	s->get_us = SWEEP_GET_US_PRIOR;
+	s->probe_us = SWEEP_PROBE_US_PRIOR;
 	s->dump_us = SWEEP_DUMP_US_PRIOR;
 }
 
@@ -61,8 +61,8 @@ enum sweep_how sweep_cheaper(const struct sweep *s, size_t flows,
 			     size_t silent)
 {
 	/* A dump also reads the flows that do report their end. */
-	return (double)flows * s->dump_us < (double)silent * s->get_us ?
-	       SWEEP_DUMP : SWEEP_GETS;
+	return (double)flows * s->dump_us < (double)silent * s->probe_us ?
+	       SWEEP_DUMP : SWEEP_PROBES;
 }
 
 struct sweep_step sweep_next(struct sweep *s, size_t flows, size_t silent,
@@ -85,21 +85,21 @@ struct sweep_step sweep_next(struct sweep *s, size_t flows, size_t silent,
 	}
 	if (s->credit_us < SWEEP_STEP_US)
 		return st;
-	n = s->credit_us / s->get_us;
+	n = s->credit_us / s->probe_us;
 	if (n < 1)
 		n = 1;
-	st.how = SWEEP_GETS;
+	st.how = SWEEP_PROBES;
 	st.n = n < (double)silent ? (size_t)n : silent;
 	return st;
 }
 
-void sweep_read_done(struct sweep *s, size_t n, size_t gone, size_t silent,
+void sweep_probe_done(struct sweep *s, size_t n, size_t gone, size_t silent,
 		     double cpu_us)
 {
 	s->credit_us -= cpu_us;
 	if (n >= LEARN_MIN_FLOWS)
-		learn(&s->get_us, &s->get_known, cpu_us / (double)n);
-	s->reads += n;
+		learn(&s->probe_us, &s->probe_known, cpu_us / (double)n);
+	s->probes += n;
 	s->found += gone;
 	s->ghosts -= (long)gone;
 	s->pass_read += n;
@@ -122,10 +122,10 @@ void sweep_dump_done(struct sweep *s, size_t n, double cpu_us,
 		learn(&s->dump_us, &s->dump_known, cpu_us / (double)n);
 		s->dump_wall_us = wall_us / (double)n;
 	}
-	/* Until a GET was measured, keep the measured ratio between the
+	/* Until a probe was measured, keep the measured ratio between the
 	 * two rather than a prior from another machine. */
-	if (!s->get_known)
-		s->get_us = s->dump_us * (SWEEP_GET_US_PRIOR /
+	if (!s->probe_known)
+		s->probe_us = s->dump_us * (SWEEP_PROBE_US_PRIOR /
 					  SWEEP_DUMP_US_PRIOR);
 	if (!for_sweep)
 		return;
@@ -143,7 +143,7 @@ uint64_t sweep_due_ms(const struct sweep *s, size_t silent, uint64_t now_ms)
 
 	if (!sweep_wanted(s, silent))
 		return UINT64_MAX;
-	/* A dump waits for the debt to be paid, a GET step for a step's
+	/* A dump waits for the debt to be paid, a probe step for a step's
 	 * worth. */
 	want = s->futile ? 0 : SWEEP_STEP_US;
 	if (s->credit_us >= want)
@@ -163,13 +163,13 @@ double sweep_bound_s(const struct sweep *s, size_t flows, size_t silent,
 		return -1;
 	/* A dump: the pause that pays for the last, plus its own length
 	 * (a flow that ended just after the last one read it waits for the
-	 * next one to end); GETs: one pass. */
+	 * next one to end); probes: one pass. */
 	if (sweep_cheaper(s, flows, silent) == SWEEP_DUMP) {
 		cost_us = (double)flows * s->dump_us;
 		wall_us = (double)flows * (s->dump_wall_us > s->dump_us ?
 					   s->dump_wall_us : s->dump_us);
 	} else {
-		cost_us = (double)silent * s->get_us;
+		cost_us = (double)silent * s->probe_us;
 		wall_us = 0;
 	}
 	return refresh_s + (cost_us / s->budget + wall_us) / 1e6;

@@ -9,12 +9,17 @@
  * - the kernel's entry count, read every refresh anyway, says how many
  *   flows we list that it no longer has (ours minus its); while that is
  *   zero there is nothing to find, and no sweep runs at all;
- * - a flow of the set can be read again alone (IPCTNL_MSG_CT_GET, many
- *   per sendmsg: source_get_batch), and a missing one is gone.
- * So while the count says flows went, the sweep reads the set again a
- * slice at a time, round and round, until it has found as many as the
- * count said. When the set is most of the table a dump is cheaper (a
- * dumped flow costs about half a GET): then it asks for one. Either way
+ * - the kernel can be asked whether a flow of the set is still there
+ *   without sending it back (a probe: source_probe_batch, many per
+ *   sendmsg), for less than a dump costs a flow (bench/README: about
+ *   1.8 us against 2.3 us in the kernel, and a dumped flow is then
+ *   parsed and merged here too).
+ * So while the count says flows went, the sweep probes the set a slice
+ * at a time, round and round, until it has found as many as the count
+ * said. A dump is asked for only where it is cheaper (a set much larger
+ * than the table's share of it probed would be: never, at today's
+ * costs) or where probing the whole set found none of the missing
+ * flows (they are not in the set). Either way
  * the CPU it spends is paced by a budget (a share of one core), measured
  * rather than guessed: each step reports what it cost, and the costs per
  * flow it learns also say how long a silent end can stay listed.
@@ -33,28 +38,29 @@
 #define SWEEP_SLICE_US	5000.0
 /* A step waits until it can be this long: fewer, fuller batches. */
 #define SWEEP_STEP_US	2000.0
-/* Costs per flow before any was measured (bench/README: a batched GET
- * about 7 us, a dumped flow about 3.5 us, on a loaded 2-CPU VM). */
-#define SWEEP_GET_US_PRIOR	7.0
+/* Costs per flow before any was measured (bench/README: a batched probe
+ * about 2.5 us, a dumped flow about 3.5 us with its merge, on a loaded
+ * 2-CPU VM). */
+#define SWEEP_PROBE_US_PRIOR	2.5
 #define SWEEP_DUMP_US_PRIOR	3.5
 
 enum sweep_how {
 	SWEEP_IDLE,		/* nothing to look for, or the budget is spent */
-	SWEEP_GETS,		/* read the next n flows of the set again */
+	SWEEP_PROBES,		/* probe the next n flows of the set */
 	SWEEP_DUMP,		/* re-read the whole table */
 };
 
 struct sweep_step {
 	enum sweep_how how;
-	size_t n;		/* SWEEP_GETS: how many */
+	size_t n;		/* SWEEP_PROBES: how many */
 };
 
 struct sweep {
 	double budget;		/* share of one core (0.02); 0: never */
-	double get_us;		/* CPU per flow read again, learned */
+	double probe_us;	/* CPU per flow probed, learned */
 	double dump_us;		/* CPU per flow dumped, learned */
 	double dump_wall_us;	/* a dump's length per flow, last seen */
-	bool get_known, dump_known;
+	bool probe_known, dump_known;
 	double credit_us;	/* CPU it may spend now; below 0: owed */
 	uint64_t last_ms;	/* when the credit was last brought up */
 	bool clock_started;
@@ -63,7 +69,7 @@ struct sweep {
 	size_t pass_read;	/* flows read since the pass began */
 	size_t pass_found;	/* of them, gone */
 	bool futile;		/* a whole pass found none the count said */
-	uint64_t reads, found, dumps;	/* totals */
+	uint64_t probes, found, dumps;	/* totals */
 };
 
 /* BUDGET_PERCENT of one core (SWEEP_BUDGET_DEFAULT; 0: never sweep). */
@@ -77,9 +83,9 @@ void sweep_count(struct sweep *s, long gap);
  * DUMPING: a dump is under way (wait for it). */
 struct sweep_step sweep_next(struct sweep *s, size_t flows, size_t silent,
 			     bool dumping, uint64_t now_ms);
-/* A GETS step read N flows (of a set of SILENT), GONE of them gone, at a
+/* A PROBES step probed N flows (of a set of SILENT), GONE of them gone, at a
  * cost of CPU_US. */
-void sweep_read_done(struct sweep *s, size_t n, size_t gone, size_t silent,
+void sweep_probe_done(struct sweep *s, size_t n, size_t gone, size_t silent,
 		     double cpu_us);
 /* A dump of N flows ended after WALL_US, at a cost of CPU_US. FOR_SWEEP:
  * this model asked for it, so it is paid from the budget; any dump

@@ -1,4 +1,5 @@
-/* Flows read again in batches, the answers applied (see reread.h). */
+/* Flows read again or probed in batches, the answers applied (see
+ * reread.h). */
 #include "reread.h"
 
 struct answers {
@@ -28,6 +29,29 @@ long reread_flows(struct sync *s, const struct flow *keys, size_t n,
 	struct answers a = { .s = s, .now = now };
 	long answered = n ? source_get_batch(s->usrc, keys, n, on_answer, &a,
 					     err) : 0;
+
+	*gone = a.gone;
+	return answered;
+}
+
+static void on_probe(size_t i, const struct flow *key, bool present,
+		     void *data)
+{
+	struct answers *a = data;
+
+	(void)i;
+	if (!present) {
+		model_remove(a->s->m, key);	/* gone, unreported */
+		a->gone++;
+	}
+}
+
+long probe_flows(struct sync *s, const struct flow *keys, size_t n,
+		 size_t *gone, struct ctop_err *err)
+{
+	struct answers a = { .s = s };
+	long answered = n ? source_probe_batch(s->usrc, keys, n, on_probe, &a,
+					       err) : 0;
 
 	*gone = a.gone;
 	return answered;

@@ -2,7 +2,8 @@
  * of GETs, the answers through recvmmsg: source_get_batch), the answers
  * applied to the model: a flow found is updated, a flow the kernel no
  * longer has goes at once. Used for the rows on screen and the expired
- * flows each refresh (sync.c) and for the silent set (silent.c). */
+ * flows each refresh (sync.c). The silent set (silent.c) is only probed
+ * (source_probe_batch: is it there?), which costs less than a GET. */
 #ifndef CTOP_TUI_REREAD_H
 #define CTOP_TUI_REREAD_H
 
@@ -17,5 +18,11 @@
  * socket failed. */
 long reread_flows(struct sync *s, const struct flow *keys, size_t n,
 		  uint64_t now, size_t *gone, struct ctop_err *err);
+
+/* Ask whether KEYS[0..n) are still there; those gone leave the model.
+ * Returns how many the kernel answered (*GONE: how many went), or -1
+ * with ERR when the socket failed. */
+long probe_flows(struct sync *s, const struct flow *keys, size_t n,
+		 size_t *gone, struct ctop_err *err);
 
 #endif

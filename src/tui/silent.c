@@ -2,11 +2,12 @@
  *
  * The flows that may end without an event are a set in the table
  * (table_silent_count). When the kernel's count, read every refresh,
- * says flows went that no event reported, this reads that set again a
- * slice at a time by batched GETs from where the last slice stopped, or
- * asks sync.c for a whole-table dump when that is cheaper, each within
- * the --sweep-budget share of a core. What each step costs is measured
- * (thread CPU time: the kernel answers a GET inside the sendmsg) and
+ * says flows went that no event reported, this probes that set a slice
+ * at a time (batched "is it there?" requests: reread.c) from where the
+ * last slice stopped, or asks sync.c for a whole-table dump when that is
+ * cheaper, each within the --sweep-budget share of a core. What each
+ * step costs is measured (thread CPU time: the kernel answers a probe
+ * inside the sendmsg) and
  * given back to the model, which also says how long a silent end can
  * stay on screen (the header shows it).
  */
@@ -39,7 +40,7 @@ static size_t next_keys(struct sync *s, struct flow *keys, size_t n)
 	return got;
 }
 
-static void read_again(struct sync *s, size_t n, uint64_t now)
+static void probe_again(struct sync *s, size_t n)
 {
 	struct ctop_err err = { 0 };
 	size_t silent = table_silent_count(s->m->tbl);
@@ -52,14 +53,14 @@ static void read_again(struct sync *s, size_t n, uint64_t now)
 		return;
 	n = next_keys(s, keys, n);
 	cpu = clock_thread_cpu_us();
-	answered = reread_flows(s, keys, n, now, &gone, &err);
+	answered = probe_flows(s, keys, n, &gone, &err);
 	cpu = clock_thread_cpu_us() - cpu;
 	free(keys);
 	if (answered < 0) {
 		status_set(s->st, true, "looking for silent ends: %s", err.msg);
 		answered = 0;
 	}
-	sweep_read_done(&s->sweep, (size_t)answered, gone, silent, cpu);
+	sweep_probe_done(&s->sweep, (size_t)answered, gone, silent, cpu);
 }
 
 void silent_init(struct sync *s)
@@ -87,8 +88,8 @@ void silent_step(struct sync *s, uint64_t now)
 			s->dump_cost_pending, now);
 	if (st.how == SWEEP_DUMP)
 		s->sweep_dump_wanted = true;	/* sync.c asks the worker */
-	else if (st.how == SWEEP_GETS)
-		read_again(s, st.n, now);
+	else if (st.how == SWEEP_PROBES)
+		probe_again(s, st.n);
 }
 
 uint64_t silent_next_ms(const struct sync *s, uint64_t now)

@@ -23,6 +23,12 @@ assert_eq "kernel entries" 4 "$(ct_count "$NS")"
 ct "$NS" -L 2>/dev/null | grep -q 'dst=10.0.0.2 .*zone-orig=2' ||
 	fail "conntrack -L shows no zone-orig=2: $(ct "$NS" -L 2>&1)"
 
+# Each flow read back one by one, by GET and by probe (is it there?), in
+# its own zones: bench/lookup fails when one is not found.
+"$(dirname "$CTOP")/bench/lookup" --netns "$NS" >"$TMPD/lookup" 2>&1 ||
+	fail "lookup: $(cat "$TMPD/lookup")"
+ok "GETs and probes find every flow in its zones"
+
 # id of the flow to DST, as the kernel says.
 kid() { ct "$NS" -L -o id -d "$1" 2>/dev/null | sed -n 's/.* id=\([0-9]*\).*$/\1/p'; }
 

@@ -48,11 +48,11 @@ static void test_count_agrees_no_sweep(void **state)
 	assert_true(sweep_bound_s(&s, 1000000, 1000000, 1) > 1);
 }
 
-/* A small set in a big table: GETs, in steps no longer than a slice,
+/* A small set in a big table: probes, in steps no longer than a slice,
  * and over a minute no more CPU than the budget allows. */
-static void test_gets_within_budget(void **state)
+static void test_probes_within_budget(void **state)
 {
-	const double get_us = 6.0, budget = SWEEP_BUDGET_DEFAULT / 100;
+	const double probe_us = 6.0, budget = SWEEP_BUDGET_DEFAULT / 100;
 	const size_t flows = 1000000, silent = 20000;
 	double spent = 0;
 	size_t steps = 0;
@@ -66,14 +66,14 @@ static void test_gets_within_budget(void **state)
 		sweep_count(&s, 1000);	/* always more to find ... */
 		st = sweep_next(&s, flows, silent, false, ms);
 		assert_int_not_equal(st.how, SWEEP_DUMP);
-		if (st.how != SWEEP_GETS)
+		if (st.how != SWEEP_PROBES)
 			continue;
 		assert_true(st.n >= 1 && st.n <= silent);
-		assert_true((double)st.n * get_us <= SWEEP_SLICE_US + get_us);
-		spent += (double)st.n * get_us;
+		assert_true((double)st.n * probe_us <= SWEEP_SLICE_US + probe_us);
+		spent += (double)st.n * probe_us;
 		steps++;
 		/* ... and some found at every step */
-		sweep_read_done(&s, st.n, 1, silent, (double)st.n * get_us);
+		sweep_probe_done(&s, st.n, 1, silent, (double)st.n * probe_us);
 	}
 	/* Spread out, not one burst; and within the budget plus a slice. */
 	assert_true(steps > 100);
@@ -99,11 +99,11 @@ static void test_stops_when_found(void **state)
 	for (;;) {
 		ms += 100;
 		st = sweep_next(&s, 100000, 5000, false, ms);
-		if (st.how == SWEEP_GETS)
+		if (st.how == SWEEP_PROBES)
 			break;
 	}
 	/* This step found both. */
-	sweep_read_done(&s, st.n, 2, 5000, (double)st.n * 5);
+	sweep_probe_done(&s, st.n, 2, 5000, (double)st.n * 5);
 	assert_false(sweep_wanted(&s, 5000));
 	for (int i = 0; i < 50; i++) {
 		ms += 100;
@@ -114,12 +114,13 @@ static void test_stops_when_found(void **state)
 	sweep_count(&s, 1);
 	assert_true(sweep_wanted(&s, 5000));
 	assert_int_equal(sweep_next(&s, 100000, 5000, false, ms + 1000).how,
-			 SWEEP_GETS);
+			 SWEEP_PROBES);
 }
 
-/* Most of the table is silent: a dump is cheaper, asked for only when
- * no dump is under way, and paid for: the next one waits until the
- * budget has covered it. */
+/* Where probes cost more than a dumped flow (learned: here 3 us against
+ * 2 us) and most of the table is silent, a dump is cheaper, asked for
+ * only when no dump is under way, and paid for: the next one waits until
+ * the budget has covered it. */
 static void test_dump_when_cheaper_and_paced(void **state)
 {
 	const size_t flows = 1000000;
@@ -131,8 +132,11 @@ static void test_dump_when_cheaper_and_paced(void **state)
 	sweep_init(&s, SWEEP_BUDGET_DEFAULT);
 	/* The first load teaches the cost of a dump, unpaid. */
 	sweep_dump_done(&s, flows, dump_cpu_us, 3.0e6, false);
+	/* At the prior's ratio a probe is the cheaper. */
+	assert_int_equal(sweep_cheaper(&s, flows, flows), SWEEP_PROBES);
+	sweep_probe_done(&s, 1000, 0, flows, 3000.0);
 	assert_int_equal(sweep_cheaper(&s, flows, flows), SWEEP_DUMP);
-	assert_int_equal(sweep_cheaper(&s, flows, flows / 10), SWEEP_GETS);
+	assert_int_equal(sweep_cheaper(&s, flows, flows / 10), SWEEP_PROBES);
 	sweep_count(&s, 300);
 	assert_int_equal(sweep_next(&s, flows, flows, true, ms).how,
 			 SWEEP_IDLE);	/* one is under way */
@@ -141,7 +145,7 @@ static void test_dump_when_cheaper_and_paced(void **state)
 
 		sweep_count(&s, 300);
 		st = sweep_next(&s, flows, flows, false, ms);
-		assert_int_not_equal(st.how, SWEEP_GETS);
+		assert_int_not_equal(st.how, SWEEP_PROBES);
 		if (st.how != SWEEP_DUMP)
 			continue;
 		if (!first)
@@ -178,10 +182,10 @@ static void test_futile_pass_asks_for_dump(void **state)
 		ms += 100;
 		st = sweep_next(&s, flows, silent, false, ms);
 		assert_int_not_equal(st.how, SWEEP_DUMP);
-		if (st.how != SWEEP_GETS)
+		if (st.how != SWEEP_PROBES)
 			continue;
 		read += st.n;
-		sweep_read_done(&s, st.n, 0, silent, (double)st.n * 7);
+		sweep_probe_done(&s, st.n, 0, silent, (double)st.n * 7);
 	}
 	for (;;) {
 		ms += 100;
@@ -224,8 +228,8 @@ static void test_due(void **state)
 	due = sweep_due_ms(&s, 5000, 0);
 	assert_true(due >= 99 && due <= 101);
 	st = sweep_next(&s, 100000, 5000, false, due);
-	assert_int_equal(st.how, SWEEP_GETS);
-	sweep_read_done(&s, st.n, 0, 5000, (double)st.n * SWEEP_GET_US_PRIOR);
+	assert_int_equal(st.how, SWEEP_PROBES);
+	sweep_probe_done(&s, st.n, 0, 5000, (double)st.n * SWEEP_PROBE_US_PRIOR);
 	assert_true(sweep_due_ms(&s, 5000, due) > due);
 }
 
@@ -234,7 +238,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_empty_set_never_sweeps),
 		cmocka_unit_test(test_count_agrees_no_sweep),
-		cmocka_unit_test(test_gets_within_budget),
+		cmocka_unit_test(test_probes_within_budget),
 		cmocka_unit_test(test_stops_when_found),
 		cmocka_unit_test(test_dump_when_cheaper_and_paced),
 		cmocka_unit_test(test_futile_pass_asks_for_dump),
