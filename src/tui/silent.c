@@ -21,7 +21,7 @@
 static size_t next_keys(struct sync *s, struct flow *keys, size_t n)
 {
 	struct table_rec *r;
-	struct table_flow v;
+	struct table_flow v = { 0 };
 	bool wrapped = false;
 	size_t got = 0;
 
@@ -34,7 +34,8 @@ static size_t next_keys(struct sync *s, struct flow *keys, size_t n)
 			s->silent_cursor = 0;
 			continue;
 		}
-		table_view(s->m->tbl, r, &v);
+		/* A probe needs the tuple and zones only. */
+		table_view_key(s->m->tbl, r, &v);
 		keys[got++] = v.f;
 	}
 	return got;
