@@ -1010,6 +1010,7 @@ struct batch_call {
 	source_get_fn get;
 	source_probe_fn probe;
 	void *data;
+	int refused;		/* an error no key was answered with */
 };
 
 /* Where answer SEQ goes among the call's keys; n when it is not ours. */
@@ -1025,7 +1026,7 @@ static size_t batch_index(const struct source *src, const struct nlmsghdr *nlh,
 
 /* One answer message. Returns 1 when it answered a key, 0 if not. */
 static int batch_answer(struct source *src, const struct nlmsghdr *nlh,
-			const struct batch_call *c)
+			struct batch_call *c)
 {
 	size_t i = batch_index(src, nlh, c);
 	struct flow f;
@@ -1050,6 +1051,8 @@ static int batch_answer(struct source *src, const struct nlmsghdr *nlh,
 			c->get(i, &c->keys[i], NULL, c->data);
 			return 1;
 		}
+		if (code < 0)
+			c->refused = -code;
 		return 0;
 	}
 	if (c->kind != BATCH_GET || source_parse_flow(nlh, &f) < 0)
@@ -1169,8 +1172,15 @@ long source_probe_batch(struct source *src, const struct flow *keys, size_t n,
 {
 	struct batch_call c = { .kind = BATCH_PROBE, .keys = keys, .n = n,
 				.probe = fn, .data = data };
+	long answered = batch_run(src, &c, err);
 
-	return batch_run(src, &c, err);
+	/* A kernel or a security module that refuses the request itself
+	 * (EPERM, EACCES, EOPNOTSUPP: a CT_NEW is a write to some) answers
+	 * none: say so, so the caller reads the flows instead. */
+	if (answered == 0 && n && c.refused && c.refused != ENOMEM &&
+	    c.refused != ENOBUFS)
+		return errno_message(c.refused, "conntrack lookup refused", err);
+	return answered;
 }
 
 /* ---- sysctl ---- */

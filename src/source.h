@@ -89,7 +89,8 @@ typedef void (*source_probe_fn)(size_t i, const struct flow *key,
  * EEXIST or ENOENT), several times cheaper than a GET. It matches by
  * tuple and zone, not id: a newer flow that reuses the tuple answers
  * "there". Calls FN once per key answered; returns how many were
- * answered, or -1 with err when the socket failed. */
+ * answered, or -1 with err when the socket failed or the kernel refused
+ * every probe (EPERM, EACCES...: read the flows with GETs instead). */
 long source_probe_batch(struct source *src, const struct flow *keys, size_t n,
 			source_probe_fn fn, void *data, struct ctop_err *err);
 

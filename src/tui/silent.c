@@ -41,7 +41,7 @@ static size_t next_keys(struct sync *s, struct flow *keys, size_t n)
 	return got;
 }
 
-static void probe_again(struct sync *s, size_t n)
+static void probe_again(struct sync *s, size_t n, uint64_t now)
 {
 	struct ctop_err err = { 0 };
 	size_t silent = table_silent_count(s->m->tbl);
@@ -54,7 +54,17 @@ static void probe_again(struct sync *s, size_t n)
 		return;
 	n = next_keys(s, keys, n);
 	cpu = clock_thread_cpu_us();
-	answered = probe_flows(s, keys, n, &gone, &err);
+	if (!s->probes_refused) {
+		answered = probe_flows(s, keys, n, &gone, &err);
+		/* Refused (or failed): GETs from now on, which say why if
+		 * they fail too. */
+		if (answered < 0) {
+			s->probes_refused = true;
+			err = (struct ctop_err){ 0 };
+		}
+	}
+	if (s->probes_refused)
+		answered = reread_flows(s, keys, n, now, &gone, &err);
 	cpu = clock_thread_cpu_us() - cpu;
 	free(keys);
 	if (answered < 0) {
@@ -90,7 +100,7 @@ void silent_step(struct sync *s, uint64_t now)
 	if (st.how == SWEEP_DUMP)
 		s->sweep_dump_wanted = true;	/* sync.c asks the worker */
 	else if (st.how == SWEEP_PROBES)
-		probe_again(s, st.n);
+		probe_again(s, st.n, now);
 }
 
 uint64_t silent_next_ms(const struct sync *s, uint64_t now)

@@ -58,6 +58,7 @@ struct sync {
 	/* silent ends (silent.c, ../sweep.h) */
 	struct sweep sweep;
 	size_t silent_cursor;		/* where its next reads start */
+	bool probes_refused;		/* the kernel refused probes: GETs */
 	bool sweep_dump_wanted;		/* it asked for a dump */
 	bool dump_for_sweep;		/* the dump under way is that one */
 	uint64_t sweep_dumps;		/* such dumps ended, for the header */
