@@ -29,13 +29,15 @@ wait_screen "$sess" 'listed 4000 '
 wait_screen "$sess" 'events on, silent ends within [0-9]+ s'
 ok "the header bounds how long a silent end stays listed"
 
-# 500 of them end; no event says so. Every flow listed may be silent;
-# probing them finds the 500 without a dump.
+# 500 of them end; no event says so. Every flow listed may be silent:
+# probes find the 500 (or a dump, where the costs measured on a busy
+# machine make one of 4000 flows look cheaper; the small set below must
+# be probed).
 silent -n 500 --delete
 assert_eq "kernel after 500 silent ends" 3500 "$(ct_count "$ns")"
 wait_screen "$sess" '3500/[0-9]+ +listed 3500 ' 30
-wait_screen "$sess" 'resyncs 0  sweeps 0' 5
-ok "silent ends found by probes, with no dump"
+wait_screen "$sess" 'resyncs 0  sweeps [0-9]' 5
+ok "silent ends found when every flow listed may be silent"
 # The probes changed nothing and made nothing: no event, no new entry
 # for the 500 tuples asked about after they went.
 # The listener does hear: one icmp flow made and deleted is its only two
