@@ -165,6 +165,39 @@ void addr_pool_put(struct addr_pool *p, uint32_t num)
 	p->live--;
 }
 
+static int num_cmp(const void *pa, const void *pb, void *arg)
+{
+	const struct addr_pool *p = arg;
+	int c = memcmp(p->addr[*(const uint32_t *)pa],
+		       p->addr[*(const uint32_t *)pb], 16);
+
+	return (c > 0) - (c < 0);
+}
+
+uint32_t *addr_pool_ranks(const struct addr_pool *p)
+{
+	uint32_t *num, *rank;
+	size_t k = 0;
+
+	if (!p->live)
+		return NULL;
+	num = malloc((size_t)p->live * sizeof(*num));
+	rank = malloc((size_t)p->cap * sizeof(*rank));
+	if (!num || !rank) {
+		free(num);
+		free(rank);
+		return NULL;
+	}
+	for (uint32_t i = 0; i < p->n; i++)
+		if (p->refs[i])
+			num[k++] = i;
+	qsort_r(num, k, sizeof(*num), num_cmp, (void *)p);
+	for (size_t i = 0; i < k; i++)
+		rank[num[i]] = (uint32_t)i;
+	free(num);
+	return rank;
+}
+
 size_t addr_pool_count(const struct addr_pool *p)
 {
 	return p->live;

@@ -44,6 +44,12 @@ static inline const uint8_t *addr_pool_addr(const struct addr_pool *p,
  * holds. Numbers are not moved: a pool of mostly free numbers is given
  * back by building a new one (the table does, after a sweep). */
 size_t addr_pool_count(const struct addr_pool *p);
+/* The place of each address in the order of its 16 bytes (memcmp):
+ * rank[num] for every referenced number (other entries unset), in an
+ * array of addr_pool_capacity() entries the caller frees. Equal ranks
+ * are equal addresses, so a sort can order by rank alone. NULL when the
+ * pool is empty or memory ran out. Valid until the pool changes. */
+uint32_t *addr_pool_ranks(const struct addr_pool *p);
 size_t addr_pool_capacity(const struct addr_pool *p);
 size_t addr_pool_memory(const struct addr_pool *p);
 

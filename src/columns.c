@@ -70,12 +70,19 @@ static int cmp_endpoint(const struct flow *a, const struct flow *b,
 /* ---- sort keys: 64-bit prefixes of the compares above and below ---- */
 
 /* Address (and port) prefix: IPv4 before IPv6, numeric within a family.
- * Exact for IPv4, where address and port fit in 63 bits. */
+ * Exact for IPv4, where address and port fit in 63 bits, and for IPv6
+ * when the sort ranked the addresses (ctx->rank; WHICH: 0-3, the
+ * address's place there). */
 static uint64_t addr_key(const struct flow *f, const union flow_addr *a,
-			 int port, bool *exact)
+			 int port, int which, const struct column_ctx *ctx,
+			 bool *exact)
 {
+	uint64_t p = port < 0 ? 0 : (uint64_t)port;
+
 	*exact = true;
 	if (f->family == FLOW_IPV6) {
+		if (ctx && ctx->rank)
+			return 1ULL << 63 | (uint64_t)ctx->rank[which] << 16 | p;
 		*exact = false;
 		return 1ULL << 63 | be_bits(a->b, 8) >> 1;
 	}
@@ -83,15 +90,16 @@ static uint64_t addr_key(const struct flow *f, const union flow_addr *a,
 		*exact = false;
 		return 0;
 	}
-	return be_bits(a->b, 4) << 16 | (port < 0 ? 0 : (uint64_t)port);
+	return be_bits(a->b, 4) << 16 | p;
 }
 
 static uint64_t endpoint_key(const struct flow *f, bool reply, int which,
-			     bool *exact)
+			     const struct column_ctx *ctx, bool *exact)
 {
 	const struct flow_tuple *t = reply ? &f->reply : &f->orig;
 
-	return addr_key(f, tuple_addr(t, which), tuple_port(f, t, which), exact);
+	return addr_key(f, tuple_addr(t, which), tuple_port(f, t, which),
+			2 * reply + which, ctx, exact);
 }
 
 /* A key that is the compared value itself. */
@@ -215,8 +223,7 @@ static size_t rdst_fmt(char *buf, size_t len, const struct flow *f,
 	static uint64_t name_##_key(const struct flow *f, \
 				    const struct column_ctx *ctx, bool *exact) \
 	{ \
-		(void)ctx; \
-		return endpoint_key(f, reply_, which_, exact); \
+		return endpoint_key(f, reply_, which_, ctx, exact); \
 	}
 
 ENDPOINT_KEY(src, false, 0)
@@ -257,15 +264,13 @@ static size_t daddr_fmt(char *buf, size_t len, const struct flow *f,
 static uint64_t saddr_key(const struct flow *f, const struct column_ctx *ctx,
 			  bool *exact)
 {
-	(void)ctx;
-	return addr_key(f, &f->orig.src, -1, exact);
+	return addr_key(f, &f->orig.src, -1, 0, ctx, exact);
 }
 
 static uint64_t daddr_key(const struct flow *f, const struct column_ctx *ctx,
 			  bool *exact)
 {
-	(void)ctx;
-	return addr_key(f, &f->orig.dst, -1, exact);
+	return addr_key(f, &f->orig.dst, -1, 1, ctx, exact);
 }
 
 /* sport, dport */

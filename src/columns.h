@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "flow.h"
 #include "layout.h"
@@ -44,6 +45,11 @@ struct column_ctx {
 	 * The screen's flows are records of a table that has rates. */
 	double (*rate)(const struct flow *f);
 	bool acct_off;		/* nf_conntrack_acct=0: counters unknown */
+	/* For sort keys only, or NULL: the ranks of an IPv6 flow's four
+	 * addresses (orig src, dst, reply src, dst) among all the addresses
+	 * sorted, in memcmp order (table_rec_ranks). With them the address
+	 * columns' keys are exact for IPv6 too. */
+	const uint32_t *rank;
 };
 
 struct column {

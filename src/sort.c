@@ -88,7 +88,14 @@ int sort_compare(const struct sort_spec *spec, const struct flow *a,
  *   k2, k3  a 127-bit prefix of the key order (tie_key), shifted left
  *           once; the low bit of k2 holds k1's exactness. For IPv4 it
  *           holds the whole key but the ICMP type and code; for IPv6
- *           family, protocol, zone and 102 bits of the source address.
+ *           family, protocol, zone and 102 bits of the source address,
+ *           or, when the view ranks the addresses (sort_view.ranks), the
+ *           same as IPv4 with the ranks in place of the addresses.
+ *
+ * Ranks are what make a sort of table records as fast as one of flows:
+ * a record's IPv6 addresses are numbers in the table's address pool, and
+ * without ranks every tie between two IPv6 records (a shared /64, equal
+ * TTLs or byte counts) reads both records and the pool for a view.
  *
  * Most comparisons are then integer compares in a sequential array; flows
  * are touched only when all prefixes tie. The price is 32 bytes per flow
@@ -111,9 +118,7 @@ struct sort_run {
 	bool col_key;			/* the column reads only key fields */
 };
 
-/* Columns whose compare reads only the key and the id (the original
- * tuple, zones, family, protocol): their ties need no whole view. */
-static bool column_reads_key(enum column_id col)
+bool sort_column_reads_key(enum column_id col)
 {
 	switch (col) {
 	case COL_PROTO:
@@ -182,20 +187,24 @@ static uint64_t column_key(const struct column *col, const struct flow *f,
 
 /* The key order's prefix in 127 bits: family (IPv4 first), protonum,
  * zone (25 bits), then the tuple's bytes in memcmp order. IPv4 packs
- * src, dst, sport, dport; IPv6 has room for the first 102 bits of src.
+ * src, dst, sport, dport, and so does IPv6 with RANK (its addresses'
+ * ranks); else IPv6 has room for the first 102 bits of src.
  * *k2 gets the first 63 bits, *k3 the next 64. Only for IPv4 and IPv6
  * flows (sort_flows checks). */
-static void tie_key(const struct flow *f, uint64_t *k2, uint64_t *k3)
+static void tie_key(const struct flow *f, const uint32_t *rank,
+		    uint64_t *k2, uint64_t *k3)
 {
 	uint64_t head = (uint64_t)(f->family == FLOW_IPV6) << 24 |
 			(uint64_t)f->protonum << 16 | f->orig.zone;
 	const struct flow_tuple *t = &f->orig;
 
-	if (f->family == FLOW_IPV4) {
-		/* 25 + 32 + 6 bits, then 26 + 16 + 16 + 6 (zero) bits. */
-		uint64_t dst = be_bits(t->dst.b, 4);
+	if (f->family == FLOW_IPV4 || rank) {
+		/* 25 + 32 + 6 bits, then 26 + 16 + 16 + 6 (zero) bits;
+		 * ranks order IPv6 addresses as their bytes do. */
+		uint64_t src = rank ? rank[0] : be_bits(t->src.b, 4);
+		uint64_t dst = rank ? rank[1] : be_bits(t->dst.b, 4);
 
-		*k2 = head << 38 | be_bits(t->src.b, 4) << 6 | dst >> 26;
+		*k2 = head << 38 | src << 6 | dst >> 26;
 		*k3 = dst << 38 |
 		      (uint64_t)t->sport << 22 | (uint64_t)t->dport << 6;
 	} else {
@@ -206,8 +215,12 @@ static void tie_key(const struct flow *f, uint64_t *k2, uint64_t *k3)
 	}
 }
 
-static inline int ent_cmp(const struct sort_ent *a, const struct sort_ent *b,
-			  struct sort_run *run)
+/* ent_cmp when the prefixes do not decide: the column's compare on views
+ * where k1 is not exact, the key's where all prefixes tie. Out of line,
+ * so that the merge keeps the prefix compares inlined. */
+static __attribute__((noinline)) int
+ent_cmp_items(const struct sort_ent *a, const struct sort_ent *b,
+	      struct sort_run *run)
 {
 	const struct sort_spec *spec = run->spec;
 	const struct flow *fa = NULL, *fb = NULL;
@@ -231,6 +244,20 @@ static inline int ent_cmp(const struct sort_ent *a, const struct sort_ent *b,
 	if (!fa)
 		run_cmp_flows(run, a->item, b->item, false, &fa, &fb);
 	return key_compare(fa, fb);
+}
+
+static inline int ent_cmp(const struct sort_ent *a, const struct sort_ent *b,
+			  struct sort_run *run)
+{
+	if (a->k1 != b->k1)
+		return a->k1 < b->k1 ? -1 : 1;
+	if (a->k2 & b->k2 & 1) {
+		if (a->k2 != b->k2)
+			return a->k2 < b->k2 ? -1 : 1;
+		if (a->k3 != b->k3)
+			return a->k3 < b->k3 ? -1 : 1;
+	}
+	return ent_cmp_items(a, b, run);
 }
 
 static void ent_isort(struct sort_ent *a, size_t n, struct sort_run *run)
@@ -288,7 +315,7 @@ static void sort_run(const void **items, size_t n,
 	const struct column *col = column_get(spec->column);
 	struct sort_run run = {
 		.spec = spec, .view = view,
-		.col_key = column_reads_key(spec->column),
+		.col_key = sort_column_reads_key(spec->column),
 	};
 	struct sort_ent *ent = NULL, *tmp = NULL;
 	void *scratch = NULL;
@@ -312,6 +339,8 @@ static void sort_run(const void **items, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		void *own = view ? (char *)scratch + 2 * view->size : NULL;
 		const struct flow *f = run_flow(&run, items[i], own);
+		struct column_ctx ctx = spec->ctx;
+		uint32_t rank[4];
 		bool exact;
 		uint64_t k1, k2, k3;
 
@@ -319,9 +348,15 @@ static void sort_run(const void **items, size_t n,
 			/* No prefix keys for a family that never occurs. */
 			goto plain;
 		}
-		k1 = column_key(col, f, &spec->ctx, &exact);
-
-		tie_key(f, &k2, &k3);
+		ctx.rank = NULL;
+		if (f->family == FLOW_IPV6 && view && view->ranks) {
+			/* Ranked prefixes and byte prefixes do not mix. */
+			if (!view->ranks(items[i], rank, view->arg))
+				goto plain;
+			ctx.rank = rank;
+		}
+		k1 = column_key(col, f, &ctx, &exact);
+		tie_key(f, ctx.rank, &k2, &k3);
 		ent[i].k1 = spec->reverse ? ~k1 : k1;
 		ent[i].k2 = k2 << 1 | exact;
 		ent[i].k3 = k3;

@@ -121,6 +121,26 @@ void table_view_key(const struct table *t, const struct table_rec *r,
 	rec_load_key(r, &t->pool, &v->f);
 }
 
+uint32_t *table_addr_ranks(const struct table *t)
+{
+	return addr_pool_ranks(&t->pool);
+}
+
+size_t table_addr_count(const struct table *t)
+{
+	return addr_pool_count(&t->pool);
+}
+
+bool table_rec_ranks(const struct table_rec *r, const uint32_t *ranks,
+		     uint32_t out[4])
+{
+	if (!r->pooled)
+		return false;
+	for (int i = 0; i < 4; i++)
+		out[i] = ranks[r->addr[i]];
+	return true;
+}
+
 static struct table_rec *slot_rec(const struct table *t, uint32_t slot)
 {
 	return &t->chunks[slot >> CHUNK_SHIFT][slot & CHUNK_MASK];

@@ -33,6 +33,16 @@ void table_view(const struct table *t, const struct table_rec *r,
  * rest of V is left as it was. For comparisons of keys. */
 void table_view_key(const struct table *t, const struct table_rec *r,
 		    struct table_flow *v);
+/* For a sort of many records: the rank of each of the table's pooled
+ * addresses (addr_pool_ranks: every IPv6 address) in their memcmp order,
+ * to be freed; NULL when there is none or no memory. Valid until the
+ * next insert, update or remove. table_rec_ranks gives R's four (orig
+ * src, dst, reply src, dst) from it, or false when R keeps its addresses
+ * inline (an IPv4 flow: its addresses are their own order). */
+uint32_t *table_addr_ranks(const struct table *t);
+size_t table_addr_count(const struct table *t);
+bool table_rec_ranks(const struct table_rec *r, const uint32_t *ranks,
+		     uint32_t out[4]);
 /* False for a record that was removed (and not reused since). */
 bool table_rec_live(const struct table_rec *r);
 

@@ -1,10 +1,14 @@
 /* Records: struct flow in 108 bytes (table_rec.h). */
+#include <stddef.h>
 #include <string.h>
 
 #include "table_rec.h"
 
 _Static_assert(sizeof(struct table_rec) == 108,
 	       "a record is 108 bytes, no padding");
+
+/* Where struct flow's last field ends: padding after it, if any. */
+#define FLOW_END (offsetof(struct flow, has) + sizeof(((struct flow *)0)->has))
 
 static void put64(uint32_t w[2], uint64_t v)
 {
@@ -134,7 +138,10 @@ void rec_load_key(const struct table_rec *r, const struct addr_pool *p,
 void rec_load(const struct table_rec *r, const struct addr_pool *p,
 	      struct flow *f)
 {
-	memset(f, 0, sizeof(*f));
+	/* Every field is set below; only the padding at the end is not.
+	 * A memset of all 144 bytes was 42 % of this function's samples in
+	 * a full sort (perf, bench/order). */
+	memset((char *)f + FLOW_END, 0, sizeof(*f) - FLOW_END);
 	key_load(r, p, f);
 	addr_load(r, p, 2, &f->reply.src);
 	addr_load(r, p, 3, &f->reply.dst);

@@ -738,6 +738,182 @@ static void test_ties_by_key(void **state)
 		}
 }
 
+/* ---- ranked sort keys against the views ---- */
+
+/* Flows of every shape the ranks must keep in order: IPv4 and IPv6 (few
+ * addresses, sharing /64s and differing in any byte), NAT (other reply
+ * addresses and ports, NPTv6), split zones, ICMP types and codes, IPv4
+ * with bytes past its fourth (kept in the pool, not ranked). */
+static void rank_flow(struct flow *f)
+{
+	static const uint8_t protos[] = {
+		FLOW_P_TCP, FLOW_P_UDP, FLOW_P_ICMP, FLOW_P_GRE,
+	};
+	union flow_addr *a[4] = {
+		&f->orig.src, &f->orig.dst, &f->reply.src, &f->reply.dst,
+	};
+
+	memset(f, 0, sizeof(*f));
+	f->family = rnd(3) ? FLOW_IPV4 : FLOW_IPV6;
+	f->protonum = protos[rnd(4)];
+	if (f->family == FLOW_IPV6 && f->protonum == FLOW_P_ICMP)
+		f->protonum = FLOW_P_ICMPV6;
+	for (int i = 0; i < 4; i++) {
+		if (f->family == FLOW_IPV4) {
+			a[i]->b[0] = (uint8_t)(10 + rnd(2));
+			a[i]->b[3] = (uint8_t)rnd(6);
+			continue;
+		}
+		a[i]->b[0] = rnd(2) ? 0xfd : 0x20;
+		a[i]->b[7] = (uint8_t)rnd(2);	/* the /64 */
+		a[i]->b[1 + rnd(15)] ^= (uint8_t)(1u << rnd(8));
+		a[i]->b[15] = (uint8_t)rnd(4);
+	}
+	if (f->family == FLOW_IPV4 && !rnd(30))
+		a[rnd(4)]->b[4 + rnd(12)] = 1;	/* pooled IPv4 */
+	if (rnd(2)) {			/* no NAT */
+		f->reply.src = f->orig.dst;
+		f->reply.dst = f->orig.src;
+	}
+	f->orig.sport = (uint16_t)(1000 + rnd(4));
+	f->orig.dport = (uint16_t)rnd(3);
+	f->reply.sport = rnd(2) ? f->orig.dport : (uint16_t)rnd(3);
+	f->reply.dport = rnd(2) ? f->orig.sport : (uint16_t)(2000 + rnd(2));
+	if (flow_is_icmp(f->protonum)) {
+		f->orig.icmp_type = (uint8_t)rnd(3);
+		f->orig.icmp_code = (uint8_t)rnd(2);
+	}
+	f->orig.zone = (uint16_t)rnd(2);
+	f->reply.zone = rnd(4) ? f->orig.zone : (uint16_t)rnd(3);
+	f->id = rnd(4);
+	rand_values(f);
+	f->mark = rnd(3);
+	f->status |= rnd(2) ? FLOW_S_SRC_NAT : 0;
+}
+
+struct rank_ref {
+	struct order_spec spec;
+	const struct table *t;
+};
+
+static int rank_ref_cmp(const void *pa, const void *pb, void *arg)
+{
+	const struct rank_ref *rr = arg;
+
+	return order_compare(&rr->spec, rr->t,
+			     *(const struct table_rec *const *)pa,
+			     *(const struct table_rec *const *)pb);
+}
+
+static int sign(int c)
+{
+	return (c > 0) - (c < 0);
+}
+
+/* A sort of many records ranks the table's IPv6 addresses (its pool):
+ * the ranks order as the addresses' bytes, and the sort with ranked keys
+ * gives what order_compare, on whole views, gives, for every column and
+ * direction. */
+static void test_ranked_sort(void **state)
+{
+	const size_t n = 3000;
+	struct table *t = table_new();
+	const void **v = calloc(n, sizeof(*v));
+	const void **ref = calloc(n, sizeof(*ref));
+	uint32_t *ranks;
+	size_t cur = 0, m = 0, v6 = 0;
+	struct table_rec *r;
+
+	(void)state;
+	assert_non_null(t);
+	assert_non_null(v);
+	assert_non_null(ref);
+	rng_state = 0x5eed0fa11ab1e5ull;
+	/* Two readings, for rates; some flows gone, so the pool has free
+	 * numbers among the ranked ones. */
+	while (table_count(t) < n + 200) {
+		struct flow f;
+
+		rank_flow(&f);
+		if (!table_find(t, &f))
+			assert_non_null(table_upsert(t, &f, 1000));
+	}
+	while ((r = table_next(t, &cur))) {
+		struct table_flow tf;
+
+		table_view(t, r, &tf);
+		tf.f.orig_bytes += rnd(3) * 1000;
+		assert_ptr_equal(table_upsert(t, &tf.f, 1500), r);
+	}
+	for (size_t i = 0; table_count(t) > n; i++) {
+		struct table_flow tf;
+
+		cur = i * 7;
+		r = table_next(t, &cur);
+		assert_non_null(r);
+		table_view(t, r, &tf);
+		assert_true(table_remove(t, &tf.f));
+	}
+	cur = 0;
+	while ((r = table_next(t, &cur)))
+		v[m++] = r;
+	assert_int_equal(m, n);
+
+	/* The ranks: order_sort uses them here (n >= 1024 rows, fewer
+	 * addresses than rows). */
+	assert_true(table_addr_count(t) <= n);
+	ranks = table_addr_ranks(t);
+	assert_non_null(ranks);
+	for (size_t i = 0; i < n; i++) {
+		struct table_flow a, b;
+		uint32_t ra[4], rb[4];
+		const struct table_rec *x = v[i], *y = v[rnd((uint32_t)n)];
+
+		table_view(t, x, &a);
+		table_view(t, y, &b);
+		if (a.f.family != FLOW_IPV6 || b.f.family != FLOW_IPV6)
+			continue;
+		v6++;
+		assert_true(table_rec_ranks(x, ranks, ra));
+		assert_true(table_rec_ranks(y, ranks, rb));
+		assert_int_equal(sign(memcmp(a.f.orig.src.b, b.f.reply.dst.b,
+					     16)),
+				 (ra[0] > rb[3]) - (ra[0] < rb[3]));
+		assert_int_equal(sign(memcmp(a.f.orig.dst.b, b.f.reply.src.b,
+					     16)),
+				 (ra[1] > rb[2]) - (ra[1] < rb[2]));
+	}
+	assert_true(v6 > 100);
+	free(ranks);
+
+	for (int col = 0; col < COL_COUNT; col++)
+		for (int rev = 0; rev < 2; rev++) {
+			struct rank_ref rr = { .t = t };
+
+			order_spec_init(&rr.spec, col, rev,
+					1700000002000000000ull);
+			memcpy(ref, v, n * sizeof(*v));
+			qsort_r(ref, n, sizeof(*ref), rank_ref_cmp, &rr);
+			/* From a scrambled start, and from the sorted one. */
+			for (size_t i = n; i > 1; i--) {
+				size_t j = rnd((uint32_t)i);
+				const void *x = v[i - 1];
+
+				v[i - 1] = v[j];
+				v[j] = x;
+			}
+			order_sort(&rr.spec, t, v, n);
+			for (size_t i = 0; i < n; i++)
+				assert_ptr_equal(v[i], ref[i]);
+			order_sort(&rr.spec, t, v, n);
+			for (size_t i = 0; i < n; i++)
+				assert_ptr_equal(v[i], ref[i]);
+		}
+	free(ref);
+	free(v);
+	table_free(t);
+}
+
 /* Two records of one key (two tables, or a tuple reused by a newer
  * connection) differ by their conntrack id: still a total order. On
  * their views, as order_compare compares them. */
@@ -871,6 +1047,7 @@ int main(void)
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_all_removed),
 		cmocka_unit_test(test_ties_by_key),
+		cmocka_unit_test(test_ranked_sort),
 		cmocka_unit_test(test_same_key_by_id),
 		cmocka_unit_test(test_find_after_untold_change),
 		cmocka_unit_test(test_insert_unwanted),
