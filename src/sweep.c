@@ -2,8 +2,11 @@
 #include "sweep.h"
 
 /* Costs are learned as a moving average: one slow step on a loaded
- * machine must not swing the choice between probes and dumps. */
-#define LEARN	0.25
+ * machine must not swing the choice between probes and dumps. A sample
+ * below the average moves it faster: other work on the machine can only
+ * make a step look dearer, so a cheaper one is closer to the true cost. */
+#define LEARN		0.25
+#define LEARN_DOWN	0.75
 /* A step of fewer flows says little about the cost per flow. */
 #define LEARN_MIN_FLOWS 16
 
@@ -17,7 +20,10 @@ void sweep_init(struct sweep *s, double budget_percent)
 
 static void learn(double *avg, bool *known, double sample)
 {
-	*avg = *known ? *avg + LEARN * (sample - *avg) : sample;
+	if (!*known)
+		*avg = sample;
+	else
+		*avg += (sample < *avg ? LEARN_DOWN : LEARN) * (sample - *avg);
 	*known = true;
 }
 
@@ -77,8 +83,12 @@ struct sweep_step sweep_next(struct sweep *s, size_t flows, size_t silent,
 	if (!sweep_wanted(s, silent) || dumping)
 		return st;
 	/* A dump is paid when it ends, so it starts on any credit and the
-	 * debt it leaves spaces the next one out. */
-	if (s->futile || sweep_cheaper(s, flows, silent) == SWEEP_DUMP) {
+	 * debt it leaves spaces the next one out. Before each dump chosen
+	 * for its cost, one probe step measures probes again: one slow
+	 * sample on a busy machine must not leave the sweep on dumps for
+	 * good. */
+	if (s->futile ||
+	    (s->probed && sweep_cheaper(s, flows, silent) == SWEEP_DUMP)) {
 		if (s->credit_us >= 0)
 			st.how = SWEEP_DUMP;
 		return st;
@@ -97,8 +107,10 @@ void sweep_probe_done(struct sweep *s, size_t n, size_t gone, size_t silent,
 		     double cpu_us)
 {
 	s->credit_us -= cpu_us;
-	if (n >= LEARN_MIN_FLOWS)
+	if (n >= LEARN_MIN_FLOWS) {
 		learn(&s->probe_us, &s->probe_known, cpu_us / (double)n);
+		s->probed = true;
+	}
 	s->probes += n;
 	s->found += gone;
 	s->ghosts -= (long)gone;
@@ -131,6 +143,7 @@ void sweep_dump_done(struct sweep *s, size_t n, double cpu_us,
 		return;
 	s->credit_us -= cpu_us;
 	s->dumps++;
+	s->probed = false;
 	/* The dump saw the whole table: the next count starts afresh. */
 	s->ghosts = 0;
 	s->futile = false;

@@ -69,6 +69,7 @@ struct sweep {
 	size_t pass_read;	/* flows read since the pass began */
 	size_t pass_found;	/* of them, gone */
 	bool futile;		/* a whole pass found none the count said */
+	bool probed;		/* a probe step measured since the last dump */
 	uint64_t probes, found, dumps;	/* totals */
 };
 

@@ -125,7 +125,7 @@ static void test_dump_when_cheaper_and_paced(void **state)
 {
 	const size_t flows = 1000000;
 	const double dump_cpu_us = 2.0e6;	/* 2 s */
-	uint64_t ms = 0, first = 0, second = 0;
+	uint64_t ms = 0, first = 0, second = 0, probe_steps = 1;
 	struct sweep s;
 
 	(void)state;
@@ -145,7 +145,14 @@ static void test_dump_when_cheaper_and_paced(void **state)
 
 		sweep_count(&s, 300);
 		st = sweep_next(&s, flows, flows, false, ms);
-		assert_int_not_equal(st.how, SWEEP_PROBES);
+		if (st.how == SWEEP_PROBES) {
+			/* Before each dump, one probe step measures again
+			 * (at the same cost: still the dearer way). */
+			assert_int_equal(probe_steps, s.dumps);
+			probe_steps++;
+			sweep_probe_done(&s, st.n, 0, flows, (double)st.n * 3);
+			continue;
+		}
 		if (st.how != SWEEP_DUMP)
 			continue;
 		if (!first)
@@ -162,6 +169,36 @@ static void test_dump_when_cheaper_and_paced(void **state)
 	 * (3 s long). */
 	assert_true(sweep_bound_s(&s, flows, flows, 1) >= 103.9);
 	assert_true(sweep_bound_s(&s, flows, flows, 1) <= 104.1);
+}
+
+/* One slow first probe step (a busy machine) makes dumps look cheaper;
+ * the probe step before each dump measures again, and the sweep is back
+ * on probes after a few dumps, not never. */
+static void test_recovers_from_slow_probe_sample(void **state)
+{
+	const size_t flows = 1000000;
+	struct sweep_step st;
+	struct sweep s;
+	uint64_t ms = 0;
+	int dumps_before_probes = -1;
+
+	(void)state;
+	sweep_init(&s, SWEEP_BUDGET_DEFAULT);
+	sweep_dump_done(&s, flows, 3.0e6, 3.0e6, false);	/* 3 us */
+	sweep_probe_done(&s, 1000, 0, flows, 20000.0);		/* 20 us */
+	assert_int_equal(sweep_cheaper(&s, flows, flows), SWEEP_DUMP);
+	for (; ms < 3600000 && dumps_before_probes < 0; ms += 500) {
+		sweep_count(&s, 300);
+		st = sweep_next(&s, flows, flows, false, ms);
+		if (st.how == SWEEP_DUMP)
+			sweep_dump_done(&s, flows, 3.0e6, 3.0e6, true);
+		else if (st.how == SWEEP_PROBES) {
+			sweep_probe_done(&s, st.n, 0, flows, (double)st.n * 1.5);
+			if (sweep_cheaper(&s, flows, flows) == SWEEP_PROBES)
+				dumps_before_probes = (int)s.dumps;
+		}
+	}
+	assert_true(dumps_before_probes >= 1 && dumps_before_probes <= 3);
 }
 
 /* The count keeps saying flows went, but a whole pass over the set found
@@ -241,6 +278,7 @@ int main(void)
 		cmocka_unit_test(test_probes_within_budget),
 		cmocka_unit_test(test_stops_when_found),
 		cmocka_unit_test(test_dump_when_cheaper_and_paced),
+		cmocka_unit_test(test_recovers_from_slow_probe_sample),
 		cmocka_unit_test(test_futile_pass_asks_for_dump),
 		cmocka_unit_test(test_zero_budget),
 		cmocka_unit_test(test_due),
