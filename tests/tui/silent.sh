@@ -93,6 +93,30 @@ tmux send-keys -t "$sess2" q
 for _ in $(seq 50); do [ -s "$TMPD/rc" ] && break; sleep 0.1; done
 assert_eq "exit status" 0 "$(cat "$TMPD/rc" 2>/dev/null)"
 
+# With nf_conntrack_events=1 every flow reports its end: no set, no
+# bound in the header, and no whole-table re-read for ends, which come as
+# events.
+ns_new ns1
+ip netns exec "$ns1" sysctl -qw net.netfilter.nf_conntrack_events=1 ||
+	skip "cannot set nf_conntrack_events in a namespace"
+"$CTLOAD" --netns "$ns1" -q -n 2000 --proto udp --sources 2000 --timeout 3600 >/dev/null ||
+	fail "ctload"
+rm -f "$TMPD/rc"
+tmux_new sess3 120 30 "$CTOP --netns $ns1 2>$TMPD/stderr; echo \$? > $TMPD/rc"
+wait_screen "$sess3" 'listed 2000 '
+scr=$(screen_of "$sess3")
+grep -q 'silent ends' <<<"$scr" && fail "events=1, yet: $(sed -n 1p <<<"$scr")"
+"$CTLOAD" --netns "$ns1" -q -n 500 --proto udp --sources 2000 --delete >/dev/null ||
+	fail "ctload --delete"
+wait_screen "$sess3" '1500/[0-9]+ +listed 1500 ' 10
+sleep 2
+scr=$(screen_of "$sess3")
+grep -q 'resyncs 0  sweeps 0' <<<"$scr" || fail "a re-read ran: $(sed -n 4p <<<"$scr")"
+ok "events=1: ends come as events, no silent set and no re-read"
+tmux send-keys -t "$sess3" q
+for _ in $(seq 50); do [ -s "$TMPD/rc" ] && break; sleep 0.1; done
+assert_eq "exit status" 0 "$(cat "$TMPD/rc" 2>/dev/null)"
+
 "$CTOP" --sweep-budget 200 >/dev/null 2>"$TMPD/err"
 assert_eq "--sweep-budget 200 exit status" 2 "$?"
 grep -q -- '--sweep-budget wants' "$TMPD/err" || fail "message: $(cat "$TMPD/err")"
