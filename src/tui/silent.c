@@ -48,7 +48,7 @@ static void probe_again(struct sync *s, size_t n, uint64_t now)
 	struct flow *keys = malloc(n * sizeof(*keys));
 	double cpu;
 	size_t gone = 0;
-	long answered;
+	long answered = 0;
 
 	if (!keys)
 		return;
