@@ -53,11 +53,15 @@ static int filter_fail(const char *expr, const struct filter_error *fe)
  * 32 MiB; after that, the sort keys and view arrays a resync of a big
  * table allocates come from the heap and stay resident once freed: 15 %
  * more memory per resync at a million flows (bench/screen). A fixed
- * threshold keeps them in mmap, given back on free. */
+ * threshold keeps them in mmap, given back on free. At glibc's own
+ * starting value (128 KiB, musl's is about the same), not 256: a sort's
+ * merge scratch of 16,384 flows is 254 KB, freed after every sort, and
+ * below 256 KiB it left a resident hole in the heap (90 KB more on the
+ * screen at 16k: bench/README, "Size and memory"). */
 static void keep_large_blocks_in_mmap(void)
 {
 #ifdef M_MMAP_THRESHOLD
-	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 #endif
 }
 
