@@ -380,8 +380,10 @@ static void read_stats(struct sync *s, uint64_t now)
 /* Resynchronize when the kernel's count and ours keep disagreeing.
  * EXPIRED: flows the expiry pass just found gone; while it finds some
  * and the gap is small enough for it to close within a few refreshes,
- * a dump would cost more. */
-static void check_drift(struct sync *s, uint64_t now, size_t expired)
+ * a dump would cost more. BEFORE: our count just before the kernel's
+ * was read (ours now is after the events that followed it). */
+static void check_drift(struct sync *s, uint64_t now, size_t expired,
+			size_t before)
 {
 	size_t ours = table_count(s->m->tbl), theirs;
 	uint64_t gap;
@@ -390,7 +392,8 @@ static void check_drift(struct sync *s, uint64_t now, size_t expired)
 	    fetch_busy(s->fetch))
 		return;
 	theirs = (size_t)s->stats.count;
-	if (theirs == ours) {
+	if ((theirs >= before && theirs <= ours) ||
+	    (theirs <= before && theirs >= ours)) {
 		s->drift_ticks = 0;
 		return;
 	}
@@ -428,7 +431,7 @@ static void charge_dump(struct sync *s, uint64_t now)
 bool sync_tick(struct sync *s, uint64_t now, const char *volatile_why)
 {
 	const char *why = NULL;
-	size_t expired;
+	size_t expired, before;
 
 	if (s->cli->replay) {
 		if ((!s->m->complete || s->reread) && !s->fs.sweeping) {
@@ -454,10 +457,18 @@ bool sync_tick(struct sync *s, uint64_t now, const char *volatile_why)
 	s->next_refresh_ms = now + (uint64_t)(s->delay * 1000);
 	s->refresh_asked_ms = now;
 	expired = reread_expired(s, now);
+	/* The events queued before the count and those of the changes it
+	 * saw, applied on either side of it: a count read in the middle of
+	 * a burst lies between the two, and is no drift. Without this a
+	 * churn in step with the refresh looked like one, and a million
+	 * flows were re-read for nothing. */
+	sync_events(s);
+	before = table_count(s->m->tbl);
 	read_stats(s, now);
+	sync_events(s);
 	read_sysctls(s);
-	silent_count(s);
-	check_drift(s, now, expired);
+	silent_count(s, before);
+	check_drift(s, now, expired, before);
 	return true;
 }
 
