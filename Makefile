@@ -50,6 +50,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 FUZZ_NAMES := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_REPLAY := $(FUZZ_NAMES:%=$(O)/tests/test_fuzz_%)
 TOOLS := $(O)/tests/ctload $(O)/bench/mnldump $(O)/bench/frgen $(O)/bench/ctget $(O)/bench/lookup \
+	$(O)/tests/lookup_cut \
 	$(O)/bench/order
 
 # Debian packages: build, tests (kernel, tmux), benchmarks.
@@ -118,6 +119,13 @@ $(O)/bench/ctget: bench/ctget.c $(O)/libctop.a
 $(O)/bench/lookup: bench/lookup.c $(O)/libctop.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libctop.a $(LIBS)
+
+# bench/lookup with room for 100 bytes an answer: every batched GET's
+# answer is cut and read again alone (tests/kernel/zones.sh).
+$(O)/tests/lookup_cut: bench/lookup.c src/source.c $(O)/libctop.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DGET_ANS_MAX=100 $(LDFLAGS) -o $@ bench/lookup.c \
+		src/source.c $(O)/libctop.a $(LIBS)
 
 $(O)/bench/order: bench/order.c $(O)/libctop.a
 	@mkdir -p $(dir $@)
