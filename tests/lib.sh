@@ -57,9 +57,10 @@ ct_count() { ip netns exec "$1" conntrack -C; }
 
 # silent_load NS CTLOAD-ARGS...: entries that will never report their end,
 # as flows made before anyone listened under nf_conntrack_events=2: made
-# while the namespace's sysctl is 0 (entries made through ctnetlink get
-# the event extension under 2 on this kernel, none under 0), then back
-# to 2. Skips when the sysctl cannot be set in a namespace.
+# while the namespace's sysctl is 0 (under 2 an entry made through
+# ctnetlink gets the event extension only while some socket listens for
+# events, under 0 never), then back to 2. Skips when the sysctl cannot be
+# set in a namespace.
 silent_load() {
 	local ns=$1
 	shift

@@ -14,13 +14,19 @@ load() { "$CTLOAD" --netns "$ns" -q "$@" >/dev/null || fail "ctload $*"; }
 # 3000 udp flows, one per source 10.0.S.S (S = 1 .. 3000).
 silent() { load --proto udp --sources 3000 --timeout 3600 "$@"; }
 silent_load "$ns" -n 3000 --proto udp --sources 3000 --timeout 3600
-# 1000 tcp flows that do send events (made under 2 through ctnetlink).
-# ctop cannot tell them from the silent ones in its first dump, so it
-# probes them too: a listener started now must hear nothing from that.
-load -n 1000 --proto tcp --sources 1000 --timeout 3600
-ip netns exec "$ns" stdbuf -oL conntrack -E >"$TMPD/events" 2>/dev/null &
+# 1000 tcp flows that do send events: made under 2 while a listener is
+# there, which hears their NEW. ctop cannot tell them from the silent
+# ones in its first dump, so it probes them too: the listener must hear
+# nothing more from that.
+ip netns exec "$ns" stdbuf -oL conntrack -E -b 8388608 >"$TMPD/events" 2>/dev/null &
 listener=$!
 sleep 0.5
+for i in $(seq 0 9); do	# in steps the listener keeps up with
+	load -n 100 --first $((i * 100)) --proto tcp --sources 1000 --timeout 3600
+	sleep 0.05
+done
+for _ in $(seq 50); do [ "$(wc -l <"$TMPD/events")" -ge 1000 ] && break; sleep 0.1; done
+assert_eq "NEW events of the eventful flows" 1000 "$(grep -c 'NEW.*tcp' "$TMPD/events")"
 # Header line 2: "KERNEL/MAX  listed OURS".
 counts() { screen_of "$1" | sed -n 2p | grep -oE '[0-9]+/[0-9]+ +listed [0-9]+'; }
 
@@ -45,11 +51,11 @@ ok "silent ends found when every flow listed may be silent"
 sleep 1
 load -n 1 --proto icmp --sources 1 --timeout 3600
 load -n 1 --proto icmp --sources 1 --delete
-for _ in $(seq 50); do [ "$(wc -l <"$TMPD/events")" -ge 2 ] && break; sleep 0.1; done
+for _ in $(seq 50); do [ "$(wc -l <"$TMPD/events")" -ge 1002 ] && break; sleep 0.1; done
 kill "$listener" 2>/dev/null
 wait "$listener" 2>/dev/null
 assert_eq "events while probing" "NEW icmp DESTROY icmp" \
-	"$(awk '{ gsub(/[][]/, "", $1); printf "%s%s %s", (NR > 1 ? " " : ""), $1, $2 }' "$TMPD/events")"
+	"$(awk 'NR > 1000 { gsub(/[][]/, "", $1); printf "%s%s %s", (NR > 1001 ? " " : ""), $1, $2 }' "$TMPD/events")"
 assert_eq "kernel after probing" 3500 "$(ct_count "$ns")"
 
 # 20,000 flows born while ctop listens report their end; the silent set
