@@ -67,8 +67,8 @@ enum sweep_how sweep_cheaper(const struct sweep *s, size_t flows,
 			     size_t silent)
 {
 	/* A dump also reads the flows that do report their end. */
-	return (double)flows * s->dump_us < (double)silent * s->probe_us ?
-	       SWEEP_DUMP : SWEEP_PROBES;
+	return (double)flows * s->dump_us * SWEEP_DUMP_MARGIN <
+	       (double)silent * s->probe_us ? SWEEP_DUMP : SWEEP_PROBES;
 }
 
 struct sweep_step sweep_next(struct sweep *s, size_t flows, size_t silent,
@@ -84,11 +84,10 @@ struct sweep_step sweep_next(struct sweep *s, size_t flows, size_t silent,
 		return st;
 	/* A dump is paid when it ends, so it starts on any credit and the
 	 * debt it leaves spaces the next one out. Before each dump chosen
-	 * for its cost, one probe step measures probes again: one slow
-	 * sample on a busy machine must not leave the sweep on dumps for
-	 * good. */
-	if (s->futile ||
-	    (s->probed && sweep_cheaper(s, flows, silent) == SWEEP_DUMP)) {
+	 * for its cost, probe steps measure probes again: a few slow
+	 * samples on a busy machine must not put the sweep on dumps. */
+	if (s->futile || (s->probe_steps >= SWEEP_PROBE_SAMPLES &&
+			  sweep_cheaper(s, flows, silent) == SWEEP_DUMP)) {
 		if (s->credit_us >= 0)
 			st.how = SWEEP_DUMP;
 		return st;
@@ -109,7 +108,7 @@ void sweep_probe_done(struct sweep *s, size_t n, size_t gone, size_t silent,
 	s->credit_us -= cpu_us;
 	if (n >= LEARN_MIN_FLOWS) {
 		learn(&s->probe_us, &s->probe_known, cpu_us / (double)n);
-		s->probed = true;
+		s->probe_steps++;
 	}
 	s->probes += n;
 	s->found += gone;
@@ -143,7 +142,7 @@ void sweep_dump_done(struct sweep *s, size_t n, double cpu_us,
 		return;
 	s->credit_us -= cpu_us;
 	s->dumps++;
-	s->probed = false;
+	s->probe_steps = 0;
 	/* The dump saw the whole table: the next count starts afresh. */
 	s->ghosts = 0;
 	s->futile = false;

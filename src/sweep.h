@@ -43,6 +43,12 @@
  * 2-CPU VM). */
 #define SWEEP_PROBE_US_PRIOR	2.5
 #define SWEEP_DUMP_US_PRIOR	3.5
+/* A dump is chosen for its cost only after this many probe steps were
+ * measured since the last one, and only when it is this much cheaper:
+ * at a million flows a dump's debt silences the sweep for minutes, so a
+ * few noisy samples must not decide it. */
+#define SWEEP_PROBE_SAMPLES	16
+#define SWEEP_DUMP_MARGIN	1.25
 
 enum sweep_how {
 	SWEEP_IDLE,		/* nothing to look for, or the budget is spent */
@@ -69,7 +75,7 @@ struct sweep {
 	size_t pass_read;	/* flows read since the pass began */
 	size_t pass_found;	/* of them, gone */
 	bool futile;		/* a whole pass found none the count said */
-	bool probed;		/* a probe step measured since the last dump */
+	unsigned probe_steps;	/* probe steps measured since the last dump */
 	uint64_t probes, found, dumps;	/* totals */
 };
 
