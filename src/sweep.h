@@ -48,7 +48,7 @@
  * at a million flows a dump's debt silences the sweep for minutes, so a
  * few noisy samples must not decide it. */
 #define SWEEP_PROBE_SAMPLES	16
-#define SWEEP_DUMP_MARGIN	1.25
+#define SWEEP_DUMP_MARGIN	2.0
 
 enum sweep_how {
 	SWEEP_IDLE,		/* nothing to look for, or the budget is spent */
