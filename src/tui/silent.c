@@ -79,21 +79,10 @@ void silent_init(struct sync *s)
 	sweep_init(&s->sweep, s->cli->sweep_budget);
 }
 
-void silent_count(struct sync *s, size_t before)
+void silent_count(struct sync *s, long gap)
 {
-	long lo = (long)table_count(s->m->tbl), hi = (long)before, k, gap;
-
-	if (!s->have_stats)
-		return;
-	if (lo > hi) {
-		hi = lo;
-		lo = (long)before;
-	}
-	/* A count between ours before it and ours after the events that
-	 * followed is no gap (see sync_tick). */
-	k = (long)s->stats.count;
-	gap = k < lo ? lo - k : k > hi ? hi - k : 0;
-	sweep_count(&s->sweep, gap);
+	if (s->have_stats)
+		sweep_count(&s->sweep, gap);
 }
 
 void silent_step(struct sync *s, uint64_t now)

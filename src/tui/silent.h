@@ -12,10 +12,10 @@
 #include "sync.h"
 
 void silent_init(struct sync *s);
-/* The kernel's count was read (s->stats) when we listed BEFORE flows
- * (we list table_count now, after the events that followed): tell the
+/* The kernel's count was read (s->stats): GAP is the flows listed minus
+ * it, 0 when it lies between ours before and after it (sync.c): tell the
  * model. */
-void silent_count(struct sync *s, size_t before);
+void silent_count(struct sync *s, long gap);
 /* A step of reads, or a dump asked for (s->sweep_dump_wanted), when due. */
 void silent_step(struct sync *s, uint64_t now);
 uint64_t silent_next_ms(const struct sync *s, uint64_t now);

@@ -377,39 +377,49 @@ static void read_stats(struct sync *s, uint64_t now)
 	s->have_stats = true;
 }
 
-/* Resynchronize when the kernel's count and ours keep disagreeing.
- * EXPIRED: flows the expiry pass just found gone; while it finds some
- * and the gap is small enough for it to close within a few refreshes,
- * a dump would cost more. BEFORE: our count just before the kernel's
- * was read (ours now is after the events that followed it). */
-static void check_drift(struct sync *s, uint64_t now, size_t expired,
-			size_t before)
+/* Flows we list minus the kernel's count THEIRS, where we listed BEFORE
+ * just before it was read and OURS after the events that followed: a
+ * count between the two is no gap (0), else the distance to the nearer. */
+static long count_gap(size_t before, size_t ours, uint64_t theirs)
 {
-	size_t ours = table_count(s->m->tbl), theirs;
-	uint64_t gap;
+	size_t lo = before < ours ? before : ours;
+	size_t hi = before < ours ? ours : before;
+
+	if (theirs < lo)
+		return (long)(lo - theirs);
+	if (theirs > hi)
+		return -(long)(theirs - hi);
+	return 0;
+}
+
+/* Resynchronize when the kernel's count and ours keep disagreeing (GAP,
+ * count_gap). EXPIRED: flows the expiry pass just found gone; while it
+ * finds some and the gap is small enough for it to close within a few
+ * refreshes, a dump would cost more. */
+static void check_drift(struct sync *s, uint64_t now, size_t expired,
+			long gap)
+{
+	uint64_t wait;
 
 	if (s->polling || s->fs.sweeping || !s->m->complete || !s->have_stats ||
 	    fetch_busy(s->fetch))
 		return;
-	theirs = (size_t)s->stats.count;
-	if ((theirs >= before && theirs <= ours) ||
-	    (theirs <= before && theirs >= ours)) {
+	if (!gap) {
 		s->drift_ticks = 0;
 		return;
 	}
 	/* We list flows the kernel no longer has, and some may have ended
 	 * without an event: the sweep finds them at a bounded cost. */
-	if (ours > theirs && silent_drift_is_ours(s)) {
+	if (gap > 0 && silent_drift_is_ours(s)) {
 		s->drift_ticks = 0;
 		return;
 	}
-	gap = theirs > ours ? theirs - ours : ours - theirs;
-	if (expired && gap <= DRIFT_TICKS * EXPIRY_READS)
+	if (expired && labs(gap) <= DRIFT_TICKS * EXPIRY_READS)
 		s->drift_ticks = 0;
 	if (++s->drift_ticks < DRIFT_TICKS || now < s->next_drift_ms)
 		return;
-	gap = 20 * s->last_dump_took_ms;
-	s->next_drift_ms = now + (gap > DRIFT_MIN_MS ? gap : DRIFT_MIN_MS);
+	wait = 20 * s->last_dump_took_ms;
+	s->next_drift_ms = now + (wait > DRIFT_MIN_MS ? wait : DRIFT_MIN_MS);
 	s->drift_ticks = 0;
 	s->fs.need_resync = true;
 }
@@ -432,6 +442,7 @@ bool sync_tick(struct sync *s, uint64_t now, const char *volatile_why)
 {
 	const char *why = NULL;
 	size_t expired, before;
+	long gap;
 
 	if (s->cli->replay) {
 		if ((!s->m->complete || s->reread) && !s->fs.sweeping) {
@@ -459,16 +470,17 @@ bool sync_tick(struct sync *s, uint64_t now, const char *volatile_why)
 	expired = reread_expired(s, now);
 	/* The events queued before the count and those of the changes it
 	 * saw, applied on either side of it: a count read in the middle of
-	 * a burst lies between the two, and is no drift. Without this a
-	 * churn in step with the refresh looked like one, and a million
-	 * flows were re-read for nothing. */
+	 * a burst lies between the two and is no gap, where a churn in step
+	 * with the refresh could otherwise look like a drift or like
+	 * silent ends. */
 	sync_events(s);
 	before = table_count(s->m->tbl);
 	read_stats(s, now);
 	sync_events(s);
 	read_sysctls(s);
-	silent_count(s, before);
-	check_drift(s, now, expired, before);
+	gap = count_gap(before, table_count(s->m->tbl), s->stats.count);
+	silent_count(s, gap);
+	check_drift(s, now, expired, gap);
 	return true;
 }
 
