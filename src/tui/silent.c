@@ -11,7 +11,6 @@
  * given back to the model, which also says how long a silent end can
  * stay on screen (the header shows it).
  */
-#include <stdlib.h>
 
 #include "../clock.h"
 #include "reread.h"
@@ -41,36 +40,46 @@ static size_t next_keys(struct sync *s, struct flow *keys, size_t n)
 	return got;
 }
 
+/* Keys taken from the set at a time: one batch's worth, on the stack (a
+ * step of a few thousand flows allocated anew ten times a second was
+ * an mmap and its page faults each time). */
+#define STEP_KEYS 128
+
 static void probe_again(struct sync *s, size_t n, uint64_t now)
 {
 	struct ctop_err err = { 0 };
 	size_t silent = table_silent_count(s->m->tbl);
-	struct flow *keys = malloc(n * sizeof(*keys));
-	double cpu;
-	size_t gone = 0;
-	long answered = 0;
+	struct flow keys[STEP_KEYS];
+	size_t done = 0, gone = 0, k, g;
+	long answered = 0, r = 0;
+	double cpu = clock_thread_cpu_us();
 
-	if (!keys)
-		return;
-	n = next_keys(s, keys, n);
-	cpu = clock_thread_cpu_us();
-	if (!s->probes_refused) {
-		answered = probe_flows(s, keys, n, &gone, &err);
-		/* Refused (or failed): GETs from now on, which say why if
-		 * they fail too. */
-		if (answered < 0) {
-			s->probes_refused = true;
-			err = (struct ctop_err){ 0 };
+	while (done < n && r >= 0) {
+		k = next_keys(s, keys, n - done < STEP_KEYS ? n - done :
+							      STEP_KEYS);
+		if (!k)
+			break;
+		done += k;
+		g = 0;
+		r = -1;
+		if (!s->probes_refused) {
+			r = probe_flows(s, keys, k, &g, &err);
+			/* Refused (or failed): GETs from now on, which say
+			 * why if they fail too. */
+			if (r < 0) {
+				s->probes_refused = true;
+				err = (struct ctop_err){ 0 };
+			}
 		}
+		if (s->probes_refused)
+			r = reread_flows(s, keys, k, now, &g, &err);
+		if (r > 0)
+			answered += r;
+		gone += g;
 	}
-	if (s->probes_refused)
-		answered = reread_flows(s, keys, n, now, &gone, &err);
 	cpu = clock_thread_cpu_us() - cpu;
-	free(keys);
-	if (answered < 0) {
+	if (r < 0)
 		status_set(s->st, true, "looking for silent ends: %s", err.msg);
-		answered = 0;
-	}
 	sweep_probe_done(&s->sweep, (size_t)answered, gone, silent, cpu);
 }
 
