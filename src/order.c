@@ -2,10 +2,11 @@
  *
  * A full sort of a million rows costs a good part of a second; one
  * refresh usually changes a few hundred. So the records that changed are
- * dropped from the array in one linear pass (a pointer-set lookup each,
- * no comparison), sorted among themselves, and merged back from the end,
- * each at the place a binary search finds: the moves stay linear, the
- * comparisons grow with what changed only. Every path uses the same total
+ * found in one linear pass that only reads (a bit test each, no
+ * comparison); those still between their neighbours stay, the others go
+ * out, moving each run of rows once; they are sorted among themselves and
+ * merged back from the end, each at the place a binary search finds: the
+ * moves stay linear, the comparisons grow with what changed only. Every path uses the same total
  * order as the full sort, so a repaired order is exactly what a rebuild
  * would give, which test_order checks.
  *
@@ -272,6 +273,7 @@ void order_begin(struct order *o, const struct table *t, size_t hint)
 	size_t cap = hint + ORDER_SLACK(hint);
 
 	o->tbl = t;
+	o->frees = table_frees(t);
 	o->n = 0;
 	o->known = 0;
 	o->ktop = 0;
@@ -392,16 +394,63 @@ int order_rebuild(struct order *o, struct table *t)
 	return oom ? -1 : 0;
 }
 
-/* First row in [0, n) whose record sorts after r. */
-static size_t order_upper(const struct order *o, const struct table_rec *r,
-			  size_t n)
+/* A record's view for comparisons: the key alone where the column reads
+ * no more. */
+static void view_for(const struct order *o, const struct table_rec *r,
+		     struct table_flow *v)
 {
+	if (sort_column_reads_key(o->spec.sort.column))
+		table_view_key(o->tbl, r, v);
+	else
+		table_view(o->tbl, r, v);
+}
+
+static size_t changes_slot(const struct order_changes *c, const void *r);
+
+/* The key record M was placed by, while C's changes are not applied:
+ * the one it had when it went, if it did (its slot may hold another flow
+ * now), else its own (a column that reads the key alone: a live record's
+ * key does not change). */
+static const struct flow *placed_key(const struct order *o,
+				     const struct order_changes *c,
+				     const uint32_t *first_gone,
+				     const struct table_rec *m,
+				     struct table_flow *scratch)
+{
+	size_t slot = changes_slot(c, m);
+
+	if (slot != SIZE_MAX && first_gone[slot])
+		return &c->gone[first_gone[slot] - 1].key;
+	table_view_key(o->tbl, m, scratch);
+	return &scratch->f;
+}
+
+/* First row in [0, n) whose record sorts after the flow K of record R
+ * (UPPER), or does not sort before it. The rows' records as they are,
+ * or, with FIRST_GONE, as they were placed while C is not applied
+ * (placed_key). R's view is taken once: one view per step, not two. */
+static size_t row_search(const struct order *o, const struct table_rec *r,
+			 const struct flow *k, size_t n, bool upper,
+			 const struct order_changes *c,
+			 const uint32_t *first_gone)
+{
+	struct table_flow mv;
 	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
+		const struct table_rec *m = rec(o->v[mid]);
+		const struct flow *mk = &mv.f;
+		int cmp = 0;
 
-		if (order_compare(&o->spec, o->tbl, rec(o->v[mid]), r) <= 0)
+		if (m != r) {
+			if (first_gone)
+				mk = placed_key(o, c, first_gone, m, &mv);
+			else
+				view_for(o, m, &mv);
+			cmp = sort_compare(&o->spec.sort, mk, k);
+		}
+		if (upper ? cmp <= 0 : cmp < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -411,16 +460,11 @@ static size_t order_upper(const struct order *o, const struct table_rec *r,
 
 size_t order_find(const struct order *o, const struct table_rec *r)
 {
-	size_t lo = 0, hi = o->known;
+	struct table_flow rv;
+	size_t lo;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (order_compare(&o->spec, o->tbl, rec(o->v[mid]), r) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	view_for(o, r, &rv);
+	lo = row_search(o, r, &rv.f, o->known, false, NULL, NULL);
 	if (lo < o->known && o->v[lo] == r)
 		return lo;
 	/* r's key changed since it was placed (a record updated in place
@@ -433,12 +477,14 @@ size_t order_find(const struct order *o, const struct table_rec *r)
 
 int order_insert(struct order *o, const struct table_rec *r)
 {
+	struct table_flow rv;
 	size_t pos;
 
 	if (!rec_wanted(o, r))
 		return 0;
 	order_finish(o);
-	pos = order_upper(o, r, o->n);
+	view_for(o, r, &rv);
+	pos = row_search(o, r, &rv.f, o->n, true, NULL, NULL);
 	/* Equal only to itself: already there. */
 	if (pos && o->v[pos - 1] == r)
 		return 1;
@@ -499,47 +545,190 @@ static inline bool filter_may_have(const uint64_t *bits, const void *p)
 	return bits[b / 64] >> (b % 64) & 1;
 }
 
+static int row_cmp(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* A binary search costs about this many times a row of the pass; up to
+ * LOCATE_ALWAYS rows either is cheap. */
+#define LOCATE_COST	32
+#define LOCATE_ALWAYS	4096
+
+/* R's row, if it was placed by key K, onto ROWS. */
+static void locate_one(const struct order *o, const struct order_changes *c,
+		       const uint32_t *first_gone, const struct table_rec *r,
+		       const struct flow *k, size_t *rows, size_t *n)
+{
+	size_t row = row_search(o, r, k, o->n, false, c, first_gone);
+
+	if (row < o->n && o->v[row] == r)
+		rows[(*n)++] = row;
+}
+
+/* The rows of the changed records, found by their keys, ascending and
+ * once each, into ROWS: true when that is sure to find them all. It is
+ * only under a column that reads the flow key alone (a live record's key
+ * never changes; the conntrack id, which can, is not such a column
+ * here): a record not found where its key sorts is then surely not in
+ * the order. And only while every record freed since the order was last
+ * made or brought up to date was told with its key (a freed record has
+ * none, and its slot may hold another flow by now), and while the
+ * searches cost less than the pass. */
+static bool locate(const struct order *o, const struct order_changes *c,
+		   size_t *rows, size_t *nrows)
+{
+	size_t depth = 1, n = 0, k = 0;
+	uint32_t *first_gone;
+
+	if (!o->tbl || !sort_column_reads_key(o->spec.sort.column) ||
+	    o->spec.sort.column == COL_ID ||
+	    table_frees(o->tbl) - o->frees != c->ngone)
+		return false;
+	for (size_t x = o->n; x > 1; x /= 2)
+		depth++;
+	if (o->n > LOCATE_ALWAYS &&
+	    (c->n + c->ngone) * depth * LOCATE_COST > o->n)
+		return false;
+	/* For each record of the set, the first time it went: the key it
+	 * was placed by, if it was (index + 1). */
+	if (!(first_gone = calloc(c->cap, sizeof(*first_gone))))
+		return false;
+	for (size_t g = c->ngone; g-- > 0;)
+		first_gone[changes_slot(c, c->gone[g].r)] = (uint32_t)g + 1;
+	/* The rows of the flows that went, by the keys they had; then
+	 * those of the records live now that were placed as they are. */
+	for (size_t g = 0; g < c->ngone; g++)
+		locate_one(o, c, first_gone, c->gone[g].r, &c->gone[g].key,
+			   rows, &n);
+	for (size_t i = 0; i < c->cap; i++) {
+		const struct table_rec *r = c->v[i];
+		struct table_flow rv;
+
+		if (!r || !table_rec_live(r) || first_gone[i])
+			continue;
+		table_view_key(o->tbl, r, &rv);
+		locate_one(o, c, first_gone, r, &rv.f, rows, &n);
+	}
+	free(first_gone);
+	qsort(rows, n, sizeof(*rows), row_cmp);
+	for (size_t i = 0; i < n; i++)
+		if (!k || rows[i] != rows[k - 1])
+			rows[k++] = rows[i];
+	*nrows = k;
+	return true;
+}
+
+/* Whether the changed record at row I, still live and wanted, can stay
+ * there: its neighbours did not change (PREV_CHANGED, NEXT_CHANGED: they
+ * did) and it still sorts strictly between them, so the rows that did
+ * not change are in order around it. An update that leaves the column's
+ * value alone (a counter under a sort by source) moves nothing. */
+static bool stays(const struct order *o, size_t i, bool prev_changed,
+		  bool next_changed)
+{
+	const struct table_rec *r = rec(o->v[i]);
+	struct table_flow rv, nv;
+
+	if (!table_rec_live(r) || !rec_wanted(o, r) ||
+	    (i > 0 && prev_changed) || (i + 1 < o->n && next_changed))
+		return false;
+	view_for(o, r, &rv);
+	if (i > 0) {
+		view_for(o, rec(o->v[i - 1]), &nv);
+		if (sort_compare(&o->spec.sort, &nv.f, &rv.f) >= 0)
+			return false;
+	}
+	if (i + 1 < o->n) {
+		view_for(o, rec(o->v[i + 1]), &nv);
+		if (sort_compare(&o->spec.sort, &rv.f, &nv.f) >= 0)
+			return false;
+	}
+	return true;
+}
+
 int order_update(struct order *o, const struct order_changes *c)
 {
-	const void **ins;
-	size_t keep = 0, m = 0, hi, out;
+	const void **ins = NULL;
+	size_t *rows = NULL;
+	uint8_t *stay = NULL;
+	size_t nrows = 0, m = 0, hi, out, gone = 0;
 	uint64_t bits[FILTER_BITS / 64];
 	bool filtered;
+	int ret = -1;
 
 	if (c->all)
 		return -1;
 	if (!c->n)
 		return 0;
 	order_finish(o);
-	/* Changed records may sort anywhere now: drop them by address. */
-	filtered = filter_build(bits, c);
-	for (size_t i = 0; i < o->n; i++)
-		if ((filtered && !filter_may_have(bits, o->v[i])) ||
-		    !order_changes_has(c, o->v[i]))
-			o->v[keep++] = o->v[i];
-	o->n = keep;
-	o->known = keep;
+	rows = malloc((c->n + c->ngone) * sizeof(*rows));
+	stay = calloc(c->cap, 1);
 	ins = malloc(c->n * sizeof(*ins));
-	if (!ins)
-		return -1;
+	if (!rows || !stay || !ins)
+		goto out;
+	/* Where the changed records are: by their keys where that is sure
+	 * (locate), else one pass that only reads (at a million rows it is
+	 * bound by memory, and writing every row back doubled it), a bit
+	 * test each and a probe of the set for the few the filter lets
+	 * through: only their addresses find them then. */
+	if (!locate(o, c, rows, &nrows)) {
+		nrows = 0;
+		filtered = filter_build(bits, c);
+		for (size_t i = 0; i < o->n; i++) {
+			if ((filtered && !filter_may_have(bits, o->v[i])) ||
+			    !order_changes_has(c, o->v[i]))
+				continue;
+			/* A record is in an order once: more rows than
+			 * changes means it was not kept right: rebuild. */
+			if (nrows == c->n)
+				goto out;
+			rows[nrows++] = i;
+		}
+	}
+	/* Those that may stay where they are, and the others out, moving
+	 * each run of rows between two of them once. */
+	out = nrows ? rows[0] : o->n;
+	for (size_t k = 0; k < nrows; k++) {
+		size_t i = rows[k];
+		size_t next = k + 1 < nrows ? rows[k + 1] : o->n;
+		bool pc = k > 0 && rows[k - 1] == i - 1;
+		bool nc = next == i + 1;
+
+		if (stays(o, i, pc, nc)) {
+			stay[changes_slot(c, o->v[i])] = 1;
+			o->v[out++] = o->v[i];
+		} else {
+			gone++;
+		}
+		if (out != i + 1)
+			memmove(&o->v[out], &o->v[i + 1],
+				(next - i - 1) * sizeof(*o->v));
+		out += next - i - 1;
+	}
+	o->n -= gone;
+	o->known = o->n;
 	for (size_t i = 0; i < c->cap; i++) {
 		const struct table_rec *r = c->v[i];
 
 		/* Removed and not reused: not put back. */
-		if (r && table_rec_live(r) && rec_wanted(o, r))
+		if (r && !stay[i] && table_rec_live(r) && rec_wanted(o, r))
 			ins[m++] = r;
 	}
-	if (m && !order_grow(o, o->n + m)) {
-		free(ins);
-		return -1;
-	}
+	if (m && !order_grow(o, o->n + m))
+		goto out;
 	order_sort(&o->spec, o->tbl, ins, m);
 	/* Merge from the back: rows below hi are still in place. */
 	hi = o->n;
 	out = o->n + m;
 	for (size_t j = m; j-- > 0;) {
-		size_t pos = order_upper(o, rec(ins[j]), hi);
+		struct table_flow rv;
+		size_t pos;
 
+		view_for(o, rec(ins[j]), &rv);
+		pos = row_search(o, rec(ins[j]), &rv.f, hi, true, NULL, NULL);
 		out -= hi - pos;
 		memmove(&o->v[out], &o->v[pos], (hi - pos) * sizeof(*o->v));
 		o->v[--out] = ins[j];
@@ -547,8 +736,13 @@ int order_update(struct order *o, const struct order_changes *c)
 	}
 	o->n += m;
 	o->known = o->n;
+	o->frees = table_frees(o->tbl);
+	ret = 0;
+out:
+	free(rows);
+	free(stay);
 	free(ins);
-	return 0;
+	return ret;
 }
 
 size_t order_count(const struct order *o)
@@ -595,6 +789,7 @@ static void changes_give_up(struct order_changes *c)
 	if (c->n)
 		memset(c->v, 0, c->cap * sizeof(*c->v));
 	c->n = 0;
+	c->ngone = 0;
 }
 
 void order_changes_add(struct order_changes *c, const struct table_rec *r,
@@ -628,16 +823,43 @@ void order_changes_add(struct order_changes *c, const struct table_rec *r,
 	changes_put(c, r);
 }
 
-bool order_changes_has(const struct order_changes *c, const void *r)
+/* R's slot in the set, or SIZE_MAX. */
+static size_t changes_slot(const struct order_changes *c, const void *r)
 {
 	size_t i;
 
 	if (!c->n)
-		return false;
+		return SIZE_MAX;
 	for (i = ptr_home(r, c->cap); c->v[i]; i = (i + 1) & (c->cap - 1))
 		if ((const void *)c->v[i] == r)
-			return true;
-	return false;
+			return i;
+	return SIZE_MAX;
+}
+
+void order_changes_add_gone(struct order_changes *c,
+			    const struct table_rec *r, const struct flow *key,
+			    size_t total)
+{
+	order_changes_add(c, r, total);
+	if (c->all)
+		return;
+	if (c->ngone == c->gone_cap) {
+		size_t cap = c->gone_cap ? c->gone_cap * 2 : CHANGES_MIN;
+		struct order_gone *g = realloc(c->gone, cap * sizeof(*g));
+
+		/* Untold, it only costs order_update its pass. */
+		if (!g)
+			return;
+		c->gone = g;
+		c->gone_cap = cap;
+	}
+	c->gone[c->ngone].r = r;
+	c->gone[c->ngone++].key = *key;
+}
+
+bool order_changes_has(const struct order_changes *c, const void *r)
+{
+	return changes_slot(c, r) != SIZE_MAX;
 }
 
 void order_changes_clear(struct order_changes *c)
@@ -645,11 +867,13 @@ void order_changes_clear(struct order_changes *c)
 	if (c->n)
 		memset(c->v, 0, c->cap * sizeof(*c->v));
 	c->n = 0;
+	c->ngone = 0;
 	c->all = false;
 }
 
 void order_changes_free(struct order_changes *c)
 {
 	free(c->v);
+	free(c->gone);
 	memset(c, 0, sizeof(*c));
 }

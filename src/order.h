@@ -50,6 +50,8 @@ struct order {
 	size_t n, cap;
 	size_t known;		/* rows in place: n, or fewer while pending */
 	size_t ktop;		/* order_begin_top: best rows kept in front */
+	uint64_t frees;		/* table_frees when last made or brought up
+				 * to date */
 	size_t nheap;		/* ... how many are kept now */
 	struct order_spec spec;
 	const struct filter *flt;
@@ -60,10 +62,17 @@ struct order {
 /* Records changed since an order was last brought up to date: a small
  * open-addressing set of record addresses. Past a bound patching costs
  * more than a rebuild, and the set gives up (all). */
+struct order_gone {
+	const struct table_rec *r;
+	struct flow key;	/* its key when it went (table_view_key) */
+};
 struct order_changes {
 	const struct table_rec **v;
 	size_t cap, n;
 	bool all;		/* gave up: rebuild */
+	/* Records told with order_changes_add_gone, in that order. */
+	struct order_gone *gone;
+	size_t ngone, gone_cap;
 };
 
 void order_init(struct order *o);
@@ -113,8 +122,9 @@ void order_top_forget(struct order *o, const struct table_rec *r);
 int order_top_fix(struct order *o, const struct order_changes *c);
 size_t order_top_count(const struct order *o);
 
-/* Bring the order up to date with a batch of changed records: drop them,
- * then put back the live ones still wanted, each at its place. Returns
+/* Bring the order up to date with a batch of changed records: those
+ * still live, wanted and between their neighbours stay, the others are
+ * dropped, then the live ones still wanted put back, each at its place. Returns
  * 0, or -1 when the set gave up or memory ran out: rebuild then (the
  * order is unusable until then). The set is not cleared. */
 int order_update(struct order *o, const struct order_changes *c);
@@ -137,6 +147,15 @@ const struct table_rec *order_at(const struct order *o, size_t row);
  * A removed record (!table_rec_live) is a change like any other. */
 void order_changes_add(struct order_changes *c, const struct table_rec *r,
 		       size_t total);
+/* The same for a record about to be removed from the table, with KEY its
+ * flow's key as the table holds it (table_view_key): its slot may hold
+ * another flow by the time of order_update. While every record freed
+ * since the order was last brought up to date was told so, and the
+ * column reads the key alone, order_update finds the changed records by
+ * binary search instead of a pass over the whole order. */
+void order_changes_add_gone(struct order_changes *c,
+			    const struct table_rec *r, const struct flow *key,
+			    size_t total);
 bool order_changes_has(const struct order_changes *c, const void *r);
 void order_changes_clear(struct order_changes *c);
 void order_changes_free(struct order_changes *c);

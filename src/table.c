@@ -87,6 +87,7 @@ struct table {
 	size_t ntombs;
 
 	uint64_t version;
+	uint64_t frees;			/* table_frees */
 	uint64_t epoch_ms;
 	bool has_epoch;
 	bool sweeping;
@@ -292,6 +293,11 @@ uint64_t table_version(const struct table *t)
 	return t->version;
 }
 
+uint64_t table_frees(const struct table *t)
+{
+	return t->frees;
+}
+
 /* Find KEY in the index. Returns true and its position if present, else
  * false and the empty position where it would go. */
 static bool idx_lookup(const struct table *t, const struct flow *key,
@@ -455,6 +461,7 @@ static void slot_free(struct table *t, uint32_t s)
 	r->family = 0;
 	r->id = t->free_head;
 	t->free_head = s + 1;
+	t->frees++;
 }
 
 static void remove_at(struct table *t, size_t pos)
@@ -845,6 +852,7 @@ static void slots_compact(struct table *t)
 	}
 	t->nslots = (uint32_t)t->count;
 	t->free_head = 0;
+	t->frees++;
 	keep = (t->count + CHUNK_SIZE - 1) / CHUNK_SIZE;
 	while (t->nchunks > keep)
 		munmap(t->chunks[--t->nchunks], CHUNK_BYTES);

@@ -116,6 +116,10 @@ uint64_t table_written_ms(const struct table *t, const struct table_rec *r,
 /* Monotonic change counter: bumps on every insert, update that changed a
  * field, or remove, so views can skip work when nothing changed. */
 uint64_t table_version(const struct table *t);
+/* Monotonic count of records freed or moved: while it stands still,
+ * every record pointer still means the flow it meant (a freed slot is
+ * reused by the next flow inserted). */
+uint64_t table_frees(const struct table *t);
 
 /* Iteration over live flows in storage order: pass *cursor = 0 first;
  * returns NULL at the end. Do not insert or remove while iterating. */

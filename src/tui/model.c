@@ -113,13 +113,16 @@ struct table_rec *model_upsert_ends(struct model *m, const struct flow *f,
 bool model_remove(struct model *m, const struct flow *key)
 {
 	struct table_rec *r = table_find(m->tbl, key);
+	struct table_flow v;
 	size_t slot;
 
 	if (r) {
+		/* With its key as placed: the list can then find where it
+		 * was without a pass over a million rows (order.h). */
+		table_view_key(m->tbl, r, &v);
 		if (m->collecting)
-			collect_changed(m, r);
-		else
-			dirty_add(m, r);
+			order_top_forget(&m->collect, r);
+		order_changes_add_gone(&m->dirty, r, &v.f, table_count(m->tbl));
 		/* The key's protocol is the record's: part of the key. */
 		slot = model_proto_slot(key->protonum);
 		if (m->nproto[slot])
