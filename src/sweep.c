@@ -43,10 +43,16 @@ static void accrue(struct sweep *s, uint64_t now_ms)
 		s->credit_us = SWEEP_SLICE_US;
 }
 
+/* A pause between steps longer than this is the sweep idle (nothing
+ * to find), not time the pass took. */
+#define STEP_GAP_MAX_MS 1000
+
 static void pass_reset(struct sweep *s)
 {
 	s->pass_read = 0;
 	s->pass_found = 0;
+	s->pass_cpu_us = 0;
+	s->pass_wall_ms = 0;
 }
 
 void sweep_count(struct sweep *s, long gap)
@@ -103,8 +109,13 @@ struct sweep_step sweep_next(struct sweep *s, size_t flows, size_t silent,
 }
 
 void sweep_probe_done(struct sweep *s, size_t n, size_t gone, size_t silent,
-		     double cpu_us)
+		     double cpu_us, uint64_t now_ms)
 {
+	if (s->last_step_ms && now_ms > s->last_step_ms &&
+	    now_ms - s->last_step_ms <= STEP_GAP_MAX_MS)
+		s->pass_wall_ms += (double)(now_ms - s->last_step_ms);
+	s->last_step_ms = now_ms;
+	s->pass_cpu_us += cpu_us;
 	s->credit_us -= cpu_us;
 	if (n >= LEARN_MIN_FLOWS) {
 		learn(&s->probe_us, &s->probe_known, cpu_us / (double)n);
@@ -122,6 +133,8 @@ void sweep_probe_done(struct sweep *s, size_t n, size_t gone, size_t silent,
 	if (s->pass_read >= silent) {
 		if (!s->pass_found && s->ghosts > 0)
 			s->futile = true;
+		s->last_pass_us = s->pass_cpu_us / (double)s->pass_read;
+		s->last_pass_ms_flow = s->pass_wall_ms / (double)s->pass_read;
 		pass_reset(s);
 	}
 }
@@ -181,8 +194,14 @@ double sweep_bound_s(const struct sweep *s, size_t flows, size_t silent,
 		wall_us = (double)flows * (s->dump_wall_us > s->dump_us ?
 					   s->dump_wall_us : s->dump_us);
 	} else {
-		cost_us = (double)silent * s->probe_us;
+		double per_flow = s->probe_us > s->last_pass_us ?
+					  s->probe_us : s->last_pass_us;
+		double took_s = (double)silent * s->last_pass_ms_flow / 1e3;
+
+		cost_us = (double)silent * per_flow;
 		wall_us = 0;
+		if (took_s > cost_us / s->budget / 1e6)
+			return refresh_s + took_s;
 	}
 	return refresh_s + (cost_us / s->budget + wall_us) / 1e6;
 }

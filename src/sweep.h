@@ -74,6 +74,12 @@ struct sweep {
 	long last_gap;		/* the count before */
 	size_t pass_read;	/* flows read since the pass began */
 	size_t pass_found;	/* of them, gone */
+	double pass_cpu_us;	/* CPU of the pass so far */
+	double pass_wall_ms;	/* its time while steps ran (pauses of
+				 * over a second are idle, not counted) */
+	uint64_t last_step_ms;	/* when the last step began; 0: none yet */
+	double last_pass_us;	/* the last whole pass: CPU per flow */
+	double last_pass_ms_flow;	/* ... and its time per flow */
 	bool futile;		/* a whole pass found none the count said */
 	unsigned probe_steps;	/* probe steps measured since the last dump */
 	uint64_t probes, found, dumps;	/* totals */
@@ -90,10 +96,10 @@ void sweep_count(struct sweep *s, long gap);
  * DUMPING: a dump is under way (wait for it). */
 struct sweep_step sweep_next(struct sweep *s, size_t flows, size_t silent,
 			     bool dumping, uint64_t now_ms);
-/* A PROBES step probed N flows (of a set of SILENT), GONE of them gone, at a
- * cost of CPU_US. */
+/* A PROBES step begun at NOW_MS probed N flows (of a set of SILENT), GONE
+ * of them gone, at a cost of CPU_US. */
 void sweep_probe_done(struct sweep *s, size_t n, size_t gone, size_t silent,
-		     double cpu_us);
+		     double cpu_us, uint64_t now_ms);
 /* A dump of N flows ended after WALL_US, at a cost of CPU_US. FOR_SWEEP:
  * this model asked for it, so it is paid from the budget; any dump
  * teaches the cost. */
@@ -108,7 +114,9 @@ uint64_t sweep_due_ms(const struct sweep *s, size_t silent, uint64_t now_ms);
 enum sweep_how sweep_cheaper(const struct sweep *s, size_t flows,
 			     size_t silent);
 /* How long, in seconds, a silent end can stay listed: a refresh
- * (REFRESH_S) for the count to show it, then a whole pass at the budget.
+ * (REFRESH_S) for the count to show it, then a whole pass at the budget,
+ * or as long as the last whole pass took if that was longer (the costs
+ * learned lean to the cheap samples, which the pacing does not).
  * 0 when no flow can end silently; negative when none is looked for. */
 double sweep_bound_s(const struct sweep *s, size_t flows, size_t silent,
 		     double refresh_s);

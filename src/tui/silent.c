@@ -80,7 +80,7 @@ static void probe_again(struct sync *s, size_t n, uint64_t now)
 	cpu = clock_thread_cpu_us() - cpu;
 	if (r < 0)
 		status_set(s->st, true, "looking for silent ends: %s", err.msg);
-	sweep_probe_done(&s->sweep, (size_t)answered, gone, silent, cpu);
+	sweep_probe_done(&s->sweep, (size_t)answered, gone, silent, cpu, now);
 }
 
 void silent_init(struct sync *s)

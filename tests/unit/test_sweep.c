@@ -73,7 +73,7 @@ static void test_probes_within_budget(void **state)
 		spent += (double)st.n * probe_us;
 		steps++;
 		/* ... and some found at every step */
-		sweep_probe_done(&s, st.n, 1, silent, (double)st.n * probe_us);
+		sweep_probe_done(&s, st.n, 1, silent, (double)st.n * probe_us, ms);
 	}
 	/* Spread out, not one burst; and within the budget plus a slice. */
 	assert_true(steps > 100);
@@ -103,7 +103,7 @@ static void test_stops_when_found(void **state)
 			break;
 	}
 	/* This step found both. */
-	sweep_probe_done(&s, st.n, 2, 5000, (double)st.n * 5);
+	sweep_probe_done(&s, st.n, 2, 5000, (double)st.n * 5, ms);
 	assert_false(sweep_wanted(&s, 5000));
 	for (int i = 0; i < 50; i++) {
 		ms += 100;
@@ -134,13 +134,13 @@ static void test_dump_when_cheaper_and_paced(void **state)
 	sweep_dump_done(&s, flows, dump_cpu_us, 3.0e6, false);
 	/* At the prior's ratio a probe is the cheaper. */
 	assert_int_equal(sweep_cheaper(&s, flows, flows), SWEEP_PROBES);
-	sweep_probe_done(&s, 1000, 0, flows, 5000.0);
+	sweep_probe_done(&s, 1000, 0, flows, 5000.0, 0);
 	assert_int_equal(sweep_cheaper(&s, flows, flows), SWEEP_DUMP);
 	/* Not by a margin: 2 us against 2 us is no reason to dump. */
-	sweep_probe_done(&s, 1000, 0, flows, 1000.0);
+	sweep_probe_done(&s, 1000, 0, flows, 1000.0, 0);
 	assert_int_equal(sweep_cheaper(&s, flows, flows), SWEEP_PROBES);
 	for (int i = 0; i < 20; i++)
-		sweep_probe_done(&s, 1000, 0, flows, 5000.0);
+		sweep_probe_done(&s, 1000, 0, flows, 5000.0, 0);
 	assert_int_equal(sweep_cheaper(&s, flows, flows), SWEEP_DUMP);
 	s.probe_steps = 1;	/* as after one step */
 	assert_int_equal(sweep_cheaper(&s, flows, flows / 10), SWEEP_PROBES);
@@ -158,7 +158,7 @@ static void test_dump_when_cheaper_and_paced(void **state)
 			probe_steps++;
 			assert_true(probe_steps <=
 				    SWEEP_PROBE_SAMPLES * (s.dumps + 1));
-			sweep_probe_done(&s, st.n, 0, flows, (double)st.n * 5);
+			sweep_probe_done(&s, st.n, 0, flows, (double)st.n * 5, ms);
 			continue;
 		}
 		if (st.how != SWEEP_DUMP)
@@ -196,7 +196,7 @@ static void test_recovers_from_slow_probe_sample(void **state)
 	(void)state;
 	sweep_init(&s, SWEEP_BUDGET_DEFAULT);
 	sweep_dump_done(&s, flows, 3.0e6, 3.0e6, false);	/* 3 us */
-	sweep_probe_done(&s, 1000, 0, flows, 20000.0);		/* 20 us */
+	sweep_probe_done(&s, 1000, 0, flows, 20000.0, 0);	/* 20 us */
 	assert_int_equal(sweep_cheaper(&s, flows, flows), SWEEP_DUMP);
 	for (; ms < 3600000 && dumps_before_probes < 0; ms += 500) {
 		sweep_count(&s, 300);
@@ -204,12 +204,57 @@ static void test_recovers_from_slow_probe_sample(void **state)
 		if (st.how == SWEEP_DUMP)
 			sweep_dump_done(&s, flows, 3.0e6, 3.0e6, true);
 		else if (st.how == SWEEP_PROBES) {
-			sweep_probe_done(&s, st.n, 0, flows, (double)st.n * 1.5);
+			sweep_probe_done(&s, st.n, 0, flows, (double)st.n * 1.5, ms);
 			if (sweep_cheaper(&s, flows, flows) == SWEEP_PROBES)
 				dumps_before_probes = (int)s.dumps;
 		}
 	}
 	assert_int_equal(dumps_before_probes, 0);
+}
+
+/* The bound says what a pass really takes: the costs learned lean to
+ * the cheap samples (2 us of 2 and 4), and steps that come too seldom to
+ * spend the budget (every 400 ms, a slice of 5 ms each: 1.25 % of 2 %)
+ * make a pass longer than its CPU at the budget. */
+static void run_passes(struct sweep *s, size_t silent, uint64_t every_ms,
+		       bool uneven)
+{
+	size_t read = 0, steps = 0;
+	uint64_t ms = 0;
+
+	sweep_init(s, SWEEP_BUDGET_DEFAULT);
+	while (read < 3 * silent && ms < 3600000) {
+		struct sweep_step st;
+
+		ms += every_ms;
+		sweep_count(s, 100);
+		st = sweep_next(s, 1000000, silent, false, ms);
+		if (st.how != SWEEP_PROBES)
+			continue;
+		read += st.n;
+		/* One found a step: the count keeps saying more went. */
+		sweep_probe_done(s, st.n, 1, silent,
+				 (double)st.n * (uneven && steps++ % 2 ? 4 : 2),
+				 ms);
+	}
+}
+
+static void test_bound_is_what_a_pass_takes(void **state)
+{
+	const size_t silent = 20000;
+	struct sweep s;
+
+	(void)state;
+	/* Uneven costs: 3 us a flow on average, a pass 3 s at 2 %. */
+	run_passes(&s, silent, 100, true);
+	assert_true(s.probe_us < 2.8);
+	assert_true(sweep_bound_s(&s, 1000000, silent, 1) >= 1 + 2.9);
+	assert_true(sweep_bound_s(&s, 1000000, silent, 1) <= 1 + 3.3);
+	/* Steps too seldom: 2 us a flow, 40 ms a pass, 2.5 passes of the
+	 * 5 ms slices a second: 3.2 s, not 2 s. */
+	run_passes(&s, silent, 400, false);
+	assert_true(sweep_bound_s(&s, 1000000, silent, 1) >= 1 + 3.0);
+	assert_true(sweep_bound_s(&s, 1000000, silent, 1) <= 1 + 3.5);
 }
 
 /* The count keeps saying flows went, but a whole pass over the set found
@@ -233,7 +278,7 @@ static void test_futile_pass_asks_for_dump(void **state)
 		if (st.how != SWEEP_PROBES)
 			continue;
 		read += st.n;
-		sweep_probe_done(&s, st.n, 0, silent, (double)st.n * 7);
+		sweep_probe_done(&s, st.n, 0, silent, (double)st.n * 7, ms);
 	}
 	for (;;) {
 		ms += 100;
@@ -277,7 +322,7 @@ static void test_due(void **state)
 	assert_true(due >= 99 && due <= 101);
 	st = sweep_next(&s, 100000, 5000, false, due);
 	assert_int_equal(st.how, SWEEP_PROBES);
-	sweep_probe_done(&s, st.n, 0, 5000, (double)st.n * SWEEP_PROBE_US_PRIOR);
+	sweep_probe_done(&s, st.n, 0, 5000, (double)st.n * SWEEP_PROBE_US_PRIOR, 0);
 	assert_true(sweep_due_ms(&s, 5000, due) > due);
 }
 
@@ -290,6 +335,7 @@ int main(void)
 		cmocka_unit_test(test_stops_when_found),
 		cmocka_unit_test(test_dump_when_cheaper_and_paced),
 		cmocka_unit_test(test_recovers_from_slow_probe_sample),
+		cmocka_unit_test(test_bound_is_what_a_pass_takes),
 		cmocka_unit_test(test_futile_pass_asks_for_dump),
 		cmocka_unit_test(test_zero_budget),
 		cmocka_unit_test(test_due),
