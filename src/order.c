@@ -350,6 +350,7 @@ int order_top_fix(struct order *o, const struct order_changes *c)
 		    !order_push(o, r))
 			return -1;
 	}
+	o->frees = table_frees(o->tbl);
 	return 0;
 }
 
@@ -656,13 +657,16 @@ int order_update(struct order *o, const struct order_changes *c)
 	uint8_t *stay = NULL;
 	size_t nrows = 0, m = 0, hi, out, gone = 0;
 	uint64_t bits[FILTER_BITS / 64];
-	bool filtered;
+	bool filtered, pending;
 	int ret = -1;
 
 	if (c->all)
 		return -1;
 	if (!c->n)
 		return 0;
+	/* Rows still to sort are sorted by what their records hold now,
+	 * a reused slot by its new flow: not by the keys the set has. */
+	pending = order_pending(o);
 	order_finish(o);
 	rows = malloc((c->n + c->ngone) * sizeof(*rows));
 	stay = calloc(c->cap, 1);
@@ -674,7 +678,7 @@ int order_update(struct order *o, const struct order_changes *c)
 	 * bound by memory, and writing every row back doubled it), a bit
 	 * test each and a probe of the set for the few the filter lets
 	 * through: only their addresses find them then. */
-	if (!locate(o, c, rows, &nrows)) {
+	if (pending || !locate(o, c, rows, &nrows)) {
 		nrows = 0;
 		filtered = filter_build(bits, c);
 		for (size_t i = 0; i < o->n; i++) {
@@ -841,7 +845,11 @@ void order_changes_add_gone(struct order_changes *c,
 			    size_t total)
 {
 	order_changes_add(c, r, total);
-	if (c->all)
+	/* Slots are reused last freed first: a churn can tell the same few
+	 * records again and again while the set stays small. Past what a
+	 * search would be worth (locate), stop: the frees then no longer
+	 * match, and order_update makes its pass. */
+	if (c->all || c->ngone > c->n + CHANGES_FLOOR)
 		return;
 	if (c->ngone == c->gone_cap) {
 		size_t cap = c->gone_cap ? c->gone_cap * 2 : CHANGES_MIN;

@@ -43,10 +43,6 @@ static void accrue(struct sweep *s, uint64_t now_ms)
 		s->credit_us = SWEEP_SLICE_US;
 }
 
-/* A pause between steps longer than this is the sweep idle (nothing
- * to find), not time the pass took. */
-#define STEP_GAP_MAX_MS 1000
-
 static void pass_reset(struct sweep *s)
 {
 	s->pass_read = 0;
@@ -86,8 +82,11 @@ struct sweep_step sweep_next(struct sweep *s, size_t flows, size_t silent,
 	accrue(s, now_ms);
 	if (!silent)
 		pass_reset(s);
-	if (!sweep_wanted(s, silent) || dumping)
+	/* Idle or a dump: the time until the next step is not the pass's. */
+	if (!sweep_wanted(s, silent) || dumping) {
+		s->last_step_ms = 0;
 		return st;
+	}
 	/* A dump is paid when it ends, so it starts on any credit and the
 	 * debt it leaves spaces the next one out. Before each dump chosen
 	 * for its cost, probe steps measure probes again: a few slow
@@ -111,8 +110,7 @@ struct sweep_step sweep_next(struct sweep *s, size_t flows, size_t silent,
 void sweep_probe_done(struct sweep *s, size_t n, size_t gone, size_t silent,
 		     double cpu_us, uint64_t now_ms)
 {
-	if (s->last_step_ms && now_ms > s->last_step_ms &&
-	    now_ms - s->last_step_ms <= STEP_GAP_MAX_MS)
+	if (s->last_step_ms && now_ms > s->last_step_ms)
 		s->pass_wall_ms += (double)(now_ms - s->last_step_ms);
 	s->last_step_ms = now_ms;
 	s->pass_cpu_us += cpu_us;
@@ -155,6 +153,7 @@ void sweep_dump_done(struct sweep *s, size_t n, double cpu_us,
 		return;
 	s->credit_us -= cpu_us;
 	s->dumps++;
+	s->last_step_ms = 0;
 	s->probe_steps = 0;
 	/* The dump saw the whole table: the next count starts afresh. */
 	s->ghosts = 0;

@@ -217,7 +217,10 @@ void listview_collect_begin(struct listview *lv, struct model *m)
 
 /* The gathered list as the view, if nothing spoiled it: the sort, the
  * filter or the grouping changed meanwhile, too much changed, or the
- * sweep removed flows behind our back. False: rebuild. */
+ * sweep removed flows behind our back, or moved records (a compaction
+ * when the table shrank: every record freed since the gathering began
+ * must have been told, else one may be named by a pointer that moved).
+ * False: rebuild. */
 static bool collect_take(struct listview *lv, struct model *m, bool preview)
 {
 	size_t need = lv->top + (lv->page ? lv->page : PREVIEW_SLACK);
@@ -226,6 +229,7 @@ static bool collect_take(struct listview *lv, struct model *m, bool preview)
 	if (!m->collecting)
 		return false;
 	ok = !m->collect_failed && !lv->stale && !m->dirty.all &&
+	     table_frees(m->tbl) - m->collect.frees == m->dirty.ngone &&
 	     lv->group == GROUP_NONE && !lv->sel_valid &&
 	     !order_top_fix(&m->collect, &m->dirty);
 	if (!ok) {
