@@ -43,6 +43,11 @@ static void accrue(struct sweep *s, uint64_t now_ms)
 		s->credit_us = SWEEP_SLICE_US;
 }
 
+/* A pause between steps longer than this is the sweep idle (nothing
+ * to find), not time the pass took; at a budget so low that steps are
+ * further apart, a few steps' spacing. */
+#define STEP_GAP_MAX_MS 1000
+
 static void pass_reset(struct sweep *s)
 {
 	s->pass_read = 0;
@@ -82,11 +87,8 @@ struct sweep_step sweep_next(struct sweep *s, size_t flows, size_t silent,
 	accrue(s, now_ms);
 	if (!silent)
 		pass_reset(s);
-	/* Idle or a dump: the time until the next step is not the pass's. */
-	if (!sweep_wanted(s, silent) || dumping) {
-		s->last_step_ms = 0;
+	if (!sweep_wanted(s, silent) || dumping)
 		return st;
-	}
 	/* A dump is paid when it ends, so it starts on any credit and the
 	 * debt it leaves spaces the next one out. Before each dump chosen
 	 * for its cost, probe steps measure probes again: a few slow
@@ -110,7 +112,13 @@ struct sweep_step sweep_next(struct sweep *s, size_t flows, size_t silent,
 void sweep_probe_done(struct sweep *s, size_t n, size_t gone, size_t silent,
 		     double cpu_us, uint64_t now_ms)
 {
-	if (s->last_step_ms && now_ms > s->last_step_ms)
+	double gap_max = s->budget > 0 ?
+				 4 * SWEEP_STEP_US / (s->budget * 1000) : 0;
+
+	if (gap_max < STEP_GAP_MAX_MS)
+		gap_max = STEP_GAP_MAX_MS;
+	if (s->last_step_ms && now_ms > s->last_step_ms &&
+	    (double)(now_ms - s->last_step_ms) <= gap_max)
 		s->pass_wall_ms += (double)(now_ms - s->last_step_ms);
 	s->last_step_ms = now_ms;
 	s->pass_cpu_us += cpu_us;
@@ -153,7 +161,6 @@ void sweep_dump_done(struct sweep *s, size_t n, double cpu_us,
 		return;
 	s->credit_us -= cpu_us;
 	s->dumps++;
-	s->last_step_ms = 0;
 	s->probe_steps = 0;
 	/* The dump saw the whole table: the next count starts afresh. */
 	s->ghosts = 0;

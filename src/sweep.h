@@ -75,10 +75,10 @@ struct sweep {
 	size_t pass_read;	/* flows read since the pass began */
 	size_t pass_found;	/* of them, gone */
 	double pass_cpu_us;	/* CPU of the pass so far */
-	double pass_wall_ms;	/* its time while steps ran (idle spells
-				 * and dumps not counted) */
-	uint64_t last_step_ms;	/* when the last step began; 0: none, or
-				 * idle or a dump since */
+	double pass_wall_ms;	/* its time while steps ran (pauses of
+				 * over a second, or of a few steps'
+				 * spacing, are idle, not counted) */
+	uint64_t last_step_ms;	/* when the last step began; 0: none yet */
 	double last_pass_us;	/* the last whole pass: CPU per flow */
 	double last_pass_ms_flow;	/* ... and its time per flow */
 	bool futile;		/* a whole pass found none the count said */
