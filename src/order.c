@@ -82,6 +82,23 @@ void order_spec_init(struct order_spec *spec, int column, bool reverse,
 	spec->sort.reverse = reverse;
 }
 
+/* A record's view for comparisons: the key alone where the column reads
+ * no more. */
+static void spec_view(const struct order_spec *spec, const struct table *t,
+		      const struct table_rec *r, struct table_flow *v)
+{
+	if (sort_column_reads_key(spec->sort.column))
+		table_view_key(t, r, v);
+	else
+		table_view(t, r, v);
+}
+
+static void view_for(const struct order *o, const struct table_rec *r,
+		     struct table_flow *v)
+{
+	spec_view(&o->spec, o->tbl, r, v);
+}
+
 int order_compare(const struct order_spec *spec, const struct table *t,
 		  const struct table_rec *a, const struct table_rec *b)
 {
@@ -89,13 +106,8 @@ int order_compare(const struct order_spec *spec, const struct table *t,
 
 	if (a == b)
 		return 0;
-	if (sort_column_reads_key(spec->sort.column)) {
-		table_view_key(t, a, &va);
-		table_view_key(t, b, &vb);
-	} else {
-		table_view(t, a, &va);
-		table_view(t, b, &vb);
-	}
+	spec_view(spec, t, a, &va);
+	spec_view(spec, t, b, &vb);
 	return sort_compare(&spec->sort, &va.f, &vb.f);
 }
 
@@ -393,17 +405,6 @@ int order_rebuild(struct order *o, struct table *t)
 			oom = true;
 	order_finish(o);
 	return oom ? -1 : 0;
-}
-
-/* A record's view for comparisons: the key alone where the column reads
- * no more. */
-static void view_for(const struct order *o, const struct table_rec *r,
-		     struct table_flow *v)
-{
-	if (sort_column_reads_key(o->spec.sort.column))
-		table_view_key(o->tbl, r, v);
-	else
-		table_view(o->tbl, r, v);
 }
 
 static size_t changes_slot(const struct order_changes *c, const void *r);
