@@ -93,6 +93,14 @@ typedef void (*source_probe_fn)(size_t i, const struct flow *key,
  * every probe (EPERM, EACCES...: read the flows with GETs instead). */
 long source_probe_batch(struct source *src, const struct flow *keys, size_t n,
 			source_probe_fn fn, void *data, struct ctop_err *err);
+/* The same, about half the cost: only the gone flows are answered (an
+ * update with nothing to change, which succeeds silently). A flow that
+ * carries the event extension reports an update to the UPDATE group for
+ * it: use it only while source_events_others_listen says nobody else
+ * listens there. */
+long source_probe_quiet_batch(struct source *src, const struct flow *keys,
+			      size_t n, source_probe_fn fn, void *data,
+			      struct ctop_err *err);
 
 /* Append tuple t of f as the nested attribute ATTR (CTA_TUPLE_ORIG or
  * CTA_TUPLE_REPLY) to the netlink message MSG (a struct nlmsghdr * with
@@ -162,6 +170,10 @@ long source_events_read(struct source_events *ev, long max_events,
 uint64_t source_events_overflows(const struct source_events *ev);
 uint64_t source_events_lost(const struct source_events *ev);
 size_t source_events_rcvbuf(const struct source_events *ev);
+/* Whether a netlink socket other than EV in this namespace listens to
+ * conntrack UPDATE events (/proc/net/netlink's groups): 1 yes, 0 no, -1
+ * unknown (the file cannot be read, or EV is not found in it). */
+int source_events_others_listen(const struct source_events *ev);
 /* net.netfilter.nf_conntrack_events: 0 off, 1 on, 2 auto; -1 unknown. */
 long source_events_sysctl(void);
 

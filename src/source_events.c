@@ -78,6 +78,35 @@ static long long drops_read(const struct source_events *ev)
 	return found;
 }
 
+int source_events_others_listen(const struct source_events *ev)
+{
+	const unsigned long update = 1ul << (NFNLGRP_CONNTRACK_UPDATE - 1);
+	char line[512];
+	unsigned long groups;
+	unsigned long long ino;
+	int proto, others = 0;
+	bool self = false;
+	FILE *fp;
+
+	fp = fopen("/proc/net/netlink", "r");
+	if (!fp)
+		return -1;
+	/* sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode; Groups is
+	 * the first 32 groups' bits, in hex. */
+	while (fgets(line, sizeof(line), fp)) {
+		if (sscanf(line, "%*s %d %*s %lx %*s %*s %*s %*s %*s %llu",
+			   &proto, &groups, &ino) != 3 ||
+		    proto != NETLINK_NETFILTER)
+			continue;
+		if (ino == (unsigned long long)ev->ino)
+			self = true;
+		else if (groups & update)
+			others = 1;
+	}
+	fclose(fp);
+	return self ? others : -1;
+}
+
 /* Ask for SIZE bytes of receive buffer. FORCE ignores net.core.rmem_max
  * but needs CAP_NET_ADMIN; without it rmem_max caps the plain option. */
 static void rcvbuf_set(struct source_events *ev, size_t size)

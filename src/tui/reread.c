@@ -47,11 +47,17 @@ static void on_probe(size_t i, const struct flow *key, bool present,
 }
 
 long probe_flows(struct sync *s, const struct flow *keys, size_t n,
-		 size_t *gone, struct ctop_err *err)
+		 bool quiet, size_t *gone, struct ctop_err *err)
 {
 	struct answers a = { .s = s };
-	long answered = n ? source_probe_batch(s->usrc, keys, n, on_probe, &a,
-					       err) : 0;
+	long answered = 0;
+
+	if (n && quiet)
+		answered = source_probe_quiet_batch(s->usrc, keys, n, on_probe,
+						    &a, err);
+	else if (n)
+		answered = source_probe_batch(s->usrc, keys, n, on_probe, &a,
+					      err);
 
 	*gone = a.gone;
 	return answered;

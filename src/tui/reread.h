@@ -20,9 +20,10 @@ long reread_flows(struct sync *s, const struct flow *keys, size_t n,
 		  uint64_t now, size_t *gone, struct ctop_err *err);
 
 /* Ask whether KEYS[0..n) are still there; those gone leave the model.
+ * QUIET: by source_probe_quiet_batch (nobody else listens to updates).
  * Returns how many the kernel answered (*GONE: how many went), or -1
  * with ERR when the socket failed. */
 long probe_flows(struct sync *s, const struct flow *keys, size_t n,
-		 size_t *gone, struct ctop_err *err);
+		 bool quiet, size_t *gone, struct ctop_err *err);
 
 #endif

@@ -53,6 +53,12 @@ static void probe_again(struct sync *s, size_t n, uint64_t now)
 	size_t done = 0, gone = 0, k, g;
 	long answered = 0, r = 0;
 	double cpu = clock_thread_cpu_us();
+	/* Quiet probes cost half, but report an update of each probed flow
+	 * that has the event extension: to us (the flow then leaves the
+	 * set, its end will be reported) and to anyone else listening, so
+	 * only while nobody else does. Looked at every step: it is part of
+	 * the step's cost. */
+	bool quiet = s->ev && source_events_others_listen(s->ev) == 0;
 
 	while (done < n && r >= 0) {
 		k = next_keys(s, keys, n - done < STEP_KEYS ? n - done :
@@ -63,7 +69,7 @@ static void probe_again(struct sync *s, size_t n, uint64_t now)
 		g = 0;
 		r = -1;
 		if (!s->probes_refused) {
-			r = probe_flows(s, keys, k, &g, &err);
+			r = probe_flows(s, keys, k, quiet, &g, &err);
 			/* Refused (or failed): GETs from now on, which say
 			 * why if they fail too. */
 			if (r < 0) {
