@@ -1030,8 +1030,8 @@ struct batch_call {
 	source_probe_fn probe;
 	void *data;
 	int refused;		/* an error no key was answered with */
-	/* BATCH_QUIET: which keys had an answer, whether the last one's
-	 * acknowledgement came, whether some answer was dropped. */
+	/* Which keys had an answer, whether the last one's came (for
+	 * BATCH_QUIET: its acknowledgement), whether some was dropped. */
 	bool replied[BATCH_MAX];
 	bool acked, dropped;
 };
@@ -1052,6 +1052,7 @@ static int batch_answer(struct source *src, const struct nlmsghdr *nlh,
 			struct batch_call *c)
 {
 	size_t i = batch_index(src, nlh, c);
+	int there = c->kind == BATCH_PROBE ? -EEXIST : 0;
 	struct flow f;
 	int code;
 
@@ -1062,24 +1063,16 @@ static int batch_answer(struct source *src, const struct nlmsghdr *nlh,
 		if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(int))
 			return 0;
 		memcpy(&code, mnl_nlmsg_get_payload(nlh), sizeof(code));
-		if (c->kind == BATCH_QUIET) {
-			c->replied[i] = true;
-			if (i == c->n - 1 && (code == 0 || code == -ENOENT))
+		c->replied[i] = true;
+		/* ENOENT says the flow is gone, and that it is there EEXIST
+		 * to a probe, the acknowledgement (0) to a quiet one;
+		 * anything else (the kernel short of memory) leaves the key
+		 * unanswered. */
+		if (c->kind != BATCH_GET &&
+		    (code == -ENOENT || code == there)) {
+			if (i == c->n - 1)
 				c->acked = true;
-			if (code == 0 || code == -ENOENT) {
-				c->probe(i, &c->keys[i], code == 0, c->data);
-				return 1;
-			}
-			if (code < 0)
-				c->refused = -code;
-			return 0;
-		}
-		/* ENOENT says the flow is gone, and to a probe EEXIST that
-		 * it is there; anything else (the kernel short of memory)
-		 * leaves the key unanswered. */
-		if (c->kind == BATCH_PROBE &&
-		    (code == -ENOENT || code == -EEXIST)) {
-			c->probe(i, &c->keys[i], code == -EEXIST, c->data);
+			c->probe(i, &c->keys[i], code == there, c->data);
 			return 1;
 		}
 		if (c->kind == BATCH_GET && code == -ENOENT) {

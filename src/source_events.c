@@ -54,57 +54,88 @@ struct source_events {
 	unsigned int off;		/* next message within msgs[cur] */
 };
 
+/* One socket of /proc/net/netlink (this namespace's netlink sockets). */
+struct nl_sock_row {
+	int proto;
+	unsigned long groups;		/* the first 32 groups' bits */
+	unsigned long long drops, ino;
+};
+
+/* Call FN for each socket listed until it returns true. Returns whether
+ * one did, or -1 if the file cannot be read. */
+static int nl_socks_scan(bool (*fn)(const struct nl_sock_row *row, void *data),
+			 void *data)
+{
+	struct nl_sock_row row;
+	char line[512];
+	int hit = 0;
+	FILE *fp;
+
+	fp = fopen("/proc/net/netlink", "r");
+	if (!fp)
+		return -1;
+	/* sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode (Groups in
+	 * hex); the heading line does not scan. */
+	while (!hit && fgets(line, sizeof(line), fp)) {
+		if (sscanf(line, "%*s %d %*s %lx %*s %*s %*s %*s %llu %llu",
+			   &row.proto, &row.groups, &row.drops, &row.ino) == 4)
+			hit = fn(&row, data);
+	}
+	fclose(fp);
+	return hit;
+}
+
+struct drops_look {
+	ino_t ino;
+	long long drops;
+};
+
+static bool drops_of(const struct nl_sock_row *row, void *data)
+{
+	struct drops_look *l = data;
+
+	if (row->ino != (unsigned long long)l->ino)
+		return false;
+	l->drops = (long long)row->drops;
+	return true;
+}
+
 /* The socket's drop counter, or -1 if /proc/net/netlink does not say
  * (no procfs, or a kernel that prints other columns). */
 static long long drops_read(const struct source_events *ev)
 {
-	char line[512];
-	unsigned long long drops, ino;
-	long long found = -1;
-	FILE *fp;
+	struct drops_look l = { .ino = ev->ino, .drops = -1 };
 
-	fp = fopen("/proc/net/netlink", "r");
-	if (!fp)
-		return -1;
-	/* sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode */
-	while (fgets(line, sizeof(line), fp)) {
-		if (sscanf(line, "%*s %*s %*s %*s %*s %*s %*s %*s %llu %llu",
-			   &drops, &ino) == 2 && ino == (unsigned long long)ev->ino) {
-			found = (long long)drops;
-			break;
-		}
-	}
-	fclose(fp);
-	return found;
+	nl_socks_scan(drops_of, &l);
+	return l.drops;
+}
+
+struct listen_look {
+	ino_t self;
+	bool self_seen, others;
+};
+
+static bool update_listener(const struct nl_sock_row *row, void *data)
+{
+	const unsigned long update = 1ul << (NFNLGRP_CONNTRACK_UPDATE - 1);
+	struct listen_look *l = data;
+
+	if (row->proto != NETLINK_NETFILTER)
+		return false;
+	if (row->ino == (unsigned long long)l->self)
+		l->self_seen = true;
+	else if (row->groups & update)
+		l->others = true;
+	return false;	/* every socket is looked at */
 }
 
 int source_events_others_listen(const struct source_events *ev)
 {
-	const unsigned long update = 1ul << (NFNLGRP_CONNTRACK_UPDATE - 1);
-	char line[512];
-	unsigned long groups;
-	unsigned long long ino;
-	int proto, others = 0;
-	bool self = false;
-	FILE *fp;
+	struct listen_look l = { .self = ev->ino };
 
-	fp = fopen("/proc/net/netlink", "r");
-	if (!fp)
+	if (nl_socks_scan(update_listener, &l) < 0 || !l.self_seen)
 		return -1;
-	/* sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode; Groups is
-	 * the first 32 groups' bits, in hex. */
-	while (fgets(line, sizeof(line), fp)) {
-		if (sscanf(line, "%*s %d %*s %lx %*s %*s %*s %*s %*s %llu",
-			   &proto, &groups, &ino) != 3 ||
-		    proto != NETLINK_NETFILTER)
-			continue;
-		if (ino == (unsigned long long)ev->ino)
-			self = true;
-		else if (groups & update)
-			others = 1;
-	}
-	fclose(fp);
-	return self ? others : -1;
+	return l.others;
 }
 
 /* Ask for SIZE bytes of receive buffer. FORCE ignores net.core.rmem_max

@@ -50,14 +50,10 @@ long probe_flows(struct sync *s, const struct flow *keys, size_t n,
 		 bool quiet, size_t *gone, struct ctop_err *err)
 {
 	struct answers a = { .s = s };
-	long answered = 0;
-
-	if (n && quiet)
-		answered = source_probe_quiet_batch(s->usrc, keys, n, on_probe,
-						    &a, err);
-	else if (n)
-		answered = source_probe_batch(s->usrc, keys, n, on_probe, &a,
-					      err);
+	long (*probe)(struct source *, const struct flow *, size_t,
+		      source_probe_fn, void *, struct ctop_err *) =
+		quiet ? source_probe_quiet_batch : source_probe_batch;
+	long answered = n ? probe(s->usrc, keys, n, on_probe, &a, err) : 0;
 
 	*gone = a.gone;
 	return answered;

@@ -58,7 +58,8 @@ static void probe_again(struct sync *s, size_t n, uint64_t now)
 	 * set, its end will be reported) and to anyone else listening, so
 	 * only while nobody else does. Looked at every step: it is part of
 	 * the step's cost. */
-	bool quiet = s->ev && source_events_others_listen(s->ev) == 0;
+	bool quiet = !s->probes_refused && s->ev &&
+		     source_events_others_listen(s->ev) == 0;
 
 	while (done < n && r >= 0) {
 		k = next_keys(s, keys, n - done < STEP_KEYS ? n - done :
