@@ -249,8 +249,8 @@ uint64_t flow_key_hash(const struct flow *f)
 		h = mix(h, (uint64_t)t->src.w[3] << 32 | t->dst.w[1]);
 		h = mix(h, (uint64_t)t->dst.w[2] << 32 | t->dst.w[3]);
 	}
-	h = mix(h, (uint64_t)t->sport << 32 | (uint64_t)t->dport << 16 |
-		   (uint64_t)t->icmp_type << 8 | t->icmp_code);
+	h = mix(h, (uint64_t)t->sport << 16 |
+		   flow_tuple_dslot(t, f->protonum));
 	return h;
 }
 
@@ -261,9 +261,8 @@ bool flow_key_equal(const struct flow *a, const struct flow *b)
 	       addr_equal(&a->orig.src, &b->orig.src) &&
 	       addr_equal(&a->orig.dst, &b->orig.dst) &&
 	       a->orig.sport == b->orig.sport &&
-	       a->orig.dport == b->orig.dport &&
-	       a->orig.icmp_type == b->orig.icmp_type &&
-	       a->orig.icmp_code == b->orig.icmp_code;
+	       flow_tuple_dslot(&a->orig, a->protonum) ==
+		       flow_tuple_dslot(&b->orig, b->protonum);
 }
 
 size_t flow_escape(char *dst, size_t len, const char *src, size_t n)

@@ -71,7 +71,9 @@ union flow_addr {
 /* One direction of a connection. Ports are in host byte order. ICMP and
  * ICMPv6 put the echo id in sport and leave dport 0; GRE puts its keys in
  * sport/dport (the kernel does the same); protocols without ports leave
- * both 0. */
+ * both 0. icmp_type and icmp_code are 0 but for ICMP and ICMPv6. The
+ * kernel's tuple keeps type and code where the destination port is (its
+ * dst.u union), so a tuple has one or the other: flow_tuple_dslot. */
 struct flow_tuple {
 	union flow_addr src, dst;
 	uint16_t sport, dport;
@@ -111,6 +113,18 @@ int flow_proto_by_name(const char *name);
  * dccp). GRE keys and ICMP ids are not ports. */
 bool flow_proto_has_ports(uint8_t protonum);
 bool flow_is_icmp(uint8_t protonum);
+
+/* The destination's 16 bits of T, a tuple of protocol PROTONUM: ICMP's
+ * type (low byte) and code, or the destination port. What the key and
+ * the table's records hold; a field the protocol does not have (an ICMP
+ * dport, another protocol's type) is not part of the flow. */
+static inline uint16_t flow_tuple_dslot(const struct flow_tuple *t,
+					uint8_t protonum)
+{
+	if (protonum == FLOW_P_ICMP || protonum == FLOW_P_ICMPV6)
+		return (uint16_t)(t->icmp_type | t->icmp_code << 8);
+	return t->dport;
+}
 
 /* Upper-case state name as conntrack -L prints it ("ESTABLISHED",
  * "TIME_WAIT", "COOKIE_WAIT", ...), or NULL when the flow has no state

@@ -2,7 +2,7 @@
  *
  * Memory is the figure that matters at a million flows, so the layout is:
  *
- * - records: struct table_rec (table_rec.h: struct flow in 108 bytes,
+ * - records: struct table_rec (table_rec.h: struct flow in 104 bytes,
  *   IPv4 addresses as they are, other addresses as numbers in the
  *   address pool below) in fixed-size chunks, addressed by a 32-bit slot
  *   number. Callers read a record through table_view(). Chunks never
@@ -10,10 +10,10 @@
  *   a sweep leaves under a quarter of the slots live, until
  *   table_sweep_end compacts the records and frees the tail chunks.
  *   Freed records go on an intrusive free list, reused first. A chunk is
- *   mapped on its own (1024 records of 108 bytes are exactly 27 pages):
+ *   mapped on its own (1024 records of 104 bytes are exactly 26 pages):
  *   no allocator header or rounding per chunk, and a freed chunk goes
  *   back to the system at once. It is populated when mapped (it fills up
- *   anyway): one call instead of 27 page faults.
+ *   anyway): one call instead of 26 page faults.
  * - address pool: the records' IPv6 addresses, each stored once with a
  *   count of the records' references (addr_pool.h); rebuilt smaller
  *   when a sweep leaves it mostly free.

@@ -13,7 +13,7 @@
 #include "flow.h"
 
 /* The table stores each flow in a compact record (struct table_rec,
- * private to it: 108 bytes where struct flow is 144, since IPv4 flows
+ * private to it: 104 bytes where struct flow is 144, since IPv4 flows
  * need no 16-byte addresses). Callers hold records by address and read
  * them through table_view(), which fills this: the flow, and its rate
  * from the counter deltas. */

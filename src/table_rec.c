@@ -1,11 +1,11 @@
-/* Records: struct flow in 108 bytes (table_rec.h). */
+/* Records: struct flow in 104 bytes (table_rec.h). */
 #include <stddef.h>
 #include <string.h>
 
 #include "table_rec.h"
 
-_Static_assert(sizeof(struct table_rec) == 108,
-	       "a record is 108 bytes, no padding");
+_Static_assert(sizeof(struct table_rec) == 104,
+	       "a record is 104 bytes, no padding");
 
 /* Where struct flow's last field ends: padding after it, if any. */
 #define FLOW_END (offsetof(struct flow, has) + sizeof(((struct flow *)0)->has))
@@ -74,13 +74,9 @@ bool rec_store(struct table_rec *r, bool live, const struct flow *f,
 	memcpy(r->addr, addr, sizeof(addr));
 	r->pooled = pooled;
 	r->port[0] = f->orig.sport;
-	r->port[1] = f->orig.dport;
+	r->port[1] = flow_tuple_dslot(&f->orig, f->protonum);
 	r->port[2] = f->reply.sport;
-	r->port[3] = f->reply.dport;
-	r->icmp[0] = f->orig.icmp_type;
-	r->icmp[1] = f->orig.icmp_code;
-	r->icmp[2] = f->reply.icmp_type;
-	r->icmp[3] = f->reply.icmp_code;
+	r->port[3] = flow_tuple_dslot(&f->reply, f->protonum);
 	r->zone[0] = f->orig.zone;
 	r->zone[1] = f->reply.zone;
 	put64(&r->cnt[0], f->orig_packets);
@@ -101,6 +97,19 @@ bool rec_store(struct table_rec *r, bool live, const struct flow *f,
 	return true;
 }
 
+/* Undo flow_tuple_dslot: SLOT into T's dport or its ICMP type and code. */
+static void dslot_load(uint16_t slot, uint8_t protonum, struct flow_tuple *t)
+{
+	if (flow_is_icmp(protonum)) {
+		t->dport = 0;
+		t->icmp_type = (uint8_t)slot;
+		t->icmp_code = (uint8_t)(slot >> 8);
+	} else {
+		t->dport = slot;
+		t->icmp_type = t->icmp_code = 0;
+	}
+}
+
 static void addr_load(const struct table_rec *r, const struct addr_pool *p,
 		      int i, union flow_addr *a)
 {
@@ -119,9 +128,7 @@ static void key_load(const struct table_rec *r, const struct addr_pool *p,
 	addr_load(r, p, 0, &f->orig.src);
 	addr_load(r, p, 1, &f->orig.dst);
 	f->orig.sport = r->port[0];
-	f->orig.dport = r->port[1];
-	f->orig.icmp_type = r->icmp[0];
-	f->orig.icmp_code = r->icmp[1];
+	dslot_load(r->port[1], r->protonum, &f->orig);
 	f->orig.zone = r->zone[0];
 	f->reply.zone = r->zone[1];
 	f->family = r->family;
@@ -146,9 +153,7 @@ void rec_load(const struct table_rec *r, const struct addr_pool *p,
 	addr_load(r, p, 2, &f->reply.src);
 	addr_load(r, p, 3, &f->reply.dst);
 	f->reply.sport = r->port[2];
-	f->reply.dport = r->port[3];
-	f->reply.icmp_type = r->icmp[2];
-	f->reply.icmp_code = r->icmp[3];
+	dslot_load(r->port[3], r->protonum, &f->reply);
 	f->orig_packets = get64(&r->cnt[0]);
 	f->orig_bytes = get64(&r->cnt[2]);
 	f->reply_packets = get64(&r->cnt[4]);
@@ -177,9 +182,8 @@ bool rec_key_equal(const struct table_rec *r, const struct addr_pool *p,
 {
 	return r->family == key->family && r->protonum == key->protonum &&
 	       r->zone[0] == key->orig.zone && r->zone[1] == key->reply.zone &&
-	       r->port[0] == key->orig.sport && r->port[1] == key->orig.dport &&
-	       r->icmp[0] == key->orig.icmp_type &&
-	       r->icmp[1] == key->orig.icmp_code &&
+	       r->port[0] == key->orig.sport &&
+	       r->port[1] == flow_tuple_dslot(&key->orig, key->protonum) &&
 	       addr_equal(r, p, 0, &key->orig.src) &&
 	       addr_equal(r, p, 1, &key->orig.dst);
 }

@@ -3,7 +3,9 @@
  * an IPv4 flow uses 16 of those. A record keeps IPv4 addresses as they
  * are and any other address (IPv6, or an IPv4 address whose unused bytes
  * are not zero) as a number in the table's address pool, and only 32-bit
- * fields, so its alignment is 4 and nothing is padding: 108 bytes.
+ * fields, so its alignment is 4 and nothing is padding: 104 bytes. A
+ * tuple's ICMP type and code share the destination port's 16 bits, as
+ * in the kernel's tuple (flow_tuple_dslot).
  * Private to the table: everyone else reads records as struct flow,
  * through table_view(). */
 #ifndef CTOP_TABLE_REC_H
@@ -15,11 +17,10 @@
 #include "addr_pool.h"
 #include "flow.h"
 
-/* The key and the id first: a sort that compares keys reads 44 bytes. */
+/* The key and the id first: a sort that compares keys reads 40 bytes. */
 struct table_rec {
 	uint32_t addr[4];	/* orig src, orig dst, reply src, reply dst */
-	uint16_t port[4];	/* orig sport, dport, reply sport, dport */
-	uint8_t icmp[4];	/* orig type, code, reply type, code */
+	uint16_t port[4];	/* orig sport, dslot, reply sport, dslot */
 	uint16_t zone[2];	/* orig, reply */
 	uint32_t id;
 	uint8_t family;		/* 0: a free record */
