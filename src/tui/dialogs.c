@@ -71,9 +71,21 @@ unsigned confirm_key(struct tui *t, int key)
 	return ACT_REDRAW;
 }
 
+/* ICMP has no ports: its type, code and id say which flow it is, as
+ * conntrack -L prints them. */
+static void icmp_words(char *buf, size_t len, const struct flow *f,
+		       const struct flow_tuple *t)
+{
+	buf[0] = 0;
+	if (flow_is_icmp(f->protonum))
+		snprintf(buf, len, "  type %u code %u id %u", t->icmp_type,
+			 t->icmp_code, t->sport);
+}
+
 static void flow_lines(const struct flow *f, char (*out)[160])
 {
 	char a[64], b[64], c[64], d[64], ttl[16], flags[80], zone[16];
+	char io[40], ir[40];
 	const char *st = flow_state_name(f);
 
 	format_endpoint(a, sizeof(a), f, &f->orig, 0);
@@ -82,9 +94,11 @@ static void flow_lines(const struct flow *f, char (*out)[160])
 	format_endpoint(d, sizeof(d), f, &f->reply, 1);
 	format_duration(ttl, sizeof(ttl), f->timeout);
 	format_flags_long(flags, sizeof(flags), f);
-	snprintf(out[0], 160, "%s  %s -> %s", flow_proto_name(f->protonum),
-		 a, b);
-	snprintf(out[1], 160, "reply  %s -> %s", c, d);
+	icmp_words(io, sizeof(io), f, &f->orig);
+	icmp_words(ir, sizeof(ir), f, &f->reply);
+	snprintf(out[0], 160, "%s  %s -> %s%s", flow_proto_name(f->protonum),
+		 a, b, io);
+	snprintf(out[1], 160, "reply  %s -> %s%s", c, d, ir);
 	format_zone(zone, sizeof(zone), f->orig.zone, f->reply.zone);
 	snprintf(out[2], 160, "%s  ttl %s  zone %s  id %u", st ? st : "-",
 		 ttl, zone, f->id);

@@ -81,6 +81,22 @@ assert_eq "after deleting the tagged flows" \
 	"10.0.0.7:2004 10.0.0.9:4001 " "$(kflows)"
 wait_screen "$sess" 'shown 2'
 
+# ICMP has no ports: two echo flows differ by their id alone, and the
+# dialog names it. Only the chosen one goes.
+for id in 1501 1502; do
+	ct "$ns" -I -p icmp -s 10.0.0.5 -d 10.9.9.9 --icmp-type 8 --icmp-code 0 \
+		--icmp-id $id -t 3600 >/dev/null 2>&1 || fail "conntrack -I icmp id $id"
+done
+wait_screen "$sess" 'shown 4'
+tmux send-keys -t "$sess" '/' 'id 1502' Enter d
+wait_screen "$sess" 'Delete this flow from the kernel'
+screen_of "$sess" | grep -q 'icmp  10.0.0.5 -> 10.9.9.9  type 8 code 0 id 1502' ||
+	fail "dialog shows the icmp flow: $(screen_of "$sess")"
+tmux send-keys -t "$sess" y
+wait_screen "$sess" 'deleted 1, failed 0'
+assert_eq "after deleting icmp id 1502" "1501" \
+	"$(ct "$ns" -L -p icmp 2>/dev/null | sed -n 's/.* id=\([0-9]*\) .*/\1/p')"
+
 tmux send-keys -t "$sess" F10
 for _ in $(seq 50); do [ -s "$TMPD/rc" ] && break; sleep 0.1; done
 assert_eq "exit status after F10" 0 "$(cat "$TMPD/rc" 2>/dev/null)"
