@@ -84,8 +84,10 @@ static void icmp_words(char *buf, size_t len, const struct flow *f,
 
 static void flow_lines(const struct flow *f, char (*out)[160])
 {
-	char a[64], b[64], c[64], d[64], ttl[16], flags[80], zone[16];
-	char io[40], ir[40];
+	/* [IPv6]:port is 47 characters, the ICMP words 28: every line fits
+	 * in 160. */
+	char a[48], b[48], c[48], d[48], ttl[16], flags[80], zone[16];
+	char io[32], ir[32];
 	const char *st = flow_state_name(f);
 
 	format_endpoint(a, sizeof(a), f, &f->orig, 0);
