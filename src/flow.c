@@ -56,11 +56,6 @@ bool flow_proto_has_ports(uint8_t protonum)
 	return false;
 }
 
-bool flow_is_icmp(uint8_t protonum)
-{
-	return protonum == FLOW_P_ICMP || protonum == FLOW_P_ICMPV6;
-}
-
 /* Indexed by the kernel's enum tcp_conntrack (9 is SYN_SENT2 today). */
 static const char *const tcp_states[] = {
 	"NONE", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT",

@@ -112,7 +112,10 @@ int flow_proto_by_name(const char *name);
 /* True for protocols whose tuples carry ports (tcp, udp, udplite, sctp,
  * dccp). GRE keys and ICMP ids are not ports. */
 bool flow_proto_has_ports(uint8_t protonum);
-bool flow_is_icmp(uint8_t protonum);
+static inline bool flow_is_icmp(uint8_t protonum)
+{
+	return protonum == FLOW_P_ICMP || protonum == FLOW_P_ICMPV6;
+}
 
 /* The destination's 16 bits of T, a tuple of protocol PROTONUM: ICMP's
  * type (low byte) and code, or the destination port. What the key and
@@ -121,7 +124,7 @@ bool flow_is_icmp(uint8_t protonum);
 static inline uint16_t flow_tuple_dslot(const struct flow_tuple *t,
 					uint8_t protonum)
 {
-	if (protonum == FLOW_P_ICMP || protonum == FLOW_P_ICMPV6)
+	if (flow_is_icmp(protonum))
 		return (uint16_t)(t->icmp_type | t->icmp_code << 8);
 	return t->dport;
 }
